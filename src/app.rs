@@ -1,0 +1,59 @@
+//! Assembles the actix application (shared by the binary and the tests) and runs
+//! the server.
+
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{ErrorHandlers, Logger};
+use actix_web::{App, HttpResponse, HttpServer, http::header, web};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::HttpSettings;
+use crate::db::Database;
+use crate::http::fallback::{RouteTable, not_matched, render_problem};
+use crate::http::json::BodyLimit;
+
+/// The application with every route, middleware and fallback.
+pub fn build_app(
+    db: Database,
+    api: utoipa::openapi::OpenApi,
+    body_limit: usize,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let route_table = web::Data::new(RouteTable::from_openapi(&api));
+    App::new()
+        .app_data(web::Data::new(db))
+        .app_data(route_table)
+        .app_data(BodyLimit(body_limit))
+        .app_data(web::PayloadConfig::new(body_limit))
+        .wrap(ErrorHandlers::new().default_handler(render_problem))
+        .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
+        .configure(|cfg| crate::routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .service(web::resource("/docs").route(web::get().to(docs_redirect)))
+        .default_service(web::to(not_matched))
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/docs/")).finish()
+}
+
+/// Starts serving on an already bound listener; the database may still be
+/// migrating (requests get 503 until it is ready).
+pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::io::Result<Server> {
+    let api = crate::openapi::api_doc();
+    let limit = http.body_limit;
+    let mut server = HttpServer::new(move || build_app(db.clone(), api.clone(), limit)).listen(listener)?;
+    if let Some(workers) = http.workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

@@ -1,0 +1,148 @@
+//! Settings: the only place that reads the environment (through clap, so every
+//! variable can also be given as a flag).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where the data lives, picked from the URL scheme (never by trial and error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A `postgres://` or `postgresql://` URL, passed to libpq as given.
+    Postgres(String),
+    /// A path to an SQLite file, created when missing.
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    /// Reads `DATABASE_URL` syntax: `postgres(ql)://…`, `sqlite://PATH`, `sqlite:PATH`
+    /// or a plain file path. Any other `scheme://` is refused rather than being taken
+    /// for a file name.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("DATABASE_URL is empty".into());
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(Self::Postgres(raw.to_owned()));
+        }
+        let path = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+            .unwrap_or(raw);
+        if path.is_empty() {
+            return Err("the SQLite URL names no file".into());
+        }
+        if let Some((scheme, _)) = path.split_once("://") {
+            return Err(format!(
+                "unsupported database URL scheme `{scheme}`: use postgres://, sqlite:// or a file path"
+            ));
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    /// A description safe for logs: the backend and host or file, never a password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Postgres(url) => {
+                let host = url.rsplit_once('@').map_or_else(
+                    || url.split_once("://").map_or("", |(_, rest)| rest),
+                    |(_, rest)| rest,
+                );
+                let host = host.split(['?', '/']).next().unwrap_or_default();
+                format!("PostgreSQL at {host}")
+            }
+            Self::Sqlite(path) => format!("SQLite file {}", path.display()),
+        }
+    }
+}
+
+/// How the service connects to its database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseSettings {
+    /// `postgres://user@host/db`, `sqlite://newsdesk.db` or a file path.
+    #[arg(long = "database-url", env = "DATABASE_URL", default_value = "newsdesk.db",
+          value_parser = DatabaseUrl::parse)]
+    pub url: DatabaseUrl,
+
+    /// Most connections the pool keeps open.
+    #[arg(long = "db-pool-size", env = "NEWSDESK_DB_POOL_SIZE", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub pool_size: u32,
+
+    /// Seconds a request waits for a pooled connection (and a new connection for
+    /// the server to answer) before it gets a 503.
+    #[arg(long = "db-timeout", env = "NEWSDESK_DB_TIMEOUT_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout_secs: u64,
+}
+
+impl DatabaseSettings {
+    /// Settings for a given URL with every other value at its default.
+    pub fn for_url(url: DatabaseUrl) -> Self {
+        Self { url, pool_size: 10, timeout_secs: 5 }
+    }
+
+    /// The pool checkout and connect timeout.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs)
+    }
+}
+
+/// How the HTTP side behaves.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HttpSettings {
+    /// Address and port to listen on.
+    #[arg(long = "addr", env = "NEWSDESK_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+
+    /// Largest request body accepted, in bytes; larger ones get a 413.
+    #[arg(long = "body-limit", env = "NEWSDESK_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long = "workers", env = "NEWSDESK_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self { addr: "127.0.0.1:8080".into(), body_limit: 1024 * 1024, workers: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_schemes_select_postgres() {
+        for url in ["postgres://u@h/db", "postgresql://h/db"] {
+            assert_eq!(DatabaseUrl::parse(url), Ok(DatabaseUrl::Postgres(url.into())));
+        }
+    }
+
+    #[test]
+    fn sqlite_forms_select_the_file() {
+        for (raw, path) in [
+            ("sqlite://data/n.db", "data/n.db"),
+            ("sqlite:n.db", "n.db"),
+            ("/var/lib/n.db", "/var/lib/n.db"),
+            ("newsdesk.db", "newsdesk.db"),
+        ] {
+            assert_eq!(DatabaseUrl::parse(raw), Ok(DatabaseUrl::Sqlite(path.into())));
+        }
+    }
+
+    #[test]
+    fn other_schemes_are_refused() {
+        assert!(DatabaseUrl::parse("mysql://h/db").is_err());
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+        assert!(DatabaseUrl::parse("  ").is_err());
+    }
+
+    #[test]
+    fn description_hides_the_password() {
+        let url = DatabaseUrl::Postgres("postgres://u:secret@db:5432/news?sslmode=disable".into());
+        assert_eq!(url.describe(), "PostgreSQL at db:5432");
+    }
+}

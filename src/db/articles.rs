@@ -1,0 +1,349 @@
+//! Article rows and the synchronous queries on them.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+
+use super::schema::{article_tags, articles};
+use super::{Backend, DbConn, MultiBackend, WriteError, is_unique_violation, write_transaction};
+use crate::domain::article::{ArticleFields, ArticleStatus};
+use crate::domain::article_filter::ArticleFilter;
+use crate::domain::cursor::ArticleSort;
+use crate::domain::slug::Slug;
+use crate::domain::version::Expected;
+
+/// An article as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = articles)]
+pub struct ArticleRow {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: String,
+    pub byline: Option<String>,
+    pub status: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub section: Option<String>,
+    /// The tags as sent, as a JSON array.
+    pub tags: String,
+    pub language: String,
+    pub source_name: Option<String>,
+    pub source_url: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// How a path names an article: by id or by slug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleKey {
+    Id(uuid::Uuid),
+    Slug(Slug),
+}
+
+type ArticleQuery<'a> = articles::BoxedQuery<'a, MultiBackend>;
+
+fn by_key(key: &ArticleKey) -> ArticleQuery<'static> {
+    match key {
+        ArticleKey::Id(id) => articles::table.filter(articles::id.eq(id.to_string())).into_boxed(),
+        ArticleKey::Slug(slug) => articles::table.filter(articles::slug.eq(slug.to_string())).into_boxed(),
+    }
+}
+
+/// Finds one article by id or slug.
+pub fn find(conn: &mut DbConn, key: &ArticleKey) -> QueryResult<Option<ArticleRow>> {
+    by_key(key).select(ArticleRow::as_select()).first(conn).optional()
+}
+
+/// Stores a new article with its tags; a derived slug is made unique with a numeric
+/// suffix, a slug the client chose that is taken is a conflict.
+pub fn create(conn: &mut DbConn, fields: &ArticleFields, now: DateTime<Utc>) -> Result<ArticleRow, WriteError> {
+    // A concurrent create may take the derived slug between our check and insert;
+    // then the unique index refuses it and we pick again.
+    for _ in 0..5 {
+        let result = write_transaction(conn, |c| {
+            let slug = match &fields.slug {
+                Some(slug) => slug.clone(),
+                None => free_slug(c, &Slug::derive_from(&fields.title))?,
+            };
+            let row = new_row(fields, slug.to_string(), now);
+            diesel::insert_into(articles::table).values(&row).execute(c)?;
+            insert_tags(c, &row.id, &fields.tags.keys())?;
+            Ok(row)
+        });
+        match result {
+            Err(WriteError::Db(e)) if is_unique_violation(&e) && fields.slug.is_none() => continue,
+            Err(WriteError::Db(e)) if is_unique_violation(&e) => {
+                return Err(WriteError::Conflict(format!("slug `{}` is already taken", slug_of(fields))));
+            }
+            other => return other,
+        }
+    }
+    Err(WriteError::Conflict("could not find a free slug; give one explicitly".into()))
+}
+
+fn slug_of(fields: &ArticleFields) -> String {
+    fields.slug.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+/// The first of `base`, `base-2`, `base-3`, … that no article uses.
+fn free_slug(conn: &mut DbConn, base: &Slug) -> QueryResult<Slug> {
+    let taken: Vec<String> = articles::table
+        .select(articles::slug)
+        .filter(articles::slug.eq(base.as_ref()).or(articles::slug.like(format!("{base}-%"))))
+        .load(conn)?;
+    if !taken.iter().any(|s| s == base.as_ref()) {
+        return Ok(base.clone());
+    }
+    let next = taken
+        .iter()
+        .filter_map(|s| s.strip_prefix(&format!("{base}-"))?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(1)
+        .saturating_add(1);
+    Ok(base.with_suffix(next.max(2)))
+}
+
+fn new_row(fields: &ArticleFields, slug: String, now: DateTime<Utc>) -> ArticleRow {
+    ArticleRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        slug,
+        title: fields.title.clone(),
+        summary: fields.summary.clone(),
+        body: fields.body.clone(),
+        byline: fields.byline.clone(),
+        status: fields.status.as_str().to_owned(),
+        published_at: fields.published_at.map(|t| t.naive_utc()),
+        section: fields.section.clone(),
+        tags: serde_json::Value::from(fields.tags.as_slice().to_vec()).to_string(),
+        language: fields.language.as_ref().to_owned(),
+        source_name: fields.source_name.clone(),
+        source_url: fields.source_url.clone(),
+        version: 1,
+        created_at: now.naive_utc(),
+        updated_at: now.naive_utc(),
+    }
+}
+
+fn insert_tags(conn: &mut DbConn, article_id: &str, keys: &[String]) -> QueryResult<()> {
+    let rows: Vec<_> = keys
+        .iter()
+        .map(|k| (article_tags::article_id.eq(article_id), article_tags::tag_key.eq(k)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Multi-row inserts do not compile through the MultiBackend; each backend
+    // takes the same statement directly.
+    let insert = diesel::insert_into(article_tags::table).values(&rows);
+    match conn {
+        DbConn::Pg(c) => insert.execute(c),
+        DbConn::Sqlite(c) => insert.execute(c),
+    }
+    .map(drop)
+}
+
+/// Replaces every writable field of an article, checking the version the client
+/// expects. `fields.slug == None` keeps the current slug.
+pub fn update(
+    conn: &mut DbConn,
+    key: &ArticleKey,
+    expected: &Expected,
+    fields: &ArticleFields,
+    now: DateTime<Utc>,
+) -> Result<ArticleRow, WriteError> {
+    write_transaction(conn, |c| {
+        let current = find(c, key)?.ok_or(WriteError::NotFound)?;
+        if !expected.allows(current.version) {
+            return Err(WriteError::VersionMismatch { current: current.version });
+        }
+        let slug = fields.slug.as_ref().map_or_else(|| current.slug.clone(), ToString::to_string);
+        let mut row = new_row(fields, slug, now);
+        row.id = current.id.clone();
+        row.version = current.version + 1;
+        row.created_at = current.created_at;
+        let changed = diesel::update(articles::table)
+            .filter(articles::id.eq(&current.id))
+            .filter(articles::version.eq(current.version))
+            .set(changes(&row))
+            .execute(c)
+            .map_err(|e| slug_conflict(e, &row.slug))?;
+        if changed == 0 {
+            // Only possible if a concurrent writer got in between; report it as the
+            // version mismatch it is.
+            return Err(WriteError::VersionMismatch { current: current.version + 1 });
+        }
+        diesel::delete(article_tags::table.filter(article_tags::article_id.eq(&current.id))).execute(c)?;
+        insert_tags(c, &current.id, &fields.tags.keys())?;
+        Ok(row)
+    })
+}
+
+#[expect(clippy::type_complexity, reason = "diesel's changeset tuple type")]
+fn changes(
+    row: &ArticleRow,
+) -> (
+    diesel::dsl::Eq<articles::slug, &String>,
+    diesel::dsl::Eq<articles::title, &String>,
+    diesel::dsl::Eq<articles::summary, &Option<String>>,
+    diesel::dsl::Eq<articles::body, &String>,
+    diesel::dsl::Eq<articles::byline, &Option<String>>,
+    diesel::dsl::Eq<articles::status, &String>,
+    diesel::dsl::Eq<articles::published_at, &Option<NaiveDateTime>>,
+    diesel::dsl::Eq<articles::section, &Option<String>>,
+    diesel::dsl::Eq<articles::tags, &String>,
+    diesel::dsl::Eq<articles::language, &String>,
+    diesel::dsl::Eq<articles::source_name, &Option<String>>,
+    diesel::dsl::Eq<articles::source_url, &Option<String>>,
+    diesel::dsl::Eq<articles::version, &i32>,
+    diesel::dsl::Eq<articles::updated_at, &NaiveDateTime>,
+) {
+    (
+        articles::slug.eq(&row.slug),
+        articles::title.eq(&row.title),
+        articles::summary.eq(&row.summary),
+        articles::body.eq(&row.body),
+        articles::byline.eq(&row.byline),
+        articles::status.eq(&row.status),
+        articles::published_at.eq(&row.published_at),
+        articles::section.eq(&row.section),
+        articles::tags.eq(&row.tags),
+        articles::language.eq(&row.language),
+        articles::source_name.eq(&row.source_name),
+        articles::source_url.eq(&row.source_url),
+        articles::version.eq(&row.version),
+        articles::updated_at.eq(&row.updated_at),
+    )
+}
+
+fn slug_conflict(error: diesel::result::Error, slug: &str) -> WriteError {
+    if is_unique_violation(&error) {
+        WriteError::Conflict(format!("slug `{slug}` is already taken"))
+    } else {
+        WriteError::Db(error)
+    }
+}
+
+/// Deletes an article (its tags go with it, by foreign key).
+pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected) -> Result<(), WriteError> {
+    write_transaction(conn, |c| {
+        let current = find(c, key)?.ok_or(WriteError::NotFound)?;
+        if !expected.allows(current.version) {
+            return Err(WriteError::VersionMismatch { current: current.version });
+        }
+        diesel::delete(articles::table.filter(articles::id.eq(&current.id))).execute(c)?;
+        Ok(())
+    })
+}
+
+/// One page of articles: up to `limit + 1` rows (the extra one tells whether a
+/// next page exists) and, when asked, the number of all matching rows.
+pub fn list(conn: &mut DbConn, filter: &ArticleFilter, now: DateTime<Utc>) -> QueryResult<(Vec<ArticleRow>, Option<i64>)> {
+    let backend = conn.backend();
+    let total = if filter.count {
+        Some(filtered(filter, backend, now).count().get_result(conn)?)
+    } else {
+        None
+    };
+    let rows = ordered_page(filtered(filter, backend, now), filter)
+        .select(ArticleRow::as_select())
+        .limit(filter.limit + 1)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The rows matching the filters, before paging.
+fn filtered<'a>(filter: &'a ArticleFilter, backend: Backend, now: DateTime<Utc>) -> ArticleQuery<'a> {
+    let mut query = articles::table.into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(articles::status.eq(status.as_str()));
+        if status == ArticleStatus::Published {
+            // Scheduled articles are not out yet.
+            query = query.filter(articles::published_at.le(now.naive_utc()));
+        }
+    }
+    if let Some(section) = &filter.section {
+        query = query.filter(articles::section.eq(section));
+    }
+    if let Some(source) = &filter.source_name {
+        query = query.filter(articles::source_name.eq(source));
+    }
+    if let Some(language) = &filter.language {
+        query = query.filter(articles::language.eq(language));
+    }
+    if let Some(after) = filter.published_after {
+        query = query.filter(articles::published_at.ge(after.naive_utc()));
+    }
+    if let Some(before) = filter.published_before {
+        query = query.filter(articles::published_at.lt(before.naive_utc()));
+    }
+    for tag in &filter.tags {
+        let tagged = article_tags::table.filter(article_tags::tag_key.eq(tag)).select(article_tags::article_id);
+        query = query.filter(articles::id.eq_any(tagged));
+    }
+    if let Some(search) = &filter.search {
+        query = match backend {
+            Backend::Postgres => query.filter(
+                sql::<Bool>("articles.search @@ plainto_tsquery('english', ")
+                    .bind::<Text, _>(search.raw().to_owned())
+                    .sql(")"),
+            ),
+            Backend::Sqlite => query.filter(
+                sql::<Bool>("articles.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
+                    .bind::<Text, _>(search.fts5_query())
+                    .sql(")"),
+            ),
+        };
+    }
+    query
+}
+
+/// Applies the sort order and the keyset condition of the cursor.
+fn ordered_page<'a>(mut query: ArticleQuery<'a>, filter: &ArticleFilter) -> ArticleQuery<'a> {
+    use articles::{id, published_at, updated_at};
+    let sort = filter.sort;
+    let after = filter.after.as_ref();
+    let after_id = after.map(|c| c.id.to_string());
+    let after_key = after.and_then(|c| c.key).map(|k| k.naive_utc());
+    match sort {
+        ArticleSort::UpdatedDesc | ArticleSort::UpdatedAsc => {
+            if let (Some(key), Some(last)) = (after_key, after_id) {
+                query = if sort.descending() {
+                    query.filter(updated_at.lt(key).or(updated_at.eq(key).and(id.lt(last))))
+                } else {
+                    query.filter(updated_at.gt(key).or(updated_at.eq(key).and(id.gt(last))))
+                };
+            }
+            if sort.descending() {
+                query.order_by((updated_at.desc(), id.desc()))
+            } else {
+                query.order_by((updated_at.asc(), id.asc()))
+            }
+        }
+        ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => {
+            // Unpublished rows (no date) come last in both directions.
+            if let Some(last) = after_id {
+                query = match (after_key, sort.descending()) {
+                    (Some(key), true) => query.filter(
+                        published_at.lt(key).or(published_at.eq(key).and(id.lt(last.clone()))).or(published_at.is_null()),
+                    ),
+                    (Some(key), false) => query.filter(
+                        published_at.gt(key).or(published_at.eq(key).and(id.gt(last.clone()))).or(published_at.is_null()),
+                    ),
+                    (None, true) => query.filter(published_at.is_null().and(id.lt(last))),
+                    (None, false) => query.filter(published_at.is_null().and(id.gt(last))),
+                };
+            }
+            let dated_only = filter.status == Some(ArticleStatus::Published);
+            match (dated_only, sort.descending()) {
+                // Every published row has a date: a plain index order.
+                (true, true) => query.order_by((published_at.desc(), id.desc())),
+                (true, false) => query.order_by((published_at.asc(), id.asc())),
+                (false, true) => query.order_by((published_at.is_null().asc(), published_at.desc(), id.desc())),
+                (false, false) => query.order_by((published_at.is_null().asc(), published_at.asc(), id.asc())),
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! The database: one diesel code path for PostgreSQL and SQLite, a connection pool
+//! that opens the backend the URL names, embedded migrations, and `Database::run`,
+//! the only way handlers reach a connection (always off the async executor).
+
+pub mod articles;
+pub mod schema;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::{DatabaseSettings, DatabaseUrl};
+use crate::error::ApiError;
+
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// A connection to either backend; queries written once run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// Production.
+    Pg(PgConnection),
+    /// The zero-setup embedded default.
+    Sqlite(SqliteConnection),
+}
+
+/// Which backend a connection talks to, for the few queries that must differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl DbConn {
+    /// The backend behind this connection.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Pg(_) => Backend::Postgres,
+            Self::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Opens connections for the pool, choosing the backend from the configured URL
+/// (diesel's own `establish` on the enum tries each backend in turn and hides the
+/// real PostgreSQL error).
+pub struct Connector {
+    url: DatabaseUrl,
+    timeout: Duration,
+}
+
+impl ManageConnection for Connector {
+    type Connection = DbConn;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConn, ConnectionError> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => {
+                PgConnection::establish(&with_connect_timeout(url, self.timeout)).map(DbConn::Pg)
+            }
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                // busy_timeout first: switching to WAL needs a lock another
+                // connection may hold.
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                    self.timeout.as_millis()
+                ))
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
+        conn.ping().map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Adds libpq's `connect_timeout` unless the URL sets one, so that an unreachable
+/// host fails within the configured time instead of the operating system's.
+fn with_connect_timeout(url: &str, timeout: Duration) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={}", timeout.as_secs().max(1))
+}
+
+/// The pool type handlers share.
+pub type DbPool = Pool<Connector>;
+
+/// The pool plus whether migrations have run; until they have, every request is
+/// answered 503 and `/readyz` says not ready.
+#[derive(Clone)]
+pub struct Database {
+    pool: DbPool,
+    migrated: Arc<AtomicBool>,
+}
+
+impl Database {
+    /// Builds the pool without connecting: start-up never waits on the database.
+    pub fn new(settings: &DatabaseSettings) -> Self {
+        let connector = Connector { url: settings.url.clone(), timeout: settings.timeout() };
+        let pool = Pool::builder()
+            .max_size(settings.pool_size)
+            .min_idle(Some(0))
+            .connection_timeout(settings.timeout())
+            .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
+            .build_unchecked(connector);
+        Self { pool, migrated: Arc::new(AtomicBool::new(false)) }
+    }
+
+    /// Applies pending migrations once; the error carries the real cause (for
+    /// PostgreSQL, libpq's message).
+    pub fn migrate(&self) -> anyhow::Result<usize> {
+        let mut conn = self.pool.get()?;
+        let applied = match &mut *conn {
+            DbConn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        }
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        self.migrated.store(true, Ordering::Release);
+        Ok(applied)
+    }
+
+    /// Keeps trying to migrate, with backoff from 1 s up to 30 s, logging each
+    /// failure, until it succeeds. Runs on its own thread.
+    pub fn migrate_in_background(&self, describe: String) -> std::thread::JoinHandle<()> {
+        let db = self.clone();
+        std::thread::spawn(move || {
+            let mut backoff = Duration::from_secs(1);
+            loop {
+                match db.migrate() {
+                    Ok(applied) => {
+                        log::info!("{describe} is ready ({applied} migration(s) applied)");
+                        return;
+                    }
+                    Err(e) => {
+                        log::error!("{describe} is not available: {e:#}; retrying in {}s", backoff.as_secs());
+                        std::thread::sleep(backoff);
+                        backoff = (backoff * 2).min(Duration::from_secs(30));
+                    }
+                }
+            }
+        })
+    }
+
+    /// Whether migrations have been applied.
+    pub fn is_migrated(&self) -> bool {
+        self.migrated.load(Ordering::Acquire)
+    }
+
+    /// The underlying pool, for pool statistics.
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// Runs synchronous diesel work on the blocking thread pool with a pooled
+    /// connection. Errors map to problems in one place (`error.rs`).
+    pub async fn run<T, E>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        E: Into<ApiError> + Send + 'static,
+    {
+        if !self.is_migrated() {
+            return Err(ApiError::Unavailable);
+        }
+        let pool = self.pool.clone();
+        actix_web::web::block(move || -> Result<T, ApiError> {
+            let mut conn = pool.get().map_err(|e| {
+                log::warn!("no database connection: {e}");
+                ApiError::Unavailable
+            })?;
+            f(&mut conn).map_err(Into::into)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
+    /// Checks the database answers, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        self.run(|conn| conn.ping()).await
+    }
+}
+
+/// Runs `f` in a transaction that takes the write lock up front. On SQLite that is
+/// `BEGIN IMMEDIATE`: a deferred transaction that reads first and writes later can
+/// fail with "database is locked" instead of waiting when another writer is busy.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DieselError>,
+{
+    let DbConn::Sqlite(sqlite) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+                log::error!("rollback failed: {rollback}");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Why a write did not happen, for resources with versions and unique names.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// No row with that id or slug.
+    #[error("not found")]
+    NotFound,
+    /// `If-Match` named another version than the stored one.
+    #[error("stored version is {current}")]
+    VersionMismatch {
+        /// The version actually stored.
+        current: i32,
+    },
+    /// A unique value is already taken.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DieselError),
+}
+
+/// Whether an error is a unique-constraint violation (a race or a taken name).
+pub fn is_unique_violation(error: &DieselError) -> bool {
+    matches!(error, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+}

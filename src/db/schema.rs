@@ -1,0 +1,35 @@
+//! Table definitions shared by both backends. Each migration pair is written so that
+//! these types hold on PostgreSQL and on SQLite. Backend-only columns (PostgreSQL's
+//! `search` tsvector, SQLite's `seq` rowid alias for FTS5) are left out on purpose:
+//! diesel never reads or writes them.
+
+diesel::table! {
+    articles (id) {
+        id -> Text,
+        slug -> Text,
+        title -> Text,
+        summary -> Nullable<Text>,
+        body -> Text,
+        byline -> Nullable<Text>,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        section -> Nullable<Text>,
+        tags -> Text,
+        language -> Text,
+        source_name -> Nullable<Text>,
+        source_url -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_tags (article_id, tag_key) {
+        article_id -> Text,
+        tag_key -> Text,
+    }
+}
+
+diesel::joinable!(article_tags -> articles (article_id));
+diesel::allow_tables_to_appear_in_same_query!(articles, article_tags);

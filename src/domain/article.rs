@@ -1,0 +1,244 @@
+//! Articles: the request shape a client sends and the validated fields the service
+//! stores. Every rule of the contract's article table lives here.
+
+use chrono::{DateTime, Datelike, DurationRound, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::language::Language;
+use super::slug::Slug;
+use super::tags::Tags;
+use super::text::{bounded, http_url, optional, trimmed_required};
+use super::{FieldError, Problems};
+
+/// Where an article is in its life.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleStatus {
+    /// Being written; never listed by default.
+    #[default]
+    Draft,
+    /// Public from `published_at` on.
+    Published,
+    /// Taken out of circulation but kept.
+    Archived,
+}
+
+impl ArticleStatus {
+    /// The stored (and wire) form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Archived => "archived",
+        }
+    }
+
+    /// Reads the stored form back.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(Self::Draft),
+            "published" => Some(Self::Published),
+            "archived" => Some(Self::Archived),
+            _ => None,
+        }
+    }
+}
+
+/// The writable fields of an article, as `POST` and `PUT` take them. On `PUT` an
+/// optional field left out is cleared, except `slug`, which is kept.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "North Korea fires missiles as allies meet",
+    "summary": "The launch came hours before talks in Seoul.",
+    "body": "Pyongyang launched two short-range missiles on Thursday...",
+    "byline": "Jane Doe",
+    "status": "published",
+    "published_at": "2024-03-28T09:30:00Z",
+    "section": "World",
+    "tags": ["North Korea", "Defence"],
+    "language": "en",
+    "source_name": "Example Wire",
+    "source_url": "https://news.example.org/world/123"
+}))]
+pub struct ArticleInput {
+    /// URL name, unique: lowercase letters and digits separated by hyphens, 1..=200
+    /// characters, never a UUID. Derived from the title (made unique with a numeric
+    /// suffix) when not given.
+    #[schema(example = "north-korea-fires-missiles", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+             min_length = 1, max_length = 200)]
+    pub slug: Option<String>,
+    /// Headline, 1..=300 characters after trimming.
+    #[schema(example = "North Korea fires missiles as allies meet", min_length = 1, max_length = 300)]
+    pub title: String,
+    /// Standfirst: one sentence under the headline, up to 1,000 characters.
+    #[schema(max_length = 1000)]
+    pub summary: Option<String>,
+    /// The text (Markdown allowed), up to 200,000 characters; may be empty only
+    /// while the article is not published.
+    #[serde(default)]
+    #[schema(max_length = 200000)]
+    pub body: String,
+    /// Author credit, up to 200 characters.
+    #[schema(max_length = 200)]
+    pub byline: Option<String>,
+    /// Life-cycle state; `draft` when not given.
+    pub status: Option<ArticleStatus>,
+    /// Publication time (RFC 3339; stored in UTC to the microsecond). Set to the
+    /// current time when the article is published without one; may lie in the future.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Section or programme name, up to 100 characters.
+    #[schema(max_length = 100)]
+    pub section: Option<String>,
+    /// Up to 50 tags, each 1..=64 characters after trimming, unique ignoring case.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub tags: Option<Vec<String>>,
+    /// BCP 47 language tag; `en` when not given.
+    #[schema(example = "en")]
+    pub language: Option<String>,
+    /// Name of the original source, up to 200 characters.
+    #[schema(max_length = 200)]
+    pub source_name: Option<String>,
+    /// Absolute http(s) URL of the original, up to 2,048 characters.
+    #[schema(format = "uri", max_length = 2048)]
+    pub source_url: Option<String>,
+}
+
+/// An article's writable fields after every rule has been checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleFields {
+    /// `None` means: derive one on create, keep the current one on replace.
+    pub slug: Option<Slug>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: String,
+    pub byline: Option<String>,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub section: Option<String>,
+    pub tags: Tags,
+    pub language: Language,
+    pub source_name: Option<String>,
+    pub source_url: Option<String>,
+}
+
+impl ArticleFields {
+    /// Checks a request against every rule at once. `now` fills in `published_at`
+    /// for an article published without one.
+    pub fn validate(input: ArticleInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
+        let mut p = Problems::default();
+        let slug = input.slug.as_deref().map(|s| p.check("/slug", Slug::parse(s)));
+        let title = p.check("/title", trimmed_required(&input.title, 300));
+        let summary = p.check("/summary", optional(input.summary, 1000));
+        let body = p.check("/body", bounded(&input.body, 200_000).map(|()| input.body));
+        let byline = p.check("/byline", optional(input.byline, 200));
+        let status = input.status.unwrap_or_default();
+        let published_at = p.check("/published_at", input.published_at.map(storable_time).transpose());
+        let section = p.check("/section", optional(input.section, 100));
+        let tags = match Tags::parse(input.tags.unwrap_or_default()) {
+            Ok(tags) => Some(tags),
+            Err(errors) => {
+                errors.into_iter().for_each(|(ptr, detail)| p.push(FieldError::body(ptr, detail)));
+                None
+            }
+        };
+        let language = match input.language {
+            Some(raw) => p.check("/language", Language::parse(&raw)),
+            None => Some(Language::default()),
+        };
+        let source_name = p.check("/source_name", optional(input.source_name, 200));
+        let source_url = p.check("/source_url", match input.source_url {
+            Some(url) => http_url(&url, 2048).map(|()| Some(url)),
+            None => Ok(None),
+        });
+        if status == ArticleStatus::Published && body.as_ref().is_some_and(|b| b.trim().is_empty()) {
+            p.push(FieldError::body("/body", "must not be empty when the article is published"));
+        }
+        let errors = p.finish().err().unwrap_or_default();
+        // A failed check recorded an error, so this only matches when all passed.
+        match (title, summary, body, byline, published_at, section, tags, language, source_name, source_url) {
+            (Some(title), Some(summary), Some(body), Some(byline), Some(published_at), Some(section),
+             Some(tags), Some(language), Some(source_name), Some(source_url)) if errors.is_empty() => Ok(Self {
+                slug: slug.flatten(),
+                title,
+                summary,
+                body,
+                byline,
+                published_at: match (status, published_at) {
+                    (ArticleStatus::Published, None) => Some(now),
+                    (_, at) => at,
+                },
+                status,
+                section,
+                tags,
+                language,
+                source_name,
+                source_url,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The current time as the service stores it: UTC, whole microseconds (what
+/// PostgreSQL keeps), so both backends hand back the same value.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().duration_trunc(TimeDelta::microseconds(1)).unwrap_or_else(|_| Utc::now())
+}
+
+/// Checks a client time fits the stored range and drops sub-microsecond digits.
+fn storable_time(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    if !(1..=9999).contains(&at.year()) {
+        return Err("must be between the years 0001 and 9999".into());
+    }
+    at.duration_trunc(TimeDelta::microseconds(1)).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(title: &str) -> ArticleInput {
+        ArticleInput { title: title.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let fields = ArticleFields::validate(input(" Hello "), now()).unwrap();
+        assert_eq!(fields.title, "Hello");
+        assert_eq!(fields.status, ArticleStatus::Draft);
+        assert_eq!(fields.language.as_ref(), "en");
+        assert_eq!(fields.published_at, None);
+    }
+
+    #[test]
+    fn publishing_without_a_date_sets_now() {
+        let at = now();
+        let a = ArticleInput { status: Some(ArticleStatus::Published), body: "text".into(), ..input("t") };
+        assert_eq!(ArticleFields::validate(a, at).unwrap().published_at, Some(at));
+    }
+
+    #[test]
+    fn every_broken_rule_is_reported() {
+        let a = ArticleInput {
+            title: "  ".into(),
+            source_url: Some("ftp://x".into()),
+            tags: Some(vec!["a".into(), "A".into()]),
+            status: Some(ArticleStatus::Published),
+            ..Default::default()
+        };
+        let errors = ArticleFields::validate(a, now()).unwrap_err();
+        let pointers: Vec<_> = errors.iter().filter_map(|e| e.pointer.as_deref()).collect();
+        assert_eq!(pointers, ["/title", "/tags/1", "/source_url", "/body"]);
+    }
+
+    #[test]
+    fn sub_microsecond_digits_are_dropped() {
+        let at = DateTime::parse_from_rfc3339("2024-03-28T09:30:00.123456789Z").unwrap().to_utc();
+        let a = ArticleInput { published_at: Some(at), ..input("t") };
+        let stored = ArticleFields::validate(a, now()).unwrap().published_at.unwrap();
+        assert_eq!(stored.to_rfc3339(), "2024-03-28T09:30:00.123456+00:00");
+    }
+}

@@ -1,0 +1,225 @@
+//! What `GET /v1/articles` may ask for: the raw query parameters and the validated
+//! filter they become.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::article::ArticleStatus;
+use super::cursor::{ArticleSort, Cursor};
+use super::tags;
+use super::text::bounded;
+use super::FieldError;
+
+/// Default page size.
+pub const DEFAULT_LIMIT: i64 = 20;
+/// Largest page size.
+pub const MAX_LIMIT: i64 = 100;
+
+/// Query parameters of the article list, as sent. Every value arrives as text so
+/// that each bad one is reported by name.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleListParams {
+    /// `draft`, `published` (the default; hides articles scheduled in the future),
+    /// `archived`, or `any`.
+    #[param(example = "published")]
+    pub status: Option<String>,
+    /// Only articles in this section (exact match).
+    pub section: Option<String>,
+    /// Only articles carrying this tag (case-insensitive). Repeat the parameter to
+    /// require several tags at once.
+    #[serde(default)]
+    #[param(style = Form, explode)]
+    pub tag: Vec<String>,
+    /// Only articles from this source (exact match).
+    pub source_name: Option<String>,
+    /// Only articles in this language (BCP 47 tag, exact match).
+    pub language: Option<String>,
+    /// Only articles published at or after this time (RFC 3339).
+    #[param(format = DateTime, value_type = Option<String>, example = "2024-03-01T00:00:00Z")]
+    pub published_after: Option<String>,
+    /// Only articles published before this time (RFC 3339).
+    #[param(format = DateTime, value_type = Option<String>, example = "2024-04-01T00:00:00Z")]
+    pub published_before: Option<String>,
+    /// Full-text search over title, summary and body: every word must match
+    /// (English stemming, so `elections` finds `election`).
+    #[param(example = "missile launch")]
+    pub q: Option<String>,
+    /// Order: `-published_at` (default), `published_at`, `-updated_at`, `updated_at`.
+    #[param(example = "-published_at")]
+    pub sort: Option<String>,
+    /// Page size, 1..=100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// `true` adds `total`, the number of matching articles.
+    #[param(value_type = Option<bool>)]
+    pub count: Option<String>,
+}
+
+/// Full-text search words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText {
+    raw: String,
+    words: Vec<String>,
+}
+
+impl SearchText {
+    /// Parses `q`: at most 500 characters holding at least one letter or digit.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        bounded(raw, 500)?;
+        let words: Vec<String> = raw
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if words.is_empty() {
+            return Err("must contain at least one word".into());
+        }
+        Ok(Self { raw: raw.to_owned(), words })
+    }
+
+    /// The text as the client sent it (PostgreSQL's parser splits it itself).
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// An FTS5 query requiring every word: each one quoted, so no character the
+    /// client sends can be read as FTS5 syntax.
+    pub fn fts5_query(&self) -> String {
+        self.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// A validated article list request.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFilter {
+    /// `None` lists every status.
+    pub status: Option<ArticleStatus>,
+    pub section: Option<String>,
+    /// Lowercased tag keys; all must match.
+    pub tags: Vec<String>,
+    pub source_name: Option<String>,
+    pub language: Option<String>,
+    pub published_after: Option<DateTime<Utc>>,
+    pub published_before: Option<DateTime<Utc>>,
+    pub search: Option<SearchText>,
+    pub sort: ArticleSort,
+    pub limit: i64,
+    pub after: Option<Cursor>,
+    pub count: bool,
+}
+
+/// Why a list request was refused.
+#[derive(Debug)]
+pub enum FilterError {
+    /// One or more parameters are invalid (422).
+    Invalid(Vec<FieldError>),
+    /// The cursor is not one this service handed out (400).
+    BadCursor(String),
+}
+
+impl ArticleFilter {
+    /// Checks every parameter, reporting all invalid ones together.
+    pub fn parse(params: ArticleListParams) -> Result<Self, FilterError> {
+        let mut errors = Vec::new();
+        let mut check = |name: &str, result: Result<(), String>| {
+            if let Err(detail) = result {
+                errors.push(FieldError::parameter(name, detail));
+            }
+        };
+        let mut filter = Self { limit: DEFAULT_LIMIT, status: Some(ArticleStatus::Published), ..Self::default() };
+        if let Some(status) = params.status.as_deref() {
+            check("status", match status {
+                "any" => Ok(filter.status = None),
+                other => ArticleStatus::parse(other)
+                    .map(|s| filter.status = Some(s))
+                    .ok_or_else(|| "must be one of draft, published, archived, any".into()),
+            });
+        }
+        for (name, value, slot) in [
+            ("section", params.section, &mut filter.section),
+            ("source_name", params.source_name, &mut filter.source_name),
+            ("language", params.language, &mut filter.language),
+        ] {
+            if let Some(value) = value {
+                check(name, bounded(&value, 300).map(|()| *slot = Some(value)));
+            }
+        }
+        for tag in &params.tag {
+            check("tag", bounded(tag, tags::MAX_TAG_LEN).map(|()| filter.tags.push(tags::key(tag))));
+        }
+        for (name, value, slot) in [
+            ("published_after", params.published_after, &mut filter.published_after),
+            ("published_before", params.published_before, &mut filter.published_before),
+        ] {
+            if let Some(value) = value {
+                check(name, DateTime::parse_from_rfc3339(&value)
+                    .map(|t| *slot = Some(t.to_utc()))
+                    .map_err(|_| "must be an RFC 3339 timestamp such as 2024-03-28T09:30:00Z".into()));
+            }
+        }
+        if let Some(q) = params.q.as_deref() {
+            check("q", SearchText::parse(q).map(|s| filter.search = Some(s)));
+        }
+        if let Some(sort) = params.sort.as_deref() {
+            check("sort", ArticleSort::parse(sort).map(|s| filter.sort = s));
+        }
+        if let Some(limit) = params.limit.as_deref() {
+            check("limit", match limit.parse::<i64>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(filter.limit = n),
+                _ => Err(format!("must be an integer from 1 to {MAX_LIMIT}")),
+            });
+        }
+        if let Some(count) = params.count.as_deref() {
+            check("count", match count {
+                "true" => Ok(filter.count = true),
+                "false" => Ok(filter.count = false),
+                _ => Err("must be true or false".into()),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(FilterError::Invalid(errors));
+        }
+        if let Some(cursor) = params.cursor.as_deref() {
+            filter.after = Some(Cursor::decode(cursor, filter.sort).map_err(FilterError::BadCursor)?);
+        }
+        Ok(filter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_list_published_newest_first() {
+        let filter = ArticleFilter::parse(ArticleListParams::default()).unwrap();
+        assert_eq!(filter.status, Some(ArticleStatus::Published));
+        assert_eq!(filter.sort, ArticleSort::PublishedDesc);
+        assert_eq!(filter.limit, 20);
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named() {
+        let params = ArticleListParams {
+            status: Some("gone".into()),
+            limit: Some("0".into()),
+            sort: Some("title".into()),
+            q: Some("!!".into()),
+            ..Default::default()
+        };
+        let Err(FilterError::Invalid(errors)) = ArticleFilter::parse(params) else { panic!("accepted") };
+        let names: Vec<_> = errors.iter().filter_map(|e| e.parameter.as_deref()).collect();
+        assert_eq!(names, ["status", "q", "sort", "limit"]);
+    }
+
+    #[test]
+    fn search_words_cannot_inject_fts5_syntax() {
+        let q = SearchText::parse("kim\" OR body:* NEAR(").unwrap();
+        assert_eq!(q.fts5_query(), "\"kim\" \"OR\" \"body\" \"NEAR\"");
+    }
+}

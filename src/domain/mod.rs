@@ -1,0 +1,72 @@
+//! Domain types: values that can only hold what the contract allows. Nothing here
+//! knows about HTTP or SQL; handlers parse requests into these types and the
+//! database layer stores them.
+
+pub mod article;
+pub mod article_filter;
+pub mod language;
+pub mod merge_patch;
+pub mod slug;
+pub mod tags;
+pub mod cursor;
+pub mod text;
+pub mod version;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One rule broken by one part of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// JSON Pointer (RFC 6901) to the offending member of the request body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/title")]
+    pub pointer: Option<String>,
+    /// Name of the offending query parameter or header, for errors outside the body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(null))]
+    pub parameter: Option<String>,
+    /// What is wrong with it.
+    #[schema(example = "must not be empty")]
+    pub detail: String,
+}
+
+impl FieldError {
+    /// An error about a member of the JSON body.
+    pub fn body(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { pointer: Some(pointer.into()), parameter: None, detail: detail.into() }
+    }
+
+    /// An error about a query parameter or header.
+    pub fn parameter(name: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { pointer: None, parameter: Some(name.into()), detail: detail.into() }
+    }
+}
+
+/// Collects every broken rule of one request, so that the client hears about all of
+/// them at once rather than one per round trip.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    /// Keeps the value of a successful check, or records its error under `pointer`.
+    pub fn check<T>(&mut self, pointer: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(detail) => {
+                self.0.push(FieldError::body(pointer, detail));
+                None
+            }
+        }
+    }
+
+    /// Records an error directly.
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    /// The collected errors, or `Ok(())` when there are none.
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+    }
+}

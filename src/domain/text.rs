@@ -1,0 +1,81 @@
+//! String rules shared by every resource: length limits counted in characters,
+//! no NUL characters, trimming where the contract asks for it, and absolute
+//! http(s) URLs.
+
+/// Checks a string that is stored exactly as sent: at most `max` characters and no
+/// NUL (which PostgreSQL cannot store).
+pub fn bounded(value: &str, max: usize) -> Result<(), String> {
+    if value.contains('\0') {
+        return Err("must not contain a NUL character".into());
+    }
+    if value.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    Ok(())
+}
+
+/// Trims surrounding whitespace and checks the result holds 1..=`max` characters.
+pub fn trimmed_required(value: &str, max: usize) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err("must not be empty".into());
+    }
+    bounded(value, max)?;
+    Ok(value.to_owned())
+}
+
+/// Checks an optional string stored as sent; `None` stays `None`.
+pub fn optional(value: Option<String>, max: usize) -> Result<Option<String>, String> {
+    match value {
+        Some(v) => bounded(&v, max).map(|()| Some(v)),
+        None => Ok(None),
+    }
+}
+
+/// Checks an absolute `http` or `https` URL of at most `max` characters, returned
+/// exactly as sent.
+pub fn http_url(value: &str, max: usize) -> Result<(), String> {
+    bounded(value, max)?;
+    let parsed = url::Url::parse(value).map_err(|_| "must be an absolute http or https URL")?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty)
+    {
+        return Err("must be an absolute http or https URL".into());
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Err("must not contain whitespace".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_counts_characters_not_bytes() {
+        assert!(bounded(&"é".repeat(10), 10).is_ok());
+        assert!(bounded(&"é".repeat(11), 10).is_err());
+    }
+
+    #[test]
+    fn nul_is_refused() {
+        assert!(bounded("a\0b", 10).is_err());
+    }
+
+    #[test]
+    fn required_text_is_trimmed_and_not_blank() {
+        assert_eq!(trimmed_required("  Hi  ", 5), Ok("Hi".into()));
+        assert!(trimmed_required(" \t\n", 5).is_err());
+    }
+
+    #[test]
+    fn urls_must_be_absolute_http() {
+        assert!(http_url("https://example.org/a?b=c#d", 100).is_ok());
+        assert!(http_url("http://example.org", 100).is_ok());
+        for bad in ["ftp://example.org", "/relative", "example.org", "javascript:alert(1)",
+                    "https://", "https://exa mple.org"] {
+            assert!(http_url(bad, 100).is_err(), "{bad} was accepted");
+        }
+        assert!(http_url(&format!("https://e.org/{}", "a".repeat(100)), 100).is_err());
+    }
+}

@@ -1,0 +1,300 @@
+//! Every failure as an RFC 9457 problem document (`application/problem+json`).
+//! This is the only module that turns errors into HTTP.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::WriteError;
+use crate::domain::FieldError;
+
+/// Media type of problem documents.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+/// Seconds a client should wait before retrying a 503.
+pub const RETRY_AFTER_SECS: u32 = 5;
+
+/// The kinds of problem, each with a stable `type` and fixed `title`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    BadRequest,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    PreconditionFailed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    ServiceUnavailable,
+    Internal,
+}
+
+impl ProblemKind {
+    /// Every kind, for the OpenAPI description.
+    pub const ALL: [Self; 10] = [
+        Self::BadRequest,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::Conflict,
+        Self::PreconditionFailed,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::ValidationFailed,
+        Self::ServiceUnavailable,
+        Self::Internal,
+    ];
+
+    /// The stable identifier clients switch on.
+    pub fn type_uri(self) -> &'static str {
+        match self {
+            Self::BadRequest => "/problems/bad-request",
+            Self::NotFound => "/problems/not-found",
+            Self::MethodNotAllowed => "/problems/method-not-allowed",
+            Self::Conflict => "/problems/conflict",
+            Self::PreconditionFailed => "/problems/precondition-failed",
+            Self::PayloadTooLarge => "/problems/payload-too-large",
+            Self::UnsupportedMediaType => "/problems/unsupported-media-type",
+            Self::ValidationFailed => "/problems/validation-failed",
+            Self::ServiceUnavailable => "/problems/service-unavailable",
+            Self::Internal => "/problems/internal-error",
+        }
+    }
+
+    /// The fixed human summary.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::BadRequest => "Request could not be parsed",
+            Self::NotFound => "Resource not found",
+            Self::MethodNotAllowed => "Method not allowed",
+            Self::Conflict => "Conflict with the current state",
+            Self::PreconditionFailed => "Precondition failed",
+            Self::PayloadTooLarge => "Request body too large",
+            Self::UnsupportedMediaType => "Unsupported media type",
+            Self::ValidationFailed => "Request body failed validation",
+            Self::ServiceUnavailable => "Service unavailable",
+            Self::Internal => "Internal server error",
+        }
+    }
+
+    /// The HTTP status of this kind.
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The kind a bare status code falls under, for responses the framework made.
+    pub fn for_status(status: StatusCode) -> Self {
+        Self::ALL.into_iter().find(|k| k.status() == status).unwrap_or(if status.is_server_error() {
+            Self::Internal
+        } else {
+            Self::BadRequest
+        })
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation-failed",
+    "title": "Request body failed validation",
+    "status": 422,
+    "detail": "1 field is invalid",
+    "instance": "/v1/articles",
+    "errors": [{"pointer": "/title", "detail": "must not be empty"}]
+}))]
+pub struct Problem {
+    /// Stable identifier of the kind of problem, one of the `/problems/…` values
+    /// listed in the API description.
+    #[serde(rename = "type")]
+    #[schema(example = "/problems/validation-failed")]
+    pub kind: String,
+    /// Fixed human summary of the kind of problem.
+    #[schema(example = "Request body failed validation")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 422)]
+    pub status: u16,
+    /// What went wrong this time.
+    #[schema(example = "1 field is invalid")]
+    pub detail: String,
+    /// The request path the problem occurred on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/v1/articles")]
+    pub instance: Option<String>,
+    /// One entry per invalid field or parameter (validation problems only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// Every way a request can fail, named for what the client can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request could not be parsed (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// No such resource or route (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The route exists but not with this method (405).
+    #[error("method not allowed")]
+    MethodNotAllowed {
+        /// Methods the route does accept.
+        allow: Vec<String>,
+    },
+    /// A unique name is taken (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// `If-Match` did not match (412).
+    #[error("stored version is {current}")]
+    PreconditionFailed {
+        /// The stored version.
+        current: i32,
+    },
+    /// Body over the limit (413).
+    #[error("body larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+    /// Body of the wrong media type (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Parsed but invalid (422).
+    #[error("{} invalid", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// The database cannot be reached (503).
+    #[error("database unavailable")]
+    Unavailable,
+    /// A bug (500); the cause is logged, never sent.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 404 for a missing resource of the given kind.
+    pub fn not_found(resource: &str) -> Self {
+        Self::NotFound(format!("no {resource} with that id or slug"))
+    }
+
+    /// The kind of problem this is.
+    pub fn kind(&self) -> ProblemKind {
+        match self {
+            Self::BadRequest(_) => ProblemKind::BadRequest,
+            Self::NotFound(_) => ProblemKind::NotFound,
+            Self::MethodNotAllowed { .. } => ProblemKind::MethodNotAllowed,
+            Self::Conflict(_) => ProblemKind::Conflict,
+            Self::PreconditionFailed { .. } => ProblemKind::PreconditionFailed,
+            Self::PayloadTooLarge { .. } => ProblemKind::PayloadTooLarge,
+            Self::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
+            Self::Invalid(_) => ProblemKind::ValidationFailed,
+            Self::Unavailable => ProblemKind::ServiceUnavailable,
+            Self::Internal(_) => ProblemKind::Internal,
+        }
+    }
+
+    /// The problem document, with `instance` when the request path is known.
+    pub fn problem(&self, instance: Option<&str>) -> Problem {
+        let kind = self.kind();
+        let detail = match self {
+            Self::Invalid(errors) if errors.len() == 1 => "1 field is invalid".to_owned(),
+            Self::Invalid(errors) => format!("{} fields are invalid", errors.len()),
+            Self::PreconditionFailed { current } => {
+                format!("If-Match does not match the stored version, which is \"{current}\"")
+            }
+            Self::PayloadTooLarge { limit } => format!("the body must be at most {limit} bytes"),
+            Self::MethodNotAllowed { allow } => format!("this resource accepts {}", allow.join(", ")),
+            Self::Unavailable => "the database cannot be reached; try again shortly".to_owned(),
+            Self::Internal(_) => "an unexpected error occurred; it has been logged".to_owned(),
+            other => other.to_string(),
+        };
+        Problem {
+            kind: kind.type_uri().to_owned(),
+            title: kind.title().to_owned(),
+            status: kind.status().as_u16(),
+            detail,
+            instance: instance.map(str::to_owned),
+            errors: match self {
+                Self::Invalid(errors) => Some(errors.clone()),
+                _ => None,
+            },
+        }
+    }
+
+    /// The full response: problem body plus `Allow` or `Retry-After` where they apply.
+    pub fn to_response(&self, instance: Option<&str>) -> HttpResponse {
+        let mut response = HttpResponse::build(self.kind().status());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self {
+            Self::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            Self::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS)));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_string(&self.problem(instance))
+            .unwrap_or_else(|_| r#"{"title":"Internal server error","status":500}"#.to_owned());
+        response.body(body)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.kind().status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.to_response(None)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            Error::NotFound => Self::NotFound("no such resource".into()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                log::info!("unique violation: {}", info.message());
+                Self::Conflict("a resource with the same unique value already exists".into())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Self::Unavailable,
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_transient(info.message()) => {
+                log::warn!("transient database error: {}", info.message());
+                Self::Unavailable
+            }
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+/// Messages of errors that mean "try again", not "bug": a lost server connection
+/// or SQLite's lock wait running out.
+fn is_transient(message: &str) -> bool {
+    ["database is locked", "server closed the connection", "terminating connection",
+     "no connection to the server", "could not connect", "connection refused"]
+        .iter()
+        .any(|m| message.to_ascii_lowercase().contains(m))
+}
+
+impl From<WriteError> for ApiError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::NotFound => Self::not_found("resource"),
+            WriteError::VersionMismatch { current } => Self::PreconditionFailed { current },
+            WriteError::Conflict(detail) => Self::Conflict(detail),
+            WriteError::Db(e) => e.into(),
+        }
+    }
+}

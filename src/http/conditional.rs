@@ -1,0 +1,111 @@
+//! Conditional requests (RFC 9110): strong ETags made from the resource version,
+//! `If-None-Match` on reads and `If-Match` on writes.
+
+use actix_web::HttpRequest;
+use actix_web::http::header::{self, HeaderName};
+
+use crate::domain::version::Expected;
+use crate::error::ApiError;
+
+/// The strong ETag of a resource at `version`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// One entity tag from a conditional header.
+#[derive(Debug, PartialEq, Eq)]
+struct EntityTag<'a> {
+    weak: bool,
+    opaque: &'a str,
+}
+
+/// Parses `*` (as `None`) or a comma-separated list of entity tags.
+fn parse_list<'a>(name: &HeaderName, value: &'a str) -> Result<Option<Vec<EntityTag<'a>>>, ApiError> {
+    let value = value.trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    let malformed = || ApiError::BadRequest(format!("{name} must be `*` or entity tags such as \"3\""));
+    value
+        .split(',')
+        .map(|item| {
+            let item = item.trim();
+            let (weak, quoted) = match item.strip_prefix("W/") {
+                Some(rest) => (true, rest),
+                None => (false, item),
+            };
+            let opaque = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')).ok_or_else(malformed)?;
+            if opaque.contains('"') {
+                return Err(malformed());
+            }
+            Ok(EntityTag { weak, opaque })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+fn header_text<'a>(req: &'a HttpRequest, name: &HeaderName) -> Result<Option<&'a str>, ApiError> {
+    match req.headers().get(name) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .map(Some)
+            .map_err(|_| ApiError::BadRequest(format!("{name} is not valid header text"))),
+    }
+}
+
+/// What `If-Match` demands. Weak tags never match (RFC 9110 strong comparison).
+pub fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
+    let Some(value) = header_text(req, &header::IF_MATCH)? else {
+        return Ok(Expected::Anything);
+    };
+    Ok(match parse_list(&header::IF_MATCH, value)? {
+        None => Expected::Exists,
+        Some(tags) => Expected::OneOf(
+            tags.iter().filter(|t| !t.weak).filter_map(|t| t.opaque.parse().ok()).collect(),
+        ),
+    })
+}
+
+/// Whether `If-None-Match` matches a resource at `version` (weak comparison), in
+/// which case a `GET` answers 304.
+pub fn if_none_match(req: &HttpRequest, version: i32) -> Result<bool, ApiError> {
+    let Some(value) = header_text(req, &header::IF_NONE_MATCH)? else {
+        return Ok(false);
+    };
+    Ok(match parse_list(&header::IF_NONE_MATCH, value)? {
+        None => true,
+        Some(tags) => tags.iter().any(|t| t.opaque.parse() == Ok(version)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn with(name: HeaderName, value: &str) -> HttpRequest {
+        TestRequest::default().insert_header((name, value)).to_http_request()
+    }
+
+    #[test]
+    fn if_match_reads_versions_and_star() {
+        assert_eq!(if_match(&TestRequest::default().to_http_request()).unwrap(), Expected::Anything);
+        assert_eq!(if_match(&with(header::IF_MATCH, "*")).unwrap(), Expected::Exists);
+        assert_eq!(if_match(&with(header::IF_MATCH, "\"3\", W/\"4\", \"x\"")).unwrap(), Expected::OneOf(vec![3]));
+    }
+
+    #[test]
+    fn malformed_tags_are_bad_requests() {
+        for bad in ["3", "\"3", "W/3", "\"a\"b\""] {
+            assert!(if_match(&with(header::IF_MATCH, bad)).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, "W/\"2\""), 2).unwrap());
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, "*"), 9).unwrap());
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"1\""), 2).unwrap());
+    }
+}

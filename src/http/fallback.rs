@@ -1,0 +1,94 @@
+//! The last line of defence: unknown routes (404), known routes with the wrong
+//! method (405 with `Allow`, worked out from the OpenAPI paths, the one list of
+//! routes), and any error response not already a problem document.
+
+use actix_web::dev::{ResourceDef, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::error::{ApiError, PROBLEM_JSON, ProblemKind};
+
+/// Every route template and the methods it accepts.
+pub struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
+
+impl RouteTable {
+    /// Builds the table from the OpenAPI document plus routes the document does not
+    /// describe (the docs pages and the document itself).
+    pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
+        let mut routes: Vec<(ResourceDef, Vec<String>)> = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ];
+                let allow = methods.iter().filter(|(_, on)| *on).map(|(m, _)| (*m).to_owned()).collect();
+                (ResourceDef::new(path.as_str()), allow)
+            })
+            .collect();
+        for extra in ["/openapi.json", "/docs", "/docs/{tail:.*}"] {
+            routes.push((ResourceDef::new(extra), vec!["GET".to_owned()]));
+        }
+        Self(routes)
+    }
+
+    fn allowed(&self, path: &str) -> Option<&[String]> {
+        self.0.iter().find(|(def, _)| def.is_match(path)).map(|(_, allow)| allow.as_slice())
+    }
+}
+
+/// The default service: 405 for a known path, 404 otherwise.
+pub async fn not_matched(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+    Err(match routes.allowed(req.path()) {
+        Some(allow) => ApiError::MethodNotAllowed { allow: allow.to_vec() },
+        None => ApiError::NotFound(format!("no route matches {}", req.path())),
+    })
+}
+
+/// Rewrites every 4xx/5xx response as a problem document carrying `instance`,
+/// whatever produced it: our handlers, actix's extractors or the router.
+pub fn render_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, res) = res.into_parts();
+    let path = req.path().to_owned();
+    let status = res.status();
+    let api_error = res.error().and_then(|e| e.as_error::<ApiError>());
+    let new_response = match api_error {
+        Some(error) => {
+            if let ApiError::Internal(cause) = error {
+                log::error!("{} {path} failed: {cause:#}", req.method());
+            }
+            error.to_response(Some(&path))
+        }
+        None => {
+            let detail = match res.error() {
+                Some(e) if status.is_client_error() => e.to_string(),
+                Some(e) => {
+                    log::error!("{} {path} failed: {e}", req.method());
+                    "an unexpected error occurred; it has been logged".to_owned()
+                }
+                None => ProblemKind::for_status(status).title().to_owned(),
+            };
+            framework_problem(status, &path, detail)
+        }
+    };
+    let res = ServiceResponse::new(req, new_response).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+fn framework_problem(status: actix_web::http::StatusCode, path: &str, detail: String) -> HttpResponse {
+    let kind = ProblemKind::for_status(status);
+    let body = serde_json::json!({
+        "type": kind.type_uri(),
+        "title": kind.title(),
+        "status": status.as_u16(),
+        "detail": detail,
+        "instance": path,
+    });
+    HttpResponse::build(status).insert_header((header::CONTENT_TYPE, PROBLEM_JSON)).body(body.to_string())
+}

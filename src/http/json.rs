@@ -1,0 +1,164 @@
+//! JSON request bodies: content type checked (415), size limited (413), syntax
+//! errors reported as 400 and shape errors as 422 with a JSON Pointer.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::error::PayloadError;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use serde::de::DeserializeOwned;
+
+use crate::domain::FieldError;
+use crate::error::ApiError;
+
+/// The configured body limit in bytes, shared through app data (next to the
+/// `PayloadConfig` that enforces it) for the 413 message.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON request body deserialized into `T`.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+        let content_type = check_content_type(req);
+        // Reads up to the limit set by the `PayloadConfig` in app data.
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            content_type?;
+            let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
+                _ => ApiError::BadRequest(format!("the request body could not be read: {e}")),
+            })?;
+            let mut de = serde_json::Deserializer::from_slice(&bytes);
+            let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
+            de.end().map_err(|e| ApiError::BadRequest(format!("malformed JSON: {}", strip_position(&e))))?;
+            Ok(Self(value))
+        })
+    }
+}
+
+/// Accepts `application/json` and any `application/*+json` (such as
+/// `application/merge-patch+json`), in UTF-8.
+fn check_content_type(req: &HttpRequest) -> Result<(), ApiError> {
+    let refuse = |what: &str| {
+        ApiError::UnsupportedMediaType(format!(
+            "{what}; send application/json (or application/merge-patch+json for PATCH)"
+        ))
+    };
+    let Some(raw) = req.headers().get(header::CONTENT_TYPE) else {
+        return Err(refuse("the request has no Content-Type"));
+    };
+    let parsed: mime::Mime = raw
+        .to_str()
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| refuse("the Content-Type header is malformed"))?;
+    let is_json = parsed.type_() == mime::APPLICATION
+        && (parsed.subtype() == mime::JSON || parsed.suffix() == Some(mime::JSON));
+    if !is_json {
+        return Err(refuse(&format!("Content-Type {parsed} is not JSON")));
+    }
+    match parsed.get_param(mime::CHARSET) {
+        Some(charset) if !charset.as_str().eq_ignore_ascii_case("utf-8") => {
+            Err(refuse(&format!("charset {charset} is not supported")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Deserializes an already-parsed JSON value (a merged PATCH document), with the
+/// same error reporting as a request body.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(path_error)
+}
+
+/// Turns a deserialization failure into 400 (not JSON) or 422 (JSON of the wrong
+/// shape, pointing at the member).
+fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let inner = error.inner();
+    if inner.is_syntax() || inner.is_eof() {
+        return ApiError::BadRequest(format!("malformed JSON: {}", strip_position(inner)));
+    }
+    let mut pointer = to_pointer(error.path());
+    let message = strip_position(inner);
+    let detail = if let Some(field) = backticked(&message, "missing field `") {
+        pointer = format!("{pointer}/{}", escape(&field));
+        "is required".to_owned()
+    } else if let Some(field) = backticked(&message, "unknown field `") {
+        // The path already ends at the unknown member.
+        let member = format!("/{}", escape(&field));
+        if !pointer.ends_with(&member) {
+            pointer.push_str(&member);
+        }
+        "is not a known field".to_owned()
+    } else {
+        message
+    };
+    ApiError::Invalid(vec![FieldError::body(pointer, detail)])
+}
+
+/// serde_path_to_error's path as an RFC 6901 JSON Pointer ("" is the whole body).
+fn to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(escape(key)),
+            Segment::Enum { variant } => Some(escape(variant)),
+            Segment::Unknown => None,
+        })
+        .fold(String::new(), |acc, part| format!("{acc}/{part}"))
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn backticked(message: &str, prefix: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
+    Some(rest.split_once('`')?.0.to_owned())
+}
+
+/// serde_json's message without " at line 1 column 5".
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((message, _)) if error.line() > 0 => message.to_owned(),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "fields are only deserialized")]
+    struct Sample {
+        title: String,
+        tags: Option<Vec<String>>,
+    }
+
+    fn pointer_of(json: serde_json::Value) -> (String, String) {
+        match from_value::<Sample>(json) {
+            Err(ApiError::Invalid(errors)) => (errors[0].pointer.clone().unwrap(), errors[0].detail.clone()),
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn pointers_name_the_member() {
+        assert_eq!(pointer_of(serde_json::json!({})), ("/title".into(), "is required".into()));
+        assert_eq!(pointer_of(serde_json::json!({"title": "t", "x/y": 1})).0, "/x~1y");
+        assert_eq!(pointer_of(serde_json::json!({"title": "t", "tags": ["a", 5]})).0, "/tags/1");
+        assert!(pointer_of(serde_json::json!({"title": 5})).1.starts_with("invalid type: integer"));
+    }
+}

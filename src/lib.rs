@@ -1,0 +1,11 @@
+//! Newsdesk: a REST/JSON content API for news articles, their quotes and related
+//! links, on PostgreSQL or an embedded SQLite file.
+
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod routes;

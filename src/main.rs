@@ -1,0 +1,79 @@
+//! The `newsdesk` binary: `serve` (the default), `migrate`, `openapi`.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use newsdesk::config::{DatabaseSettings, HttpSettings};
+use newsdesk::db::Database;
+
+#[derive(Parser)]
+#[command(version, about = "Newsdesk: an open content API for news")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default); pending migrations are applied first.
+    Serve {
+        #[command(flatten)]
+        db: DatabaseSettings,
+        #[command(flatten)]
+        http: HttpSettings,
+    },
+    /// Apply pending migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseSettings,
+    },
+    /// Print the OpenAPI document to stdout.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let command = Cli::parse().command.unwrap_or_else(|| {
+        // No subcommand: parse again as `serve` so its flags and env vars apply.
+        let args = std::iter::once("newsdesk".to_owned()).chain(["serve".to_owned()]);
+        match Cli::parse_from(args).command {
+            Some(command) => command,
+            None => Command::Openapi,
+        }
+    });
+    let result = match command {
+        Command::Serve { db, http } => serve(&db, &http),
+        Command::Migrate { db } => migrate(&db),
+        Command::Openapi => print_openapi(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            log::error!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(&http.addr)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", http.addr))?;
+    let database = Database::new(db);
+    log::info!("using {}", db.url.describe());
+    database.migrate_in_background(db.url.describe());
+    log::info!("listening on http://{} (docs at /docs)", listener.local_addr()?);
+    actix_web::rt::System::new().block_on(async { newsdesk::app::start(database, http, listener)?.await })?;
+    Ok(())
+}
+
+fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
+    let applied = Database::new(db).migrate()?;
+    log::info!("{}: {applied} migration(s) applied", db.url.describe());
+    Ok(())
+}
+
+fn print_openapi() -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(&newsdesk::openapi::api_doc())?);
+    Ok(())
+}

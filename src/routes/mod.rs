@@ -1,0 +1,14 @@
+//! HTTP handlers, one module per resource, registered through utoipa-actix-web so
+//! that the OpenAPI paths come from the same registrations as the routes.
+
+pub mod article_types;
+pub mod articles;
+pub mod service;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every documented route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(scope::scope("/v1").configure(articles::configure)).configure(service::configure);
+}

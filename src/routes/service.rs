@@ -1,0 +1,48 @@
+//! Service endpoints: liveness and readiness for orchestrators.
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::db::Database;
+use crate::error::{ApiError, Problem};
+
+/// Registers the service routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(healthz).service(readyz);
+}
+
+/// Health report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` when the check passed.
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// Liveness
+///
+/// 200 while the process runs, whatever the database does.
+#[utoipa::path(operation_id = "healthz", tag = "service",
+    responses((status = 200, description = "The process is running", body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok".into() })
+}
+
+/// Readiness
+///
+/// 200 when the database answers and migrations are applied, else 503 with
+/// `Retry-After`.
+#[utoipa::path(operation_id = "readyz", tag = "service",
+    responses(
+        (status = 200, description = "Ready to serve", body = Health),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json",
+         headers(("Retry-After" = u32, description = "Seconds to wait"))),
+    ))]
+#[get("/readyz")]
+pub async fn readyz(db: web::Data<Database>) -> Result<HttpResponse, ApiError> {
+    db.ping().await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))
+}
