@@ -1,0 +1,271 @@
+//! The test runner and `TestApp`: every test runs twice, against a fresh SQLite
+//! file and a fresh PostgreSQL database, each behind a real HTTP server on a free
+//! port.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use libtest_mimic::{Arguments, Failed, Trial};
+use newsdesk::config::{DatabaseSettings, DatabaseUrl, HttpSettings};
+use newsdesk::db::Database;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use reqwest::{Method, RequestBuilder};
+use serde_json::Value;
+
+/// Environment variable naming a PostgreSQL server (any database on it) that the
+/// tests may create and drop databases on.
+pub const PG_ENV: &str = "NEWSDESK_TEST_DATABASE_URL";
+
+/// A test body: gets a running app, panics on failure.
+pub type TestFn = fn(TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
+
+/// Lists a module's tests for the runner: `tests![name_a, name_b]`.
+#[macro_export]
+macro_rules! tests {
+    ($($name:ident),* $(,)?) => {
+        pub fn tests() -> Vec<(&'static str, $crate::helpers::TestFn)> {
+            vec![$((
+                concat!(module_path!(), "::", stringify!($name)),
+                (|app| Box::pin($name(app))) as $crate::helpers::TestFn,
+            )),*]
+        }
+    };
+}
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs every test on both backends and exits with the result.
+pub fn run(tests: Vec<(&'static str, TestFn)>) -> ! {
+    let args = Arguments::from_args();
+    let pg = std::env::var(PG_ENV).ok().filter(|v| !v.trim().is_empty());
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let mut trials = Vec::new();
+    for (name, test) in tests {
+        let name = name.trim_start_matches("api::");
+        trials.push(Trial::test(format!("sqlite::{name}"), move || run_one(Backend::Sqlite, test)));
+        let trial = Trial::test(format!("postgres::{name}"), move || {
+            if std::env::var(PG_ENV).is_err() {
+                return Err(Failed::from(format!("CI=true but {PG_ENV} is not set: PostgreSQL is required")));
+            }
+            run_one(Backend::Postgres, test)
+        });
+        trials.push(trial.with_ignored_flag(pg.is_none() && !ci));
+    }
+    if pg.is_none() {
+        let note = if ci { "FAILING" } else { "SKIPPED (shown as ignored)" };
+        eprintln!("\n*** PostgreSQL half {note}: set {PG_ENV}=postgres://USER@HOST:5432/DB to run it ***\n");
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
+    if pg.is_none() && !ci {
+        eprintln!("\n*** PostgreSQL half was SKIPPED: only SQLite was tested ({PG_ENV} is not set) ***\n");
+    }
+    conclusion.exit()
+}
+
+fn run_one(backend: Backend, test: TestFn) -> Result<(), Failed> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = TestApp::spawn(backend).await;
+        let server = app.server.clone();
+        test(app).await;
+        server.stop(true).await;
+    });
+    Ok(())
+}
+
+/// Drops the per-test database when the last handle goes.
+struct Scratch {
+    _sqlite_dir: Option<tempfile::TempDir>,
+    pg_drop: Option<(String, String)>,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.pg_drop {
+            if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+            }
+        }
+    }
+}
+
+/// Creates a fresh, empty database for one test and returns its URL.
+fn scratch_database(backend: Backend) -> (DatabaseUrl, Scratch) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("newsdesk.db");
+            (DatabaseUrl::Sqlite(path), Scratch { _sqlite_dir: Some(dir), pg_drop: None })
+        }
+        Backend::Postgres => {
+            let admin_url = std::env::var(PG_ENV).expect("PostgreSQL URL");
+            let name = format!("newsdesk_test_{}", uuid::Uuid::now_v7().simple());
+            let mut conn = PgConnection::establish(&admin_url)
+                .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {PG_ENV}: {e}"));
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).expect("create database");
+            let url = with_database(&admin_url, &name);
+            (DatabaseUrl::Postgres(url), Scratch { _sqlite_dir: None, pg_drop: Some((admin_url, name)) })
+        }
+    }
+}
+
+/// The same server URL with another database name.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (scheme, rest) = base.split_once("://").expect("URL with a scheme");
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let mut out = format!("{scheme}://{authority}/{name}");
+    if let Some(query) = query {
+        out = format!("{out}?{query}");
+    }
+    out
+}
+
+/// A running service on a fresh database.
+#[derive(Clone)]
+pub struct TestApp {
+    pub address: String,
+    pub backend: Backend,
+    pub client: reqwest::Client,
+    pub db: Database,
+    pub server: actix_web::dev::ServerHandle,
+    _scratch: Arc<Scratch>,
+}
+
+/// A response, read in full.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+    /// The body parsed as JSON, or `Null` when it is not JSON.
+    pub body: Value,
+}
+
+impl Reply {
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts this is an RFC 9457 problem with the given status and type suffix.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, kind: &str) -> &Self {
+        assert_eq!(self.status, status, "unexpected status, body: {}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "body: {}", self.text);
+        assert_eq!(self.body["status"], status, "body: {}", self.text);
+        assert_eq!(self.body["type"], format!("/problems/{kind}"), "body: {}", self.text);
+        assert!(self.body["title"].as_str().is_some_and(|t| !t.is_empty()), "no title: {}", self.text);
+        assert!(self.body["detail"].as_str().is_some_and(|t| !t.is_empty()), "no detail: {}", self.text);
+        assert!(self.body["instance"].as_str().is_some_and(|t| t.starts_with('/')), "no instance: {}", self.text);
+        self
+    }
+
+    /// The pointers (or parameter names) of a 422's `errors`.
+    pub fn error_locations(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["pointer"].as_str().or(e["parameter"].as_str()).unwrap_or("?").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    /// Starts the service on a fresh, migrated database.
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, HttpSettings::default()).await
+    }
+
+    /// Starts the service with the given HTTP settings.
+    pub async fn spawn_with(backend: Backend, http: HttpSettings) -> Self {
+        let (url, scratch) = scratch_database(backend);
+        let db = Database::new(&DatabaseSettings::for_url(url));
+        db.migrate().expect("migrations apply");
+        Self::serve(backend, db, http, scratch)
+    }
+
+    /// Starts the service on a database that is not migrated (or not reachable).
+    pub fn spawn_unmigrated(backend: Backend, url: DatabaseUrl) -> Self {
+        let db = Database::new(&DatabaseSettings { timeout_secs: 1, ..DatabaseSettings::for_url(url) });
+        Self::serve(backend, db, HttpSettings::default(), Scratch { _sqlite_dir: None, pg_drop: None })
+    }
+
+    fn serve(backend: Backend, db: Database, mut http: HttpSettings, scratch: Scratch) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let address = format!("http://{}", listener.local_addr().expect("local address"));
+        http.workers = Some(2);
+        let server = newsdesk::app::start(db.clone(), &http, listener).expect("server starts");
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        Self { address, backend, client: reqwest::Client::new(), db, server: handle, _scratch: Arc::new(scratch) }
+    }
+
+    /// A request to a path on this app.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.address))
+    }
+
+    /// Sends a request and reads the whole response.
+    pub async fn send(&self, request: RequestBuilder) -> Reply {
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body read");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, headers, text, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(self.request(Method::GET, path)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(self.request(Method::DELETE, path)).await
+    }
+
+    /// Sends `body` as `application/json`.
+    pub async fn send_json(&self, method: Method, path: &str, body: &Value) -> Reply {
+        self.send(self.request(method, path).json(body)).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Reply {
+        self.send_json(Method::POST, path, body).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Reply {
+        self.send_json(Method::PUT, path, body).await
+    }
+
+    /// Sends `body` as `application/merge-patch+json`.
+    pub async fn patch(&self, path: &str, body: &Value) -> Reply {
+        let request = self
+            .request(Method::PATCH, path)
+            .header(CONTENT_TYPE, "application/merge-patch+json")
+            .body(body.to_string());
+        self.send(request).await
+    }
+
+    /// Creates an article and returns it, failing the test unless it was a 201.
+    pub async fn create_article(&self, body: &Value) -> Value {
+        let reply = self.post("/v1/articles", body).await;
+        assert_eq!(reply.status, 201, "create failed: {}", reply.text);
+        reply.body
+    }
+
+    /// A minimal valid published article with the given title.
+    pub async fn published(&self, title: &str) -> Value {
+        self.create_article(&serde_json::json!({"title": title, "body": "text", "status": "published"})).await
+    }
+}
