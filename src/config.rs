@@ -79,7 +79,11 @@ pub struct DatabaseSettings {
 impl DatabaseSettings {
     /// Settings for a given URL with every other value at its default.
     pub fn for_url(url: DatabaseUrl) -> Self {
-        Self { url, pool_size: 10, timeout_secs: 5 }
+        Self {
+            url,
+            pool_size: 10,
+            timeout_secs: 5,
+        }
     }
 
     /// The pool checkout and connect timeout.
@@ -106,7 +110,11 @@ pub struct HttpSettings {
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Self { addr: "127.0.0.1:8080".into(), body_limit: 1024 * 1024, workers: None }
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            body_limit: 1024 * 1024,
+            workers: None,
+        }
     }
 }
 
@@ -117,7 +125,10 @@ mod tests {
     #[test]
     fn postgres_schemes_select_postgres() {
         for url in ["postgres://u@h/db", "postgresql://h/db"] {
-            assert_eq!(DatabaseUrl::parse(url), Ok(DatabaseUrl::Postgres(url.into())));
+            assert_eq!(
+                DatabaseUrl::parse(url),
+                Ok(DatabaseUrl::Postgres(url.into()))
+            );
         }
     }
 
@@ -129,7 +140,10 @@ mod tests {
             ("/var/lib/n.db", "/var/lib/n.db"),
             ("newsdesk.db", "newsdesk.db"),
         ] {
-            assert_eq!(DatabaseUrl::parse(raw), Ok(DatabaseUrl::Sqlite(path.into())));
+            assert_eq!(
+                DatabaseUrl::parse(raw),
+                Ok(DatabaseUrl::Sqlite(path.into()))
+            );
         }
     }
 

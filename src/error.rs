@@ -95,11 +95,14 @@ impl ProblemKind {
 
     /// The kind a bare status code falls under, for responses the framework made.
     pub fn for_status(status: StatusCode) -> Self {
-        Self::ALL.into_iter().find(|k| k.status() == status).unwrap_or(if status.is_server_error() {
-            Self::Internal
-        } else {
-            Self::BadRequest
-        })
+        Self::ALL
+            .into_iter()
+            .find(|k| k.status() == status)
+            .unwrap_or(if status.is_server_error() {
+                Self::Internal
+            } else {
+                Self::BadRequest
+            })
     }
 }
 
@@ -213,7 +216,9 @@ impl ApiError {
                 format!("If-Match does not match the stored version, which is \"{current}\"")
             }
             Self::PayloadTooLarge { limit } => format!("the body must be at most {limit} bytes"),
-            Self::MethodNotAllowed { allow } => format!("this resource accepts {}", allow.join(", ")),
+            Self::MethodNotAllowed { allow } => {
+                format!("this resource accepts {}", allow.join(", "))
+            }
             Self::Unavailable => "the database cannot be reached; try again shortly".to_owned(),
             Self::Internal(_) => "an unexpected error occurred; it has been logged".to_owned(),
             other => other.to_string(),
@@ -270,7 +275,9 @@ impl From<diesel::result::Error> for ApiError {
                 Self::Conflict("a resource with the same unique value already exists".into())
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Self::Unavailable,
-            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_transient(info.message()) => {
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if is_transient(info.message()) =>
+            {
                 log::warn!("transient database error: {}", info.message());
                 Self::Unavailable
             }
@@ -282,10 +289,16 @@ impl From<diesel::result::Error> for ApiError {
 /// Messages of errors that mean "try again", not "bug": a lost server connection
 /// or SQLite's lock wait running out.
 fn is_transient(message: &str) -> bool {
-    ["database is locked", "server closed the connection", "terminating connection",
-     "no connection to the server", "could not connect", "connection refused"]
-        .iter()
-        .any(|m| message.to_ascii_lowercase().contains(m))
+    [
+        "database is locked",
+        "server closed the connection",
+        "terminating connection",
+        "no connection to the server",
+        "could not connect",
+        "connection refused",
+    ]
+    .iter()
+    .any(|m| message.to_ascii_lowercase().contains(m))
 }
 
 impl From<WriteError> for ApiError {

@@ -62,8 +62,12 @@ fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
     let database = Database::new(db);
     log::info!("using {}", db.url.describe());
     database.migrate_in_background(db.url.describe());
-    log::info!("listening on http://{} (docs at /docs)", listener.local_addr()?);
-    actix_web::rt::System::new().block_on(async { newsdesk::app::start(database, http, listener)?.await })?;
+    log::info!(
+        "listening on http://{} (docs at /docs)",
+        listener.local_addr()?
+    );
+    actix_web::rt::System::new()
+        .block_on(async { newsdesk::app::start(database, http, listener)?.await })?;
     Ok(())
 }
 
@@ -74,6 +78,9 @@ fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
 }
 
 fn print_openapi() -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(&newsdesk::openapi::api_doc())?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&newsdesk::openapi::api_doc())?
+    );
     Ok(())
 }

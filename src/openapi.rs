@@ -27,9 +27,16 @@ struct ApiDoc;
 
 /// Builds the complete document from the route registrations.
 pub fn api_doc() -> utoipa::openapi::OpenApi {
-    let (_, mut api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    let types: Vec<String> = ProblemKind::ALL.iter().map(|k| format!("`{}` ({})", k.type_uri(), k.status().as_u16())).collect();
+    let types: Vec<String> = ProblemKind::ALL
+        .iter()
+        .map(|k| format!("`{}` ({})", k.type_uri(), k.status().as_u16()))
+        .collect();
     if let Some(description) = api.info.description.as_mut() {
         *description = description.replace("{problem_types}", &types.join(", "));
     }
@@ -40,14 +47,33 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
 /// Any operation can fail unexpectedly; declare the 500 problem on each.
 fn add_framework_responses(api: &mut utoipa::openapi::OpenApi) {
     let problem = || {
-        ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))).build()
+        ContentBuilder::new()
+            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                "Problem",
+            ))))
+            .build()
     };
     for item in api.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
         for operation in operations.into_iter().flatten() {
-            operation.responses.responses.entry("500".to_owned()).or_insert_with(|| {
-                RefOr::T(ResponseBuilder::new().description("Unexpected error").content("application/problem+json", problem()).build())
-            });
+            operation
+                .responses
+                .responses
+                .entry("500".to_owned())
+                .or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("Unexpected error")
+                            .content("application/problem+json", problem())
+                            .build(),
+                    )
+                });
         }
     }
 }

@@ -47,19 +47,30 @@ type ArticleQuery<'a> = articles::BoxedQuery<'a, MultiBackend>;
 
 fn by_key(key: &ArticleKey) -> ArticleQuery<'static> {
     match key {
-        ArticleKey::Id(id) => articles::table.filter(articles::id.eq(id.to_string())).into_boxed(),
-        ArticleKey::Slug(slug) => articles::table.filter(articles::slug.eq(slug.to_string())).into_boxed(),
+        ArticleKey::Id(id) => articles::table
+            .filter(articles::id.eq(id.to_string()))
+            .into_boxed(),
+        ArticleKey::Slug(slug) => articles::table
+            .filter(articles::slug.eq(slug.to_string()))
+            .into_boxed(),
     }
 }
 
 /// Finds one article by id or slug.
 pub fn find(conn: &mut DbConn, key: &ArticleKey) -> QueryResult<Option<ArticleRow>> {
-    by_key(key).select(ArticleRow::as_select()).first(conn).optional()
+    by_key(key)
+        .select(ArticleRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Stores a new article with its tags; a derived slug is made unique with a numeric
 /// suffix, a slug the client chose that is taken is a conflict.
-pub fn create(conn: &mut DbConn, fields: &ArticleFields, now: DateTime<Utc>) -> Result<ArticleRow, WriteError> {
+pub fn create(
+    conn: &mut DbConn,
+    fields: &ArticleFields,
+    now: DateTime<Utc>,
+) -> Result<ArticleRow, WriteError> {
     // A concurrent create may take the derived slug between our check and insert;
     // then the unique index refuses it and we pick again.
     for _ in 0..5 {
@@ -69,30 +80,45 @@ pub fn create(conn: &mut DbConn, fields: &ArticleFields, now: DateTime<Utc>) -> 
                 None => free_slug(c, &Slug::derive_from(&fields.title))?,
             };
             let row = new_row(fields, slug.to_string(), now);
-            diesel::insert_into(articles::table).values(&row).execute(c)?;
+            diesel::insert_into(articles::table)
+                .values(&row)
+                .execute(c)?;
             insert_tags(c, &row.id, &fields.tags.keys())?;
             Ok(row)
         });
         match result {
             Err(WriteError::Db(e)) if is_unique_violation(&e) && fields.slug.is_none() => continue,
             Err(WriteError::Db(e)) if is_unique_violation(&e) => {
-                return Err(WriteError::Conflict(format!("slug `{}` is already taken", slug_of(fields))));
+                return Err(WriteError::Conflict(format!(
+                    "slug `{}` is already taken",
+                    slug_of(fields)
+                )));
             }
             other => return other,
         }
     }
-    Err(WriteError::Conflict("could not find a free slug; give one explicitly".into()))
+    Err(WriteError::Conflict(
+        "could not find a free slug; give one explicitly".into(),
+    ))
 }
 
 fn slug_of(fields: &ArticleFields) -> String {
-    fields.slug.as_ref().map(ToString::to_string).unwrap_or_default()
+    fields
+        .slug
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 /// The first of `base`, `base-2`, `base-3`, … that no article uses.
 fn free_slug(conn: &mut DbConn, base: &Slug) -> QueryResult<Slug> {
     let taken: Vec<String> = articles::table
         .select(articles::slug)
-        .filter(articles::slug.eq(base.as_ref()).or(articles::slug.like(format!("{base}-%"))))
+        .filter(
+            articles::slug
+                .eq(base.as_ref())
+                .or(articles::slug.like(format!("{base}-%"))),
+        )
         .load(conn)?;
     if !taken.iter().any(|s| s == base.as_ref()) {
         return Ok(base.clone());
@@ -130,7 +156,12 @@ fn new_row(fields: &ArticleFields, slug: String, now: DateTime<Utc>) -> ArticleR
 fn insert_tags(conn: &mut DbConn, article_id: &str, keys: &[String]) -> QueryResult<()> {
     let rows: Vec<_> = keys
         .iter()
-        .map(|k| (article_tags::article_id.eq(article_id), article_tags::tag_key.eq(k)))
+        .map(|k| {
+            (
+                article_tags::article_id.eq(article_id),
+                article_tags::tag_key.eq(k),
+            )
+        })
         .collect();
     if rows.is_empty() {
         return Ok(());
@@ -157,9 +188,14 @@ pub fn update(
     write_transaction(conn, |c| {
         let current = find(c, key)?.ok_or(WriteError::NotFound)?;
         if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch { current: current.version });
+            return Err(WriteError::VersionMismatch {
+                current: current.version,
+            });
         }
-        let slug = fields.slug.as_ref().map_or_else(|| current.slug.clone(), ToString::to_string);
+        let slug = fields
+            .slug
+            .as_ref()
+            .map_or_else(|| current.slug.clone(), ToString::to_string);
         let mut row = new_row(fields, slug, now);
         row.id = current.id.clone();
         row.version = current.version + 1;
@@ -173,9 +209,12 @@ pub fn update(
         if changed == 0 {
             // Only possible if a concurrent writer got in between; report it as the
             // version mismatch it is.
-            return Err(WriteError::VersionMismatch { current: current.version + 1 });
+            return Err(WriteError::VersionMismatch {
+                current: current.version + 1,
+            });
         }
-        diesel::delete(article_tags::table.filter(article_tags::article_id.eq(&current.id))).execute(c)?;
+        diesel::delete(article_tags::table.filter(article_tags::article_id.eq(&current.id)))
+            .execute(c)?;
         insert_tags(c, &current.id, &fields.tags.keys())?;
         Ok(row)
     })
@@ -231,7 +270,9 @@ pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected) -> Resul
     write_transaction(conn, |c| {
         let current = find(c, key)?.ok_or(WriteError::NotFound)?;
         if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch { current: current.version });
+            return Err(WriteError::VersionMismatch {
+                current: current.version,
+            });
         }
         diesel::delete(articles::table.filter(articles::id.eq(&current.id))).execute(c)?;
         Ok(())
@@ -240,7 +281,11 @@ pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected) -> Resul
 
 /// One page of articles: up to `limit + 1` rows (the extra one tells whether a
 /// next page exists) and, when asked, the number of all matching rows.
-pub fn list(conn: &mut DbConn, filter: &ArticleFilter, now: DateTime<Utc>) -> QueryResult<(Vec<ArticleRow>, Option<i64>)> {
+pub fn list(
+    conn: &mut DbConn,
+    filter: &ArticleFilter,
+    now: DateTime<Utc>,
+) -> QueryResult<(Vec<ArticleRow>, Option<i64>)> {
     let backend = conn.backend();
     let total = if filter.count {
         Some(filtered(filter, backend, now).count().get_result(conn)?)
@@ -255,7 +300,11 @@ pub fn list(conn: &mut DbConn, filter: &ArticleFilter, now: DateTime<Utc>) -> Qu
 }
 
 /// The rows matching the filters, before paging.
-fn filtered<'a>(filter: &'a ArticleFilter, backend: Backend, now: DateTime<Utc>) -> ArticleQuery<'a> {
+fn filtered<'a>(
+    filter: &'a ArticleFilter,
+    backend: Backend,
+    now: DateTime<Utc>,
+) -> ArticleQuery<'a> {
     let mut query = articles::table.into_boxed();
     if let Some(status) = filter.status {
         query = query.filter(articles::status.eq(status.as_str()));
@@ -280,7 +329,9 @@ fn filtered<'a>(filter: &'a ArticleFilter, backend: Backend, now: DateTime<Utc>)
         query = query.filter(articles::published_at.lt(before.naive_utc()));
     }
     for tag in &filter.tags {
-        let tagged = article_tags::table.filter(article_tags::tag_key.eq(tag)).select(article_tags::article_id);
+        let tagged = article_tags::table
+            .filter(article_tags::tag_key.eq(tag))
+            .select(article_tags::article_id);
         query = query.filter(articles::id.eq_any(tagged));
     }
     if let Some(search) = &filter.search {
@@ -291,9 +342,11 @@ fn filtered<'a>(filter: &'a ArticleFilter, backend: Backend, now: DateTime<Utc>)
                     .sql(")"),
             ),
             Backend::Sqlite => query.filter(
-                sql::<Bool>("articles.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
-                    .bind::<Text, _>(search.fts5_query())
-                    .sql(")"),
+                sql::<Bool>(
+                    "articles.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ",
+                )
+                .bind::<Text, _>(search.fts5_query())
+                .sql(")"),
             ),
         };
     }
@@ -327,10 +380,16 @@ fn ordered_page<'a>(mut query: ArticleQuery<'a>, filter: &ArticleFilter) -> Arti
             if let Some(last) = after_id {
                 query = match (after_key, sort.descending()) {
                     (Some(key), true) => query.filter(
-                        published_at.lt(key).or(published_at.eq(key).and(id.lt(last.clone()))).or(published_at.is_null()),
+                        published_at
+                            .lt(key)
+                            .or(published_at.eq(key).and(id.lt(last.clone())))
+                            .or(published_at.is_null()),
                     ),
                     (Some(key), false) => query.filter(
-                        published_at.gt(key).or(published_at.eq(key).and(id.gt(last.clone()))).or(published_at.is_null()),
+                        published_at
+                            .gt(key)
+                            .or(published_at.eq(key).and(id.gt(last.clone())))
+                            .or(published_at.is_null()),
                     ),
                     (None, true) => query.filter(published_at.is_null().and(id.lt(last))),
                     (None, false) => query.filter(published_at.is_null().and(id.gt(last))),
@@ -341,8 +400,12 @@ fn ordered_page<'a>(mut query: ArticleQuery<'a>, filter: &ArticleFilter) -> Arti
                 // Every published row has a date: a plain index order.
                 (true, true) => query.order_by((published_at.desc(), id.desc())),
                 (true, false) => query.order_by((published_at.asc(), id.asc())),
-                (false, true) => query.order_by((published_at.is_null().asc(), published_at.desc(), id.desc())),
-                (false, false) => query.order_by((published_at.is_null().asc(), published_at.asc(), id.asc())),
+                (false, true) => {
+                    query.order_by((published_at.is_null().asc(), published_at.desc(), id.desc()))
+                }
+                (false, false) => {
+                    query.order_by((published_at.is_null().asc(), published_at.asc(), id.asc()))
+                }
             }
         }
     }

@@ -80,7 +80,8 @@ impl ManageConnection for Connector {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
-        conn.ping().map_err(ConnectionError::CouldntSetupConfiguration)
+        conn.ping()
+            .map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
@@ -95,7 +96,10 @@ fn with_connect_timeout(url: &str, timeout: Duration) -> String {
         return url.to_owned();
     }
     let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}connect_timeout={}", timeout.as_secs().max(1))
+    format!(
+        "{url}{separator}connect_timeout={}",
+        timeout.as_secs().max(1)
+    )
 }
 
 /// The pool type handlers share.
@@ -112,14 +116,20 @@ pub struct Database {
 impl Database {
     /// Builds the pool without connecting: start-up never waits on the database.
     pub fn new(settings: &DatabaseSettings) -> Self {
-        let connector = Connector { url: settings.url.clone(), timeout: settings.timeout() };
+        let connector = Connector {
+            url: settings.url.clone(),
+            timeout: settings.timeout(),
+        };
         let pool = Pool::builder()
             .max_size(settings.pool_size)
             .min_idle(Some(0))
             .connection_timeout(settings.timeout())
             .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
             .build_unchecked(connector);
-        Self { pool, migrated: Arc::new(AtomicBool::new(false)) }
+        Self {
+            pool,
+            migrated: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// Applies pending migrations once; the error carries the real cause (for
@@ -148,7 +158,10 @@ impl Database {
                         return;
                     }
                     Err(e) => {
-                        log::error!("{describe} is not available: {e:#}; retrying in {}s", backoff.as_secs());
+                        log::error!(
+                            "{describe} is not available: {e:#}; retrying in {}s",
+                            backoff.as_secs()
+                        );
                         std::thread::sleep(backoff);
                         backoff = (backoff * 2).min(Duration::from_secs(30));
                     }
@@ -218,7 +231,9 @@ where
             Ok(value)
         }
         Err(e) => {
-            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+            if let Err(rollback) =
+                <DbConn as Connection>::TransactionManager::rollback_transaction(conn)
+            {
                 log::error!("rollback failed: {rollback}");
             }
             Err(e)
@@ -248,5 +263,8 @@ pub enum WriteError {
 
 /// Whether an error is a unique-constraint violation (a race or a taken name).
 pub fn is_unique_violation(error: &DieselError) -> bool {
-    matches!(error, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+    matches!(
+        error,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
 }

@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::FieldError;
 use super::article::ArticleStatus;
 use super::cursor::{ArticleSort, Cursor};
 use super::tags;
 use super::text::bounded;
-use super::FieldError;
 
 /// Default page size.
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -79,7 +79,10 @@ impl SearchText {
         if words.is_empty() {
             return Err("must contain at least one word".into());
         }
-        Ok(Self { raw: raw.to_owned(), words })
+        Ok(Self {
+            raw: raw.to_owned(),
+            words,
+        })
     }
 
     /// The text as the client sent it (PostgreSQL's parser splits it itself).
@@ -90,7 +93,11 @@ impl SearchText {
     /// An FTS5 query requiring every word: each one quoted, so no character the
     /// client sends can be read as FTS5 syntax.
     pub fn fts5_query(&self) -> String {
-        self.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ")
+        self.words
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -131,14 +138,21 @@ impl ArticleFilter {
                 errors.push(FieldError::parameter(name, detail));
             }
         };
-        let mut filter = Self { limit: DEFAULT_LIMIT, status: Some(ArticleStatus::Published), ..Self::default() };
+        let mut filter = Self {
+            limit: DEFAULT_LIMIT,
+            status: Some(ArticleStatus::Published),
+            ..Self::default()
+        };
         if let Some(status) = params.status.as_deref() {
-            check("status", match status {
-                "any" => Ok(filter.status = None),
-                other => ArticleStatus::parse(other)
-                    .map(|s| filter.status = Some(s))
-                    .ok_or_else(|| "must be one of draft, published, archived, any".into()),
-            });
+            check(
+                "status",
+                match status {
+                    "any" => Ok(filter.status = None),
+                    other => ArticleStatus::parse(other)
+                        .map(|s| filter.status = Some(s))
+                        .ok_or_else(|| "must be one of draft, published, archived, any".into()),
+                },
+            );
         }
         for (name, value, slot) in [
             ("section", params.section, &mut filter.section),
@@ -150,16 +164,32 @@ impl ArticleFilter {
             }
         }
         for tag in &params.tag {
-            check("tag", bounded(tag, tags::MAX_TAG_LEN).map(|()| filter.tags.push(tags::key(tag))));
+            check(
+                "tag",
+                bounded(tag, tags::MAX_TAG_LEN).map(|()| filter.tags.push(tags::key(tag))),
+            );
         }
         for (name, value, slot) in [
-            ("published_after", params.published_after, &mut filter.published_after),
-            ("published_before", params.published_before, &mut filter.published_before),
+            (
+                "published_after",
+                params.published_after,
+                &mut filter.published_after,
+            ),
+            (
+                "published_before",
+                params.published_before,
+                &mut filter.published_before,
+            ),
         ] {
             if let Some(value) = value {
-                check(name, DateTime::parse_from_rfc3339(&value)
-                    .map(|t| *slot = Some(t.to_utc()))
-                    .map_err(|_| "must be an RFC 3339 timestamp such as 2024-03-28T09:30:00Z".into()));
+                check(
+                    name,
+                    DateTime::parse_from_rfc3339(&value)
+                        .map(|t| *slot = Some(t.to_utc()))
+                        .map_err(|_| {
+                            "must be an RFC 3339 timestamp such as 2024-03-28T09:30:00Z".into()
+                        }),
+                );
             }
         }
         if let Some(q) = params.q.as_deref() {
@@ -169,23 +199,30 @@ impl ArticleFilter {
             check("sort", ArticleSort::parse(sort).map(|s| filter.sort = s));
         }
         if let Some(limit) = params.limit.as_deref() {
-            check("limit", match limit.parse::<i64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(filter.limit = n),
-                _ => Err(format!("must be an integer from 1 to {MAX_LIMIT}")),
-            });
+            check(
+                "limit",
+                match limit.parse::<i64>() {
+                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(filter.limit = n),
+                    _ => Err(format!("must be an integer from 1 to {MAX_LIMIT}")),
+                },
+            );
         }
         if let Some(count) = params.count.as_deref() {
-            check("count", match count {
-                "true" => Ok(filter.count = true),
-                "false" => Ok(filter.count = false),
-                _ => Err("must be true or false".into()),
-            });
+            check(
+                "count",
+                match count {
+                    "true" => Ok(filter.count = true),
+                    "false" => Ok(filter.count = false),
+                    _ => Err("must be true or false".into()),
+                },
+            );
         }
         if !errors.is_empty() {
             return Err(FilterError::Invalid(errors));
         }
         if let Some(cursor) = params.cursor.as_deref() {
-            filter.after = Some(Cursor::decode(cursor, filter.sort).map_err(FilterError::BadCursor)?);
+            filter.after =
+                Some(Cursor::decode(cursor, filter.sort).map_err(FilterError::BadCursor)?);
         }
         Ok(filter)
     }
@@ -212,8 +249,13 @@ mod tests {
             q: Some("!!".into()),
             ..Default::default()
         };
-        let Err(FilterError::Invalid(errors)) = ArticleFilter::parse(params) else { panic!("accepted") };
-        let names: Vec<_> = errors.iter().filter_map(|e| e.parameter.as_deref()).collect();
+        let Err(FilterError::Invalid(errors)) = ArticleFilter::parse(params) else {
+            panic!("accepted")
+        };
+        let names: Vec<_> = errors
+            .iter()
+            .filter_map(|e| e.parameter.as_deref())
+            .collect();
         assert_eq!(names, ["status", "q", "sort", "limit"]);
     }
 

@@ -23,7 +23,8 @@ pub enum ArticleSort {
 
 impl ArticleSort {
     /// Every accepted `sort` value.
-    pub const VALUES: [&'static str; 4] = ["-published_at", "published_at", "-updated_at", "updated_at"];
+    pub const VALUES: [&'static str; 4] =
+        ["-published_at", "published_at", "-updated_at", "updated_at"];
 
     /// Parses a `sort` query value.
     pub fn parse(raw: &str) -> Result<Self, String> {
@@ -69,8 +70,14 @@ const VERSION: &str = "a1";
 impl Cursor {
     /// The opaque form handed to clients.
     pub fn encode(&self) -> String {
-        let key = self.key.map_or_else(|| "-".to_owned(), |k| k.timestamp_micros().to_string());
-        let plain = format!("{VERSION}|{}|{key}|{}", self.sort.as_str(), self.id.simple());
+        let key = self
+            .key
+            .map_or_else(|| "-".to_owned(), |k| k.timestamp_micros().to_string());
+        let plain = format!(
+            "{VERSION}|{}|{key}|{}",
+            self.sort.as_str(),
+            self.id.simple()
+        );
         URL_SAFE_NO_PAD.encode(plain)
     }
 
@@ -87,10 +94,20 @@ impl Cursor {
         }
         let order = ArticleSort::parse(order).map_err(|_| malformed())?;
         if order != sort {
-            return Err(format!("was made for sort={}, not sort={}", order.as_str(), sort.as_str()));
+            return Err(format!(
+                "was made for sort={}, not sort={}",
+                order.as_str(),
+                sort.as_str()
+            ));
         }
         let key = match key {
-            "-" if matches!(order, ArticleSort::PublishedAsc | ArticleSort::PublishedDesc) => None,
+            "-" if matches!(
+                order,
+                ArticleSort::PublishedAsc | ArticleSort::PublishedDesc
+            ) =>
+            {
+                None
+            }
             micros => {
                 let micros: i64 = micros.parse().map_err(|_| malformed())?;
                 Some(DateTime::from_timestamp_micros(micros).ok_or_else(malformed)?)
@@ -112,22 +129,40 @@ mod tests {
             key: DateTime::from_timestamp_micros(1_711_618_200_123_456),
             id: Uuid::now_v7(),
         };
-        assert_eq!(Cursor::decode(&cursor.encode(), ArticleSort::UpdatedAsc), Ok(cursor));
+        assert_eq!(
+            Cursor::decode(&cursor.encode(), ArticleSort::UpdatedAsc),
+            Ok(cursor)
+        );
     }
 
     #[test]
     fn an_unpublished_position_round_trips() {
-        let cursor = Cursor { sort: ArticleSort::PublishedDesc, key: None, id: Uuid::now_v7() };
-        assert_eq!(Cursor::decode(&cursor.encode(), ArticleSort::PublishedDesc), Ok(cursor));
+        let cursor = Cursor {
+            sort: ArticleSort::PublishedDesc,
+            key: None,
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(
+            Cursor::decode(&cursor.encode(), ArticleSort::PublishedDesc),
+            Ok(cursor)
+        );
     }
 
     #[test]
     fn refuses_garbage_and_tampering() {
-        let good = Cursor { sort: ArticleSort::PublishedDesc, key: None, id: Uuid::now_v7() }.encode();
+        let good = Cursor {
+            sort: ArticleSort::PublishedDesc,
+            key: None,
+            id: Uuid::now_v7(),
+        }
+        .encode();
         let mut tampered = good.clone().into_bytes();
         tampered[3] ^= 1;
         for bad in ["", "!!!", "YTF8", &String::from_utf8(tampered).unwrap()] {
-            assert!(Cursor::decode(bad, ArticleSort::PublishedDesc).is_err(), "{bad:?} accepted");
+            assert!(
+                Cursor::decode(bad, ArticleSort::PublishedDesc).is_err(),
+                "{bad:?} accepted"
+            );
         }
         assert!(Cursor::decode(&good, ArticleSort::UpdatedDesc).is_err());
     }

@@ -4,11 +4,11 @@
 
 pub mod article;
 pub mod article_filter;
+pub mod cursor;
 pub mod language;
 pub mod merge_patch;
 pub mod slug;
 pub mod tags;
-pub mod cursor;
 pub mod text;
 pub mod version;
 
@@ -34,12 +34,20 @@ pub struct FieldError {
 impl FieldError {
     /// An error about a member of the JSON body.
     pub fn body(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { pointer: Some(pointer.into()), parameter: None, detail: detail.into() }
+        Self {
+            pointer: Some(pointer.into()),
+            parameter: None,
+            detail: detail.into(),
+        }
     }
 
     /// An error about a query parameter or header.
     pub fn parameter(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { pointer: None, parameter: Some(name.into()), detail: detail.into() }
+        Self {
+            pointer: None,
+            parameter: Some(name.into()),
+            detail: detail.into(),
+        }
     }
 }
 
@@ -67,6 +75,10 @@ impl Problems {
 
     /// The collected errors, or `Ok(())` when there are none.
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
-        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0)
+        }
     }
 }

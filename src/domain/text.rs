@@ -37,8 +37,7 @@ pub fn optional(value: Option<String>, max: usize) -> Result<Option<String>, Str
 pub fn http_url(value: &str, max: usize) -> Result<(), String> {
     bounded(value, max)?;
     let parsed = url::Url::parse(value).map_err(|_| "must be an absolute http or https URL")?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty)
-    {
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
         return Err("must be an absolute http or https URL".into());
     }
     if value.chars().any(char::is_whitespace) {
@@ -72,8 +71,14 @@ mod tests {
     fn urls_must_be_absolute_http() {
         assert!(http_url("https://example.org/a?b=c#d", 100).is_ok());
         assert!(http_url("http://example.org", 100).is_ok());
-        for bad in ["ftp://example.org", "/relative", "example.org", "javascript:alert(1)",
-                    "https://", "https://exa mple.org"] {
+        for bad in [
+            "ftp://example.org",
+            "/relative",
+            "example.org",
+            "javascript:alert(1)",
+            "https://",
+            "https://exa mple.org",
+        ] {
             assert!(http_url(bad, 100).is_err(), "{bad} was accepted");
         }
         assert!(http_url(&format!("https://e.org/{}", "a".repeat(100)), 100).is_err());

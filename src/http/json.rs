@@ -38,7 +38,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             })?;
             let mut de = serde_json::Deserializer::from_slice(&bytes);
             let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-            de.end().map_err(|e| ApiError::BadRequest(format!("malformed JSON: {}", strip_position(&e))))?;
+            de.end().map_err(|e| {
+                ApiError::BadRequest(format!("malformed JSON: {}", strip_position(&e)))
+            })?;
             Ok(Self(value))
         })
     }
@@ -149,16 +151,31 @@ mod tests {
 
     fn pointer_of(json: serde_json::Value) -> (String, String) {
         match from_value::<Sample>(json) {
-            Err(ApiError::Invalid(errors)) => (errors[0].pointer.clone().unwrap(), errors[0].detail.clone()),
+            Err(ApiError::Invalid(errors)) => {
+                (errors[0].pointer.clone().unwrap(), errors[0].detail.clone())
+            }
             other => panic!("expected 422, got {other:?}"),
         }
     }
 
     #[test]
     fn pointers_name_the_member() {
-        assert_eq!(pointer_of(serde_json::json!({})), ("/title".into(), "is required".into()));
-        assert_eq!(pointer_of(serde_json::json!({"title": "t", "x/y": 1})).0, "/x~1y");
-        assert_eq!(pointer_of(serde_json::json!({"title": "t", "tags": ["a", 5]})).0, "/tags/1");
-        assert!(pointer_of(serde_json::json!({"title": 5})).1.starts_with("invalid type: integer"));
+        assert_eq!(
+            pointer_of(serde_json::json!({})),
+            ("/title".into(), "is required".into())
+        );
+        assert_eq!(
+            pointer_of(serde_json::json!({"title": "t", "x/y": 1})).0,
+            "/x~1y"
+        );
+        assert_eq!(
+            pointer_of(serde_json::json!({"title": "t", "tags": ["a", 5]})).0,
+            "/tags/1"
+        );
+        assert!(
+            pointer_of(serde_json::json!({"title": 5}))
+                .1
+                .starts_with("invalid type: integer")
+        );
     }
 }

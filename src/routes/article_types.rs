@@ -117,7 +117,10 @@ impl From<Article> for ArticleInput {
 /// `tags` to none).
 #[derive(Debug, ToSchema)]
 #[schema(example = json!({"summary": null, "tags": ["Korea"], "status": "published"}))]
-#[expect(dead_code, reason = "documents the PATCH body, which is merged as plain JSON")]
+#[expect(
+    dead_code,
+    reason = "documents the PATCH body, which is merged as plain JSON"
+)]
 pub struct ArticlePatch {
     /// New slug.
     slug: Option<String>,

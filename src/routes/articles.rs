@@ -33,9 +33,11 @@ fn article_key(raw: &str) -> Result<ArticleKey, ApiError> {
     if let Ok(id) = uuid::Uuid::try_parse(raw) {
         return Ok(ArticleKey::Id(id));
     }
-    Slug::parse(raw)
-        .map(ArticleKey::Slug)
-        .map_err(|_| ApiError::BadRequest(format!("`{raw}` is neither an article id (UUID) nor a slug")))
+    Slug::parse(raw).map(ArticleKey::Slug).map_err(|_| {
+        ApiError::BadRequest(format!(
+            "`{raw}` is neither an article id (UUID) nor a slug"
+        ))
+    })
 }
 
 fn to_article(row: ArticleRow) -> Result<Article, ApiError> {
@@ -50,8 +52,13 @@ fn not_found(error: WriteError) -> ApiError {
 }
 
 /// A single article with its ETag.
-fn article_response(mut response: actix_web::HttpResponseBuilder, article: &Article) -> HttpResponse {
-    response.insert_header((header::ETAG, etag(article.version))).json(article)
+fn article_response(
+    mut response: actix_web::HttpResponseBuilder,
+    article: &Article,
+) -> HttpResponse {
+    response
+        .insert_header((header::ETAG, etag(article.version)))
+        .json(article)
 }
 
 /// List articles
@@ -86,7 +93,9 @@ pub async fn list_articles(
     let (mut rows, total) = db.run(move |c| store::list(c, &filter, now)).await?;
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);
-        rows.last().map(|last| cursor_after(last, sort)).transpose()?
+        rows.last()
+            .map(|last| cursor_after(last, sort))
+            .transpose()?
     } else {
         None
     };
@@ -95,7 +104,11 @@ pub async fn list_articles(
     if let Some(cursor) = &next_cursor {
         response.insert_header((header::LINK, next_link(&req, cursor)));
     }
-    Ok(response.json(ArticlePage { items, next_cursor, total }))
+    Ok(response.json(ArticlePage {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<String, ApiError> {
@@ -104,14 +117,26 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<String, ApiError>
         ArticleSort::UpdatedDesc | ArticleSort::UpdatedAsc => Some(row.updated_at),
     };
     let id = uuid::Uuid::try_parse(&row.id).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(Cursor { sort, key: key.map(|k| k.and_utc()), id }.encode())
+    Ok(Cursor {
+        sort,
+        key: key.map(|k| k.and_utc()),
+        id,
+    }
+    .encode())
 }
 
 /// The request's own URL with `cursor` set to the next page.
 fn next_link(req: &HttpRequest, cursor: &str) -> String {
     let mut url = req.full_url();
-    let kept: Vec<(String, String)> = url.query_pairs().into_owned().filter(|(k, _)| k != "cursor").collect();
-    url.query_pairs_mut().clear().extend_pairs(kept).append_pair("cursor", cursor);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k != "cursor")
+        .collect();
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair("cursor", cursor);
     format!("<{url}>; rel=\"next\"")
 }
 
@@ -140,9 +165,14 @@ pub async fn get_article(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
-    let row = db.run(move |c| store::find(c, &key)).await?.ok_or_else(|| ApiError::not_found("article"))?;
+    let row = db
+        .run(move |c| store::find(c, &key))
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
     if if_none_match(&req, row.version)? {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(row.version))).finish());
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag(row.version)))
+            .finish());
     }
     Ok(article_response(HttpResponse::Ok(), &to_article(row)?))
 }
@@ -214,7 +244,9 @@ pub async fn replace_article(
     let expected = if_match(&req)?;
     let now = article::now();
     let fields = ArticleFields::validate(body.0, now).map_err(ApiError::Invalid)?;
-    let row = db.run(move |c| store::update(c, &key, &expected, &fields, now).map_err(not_found)).await?;
+    let row = db
+        .run(move |c| store::update(c, &key, &expected, &fields, now).map_err(not_found))
+        .await?;
     Ok(article_response(HttpResponse::Ok(), &to_article(row)?))
 }
 
@@ -250,31 +282,45 @@ pub async fn update_article(
     let key = article_key(&path)?;
     let client_expects = if_match(&req)?;
     if !body.0.is_object() {
-        return Err(ApiError::Invalid(vec![crate::domain::FieldError::body("", "a merge patch must be a JSON object")]));
+        return Err(ApiError::Invalid(vec![crate::domain::FieldError::body(
+            "",
+            "a merge patch must be a JSON object",
+        )]));
     }
     // Merge onto the version we read and write only if it is still current; when a
     // concurrent writer wins and the client set no condition, merge again.
     for _ in 0..3 {
         let lookup = key.clone();
-        let current = db.run(move |c| store::find(c, &lookup)).await?.ok_or_else(|| ApiError::not_found("article"))?;
+        let current = db
+            .run(move |c| store::find(c, &lookup))
+            .await?
+            .ok_or_else(|| ApiError::not_found("article"))?;
         if !client_expects.allows(current.version) {
-            return Err(ApiError::PreconditionFailed { current: current.version });
+            return Err(ApiError::PreconditionFailed {
+                current: current.version,
+            });
         }
         let read_version = current.version;
         let mut document = serde_json::to_value(ArticleInput::from(to_article(current)?))
             .map_err(|e| ApiError::Internal(e.into()))?;
         merge_patch::apply(&mut document, body.0.clone());
         let now = article::now();
-        let fields = ArticleFields::validate(from_value(document)?, now).map_err(ApiError::Invalid)?;
+        let fields =
+            ArticleFields::validate(from_value(document)?, now).map_err(ApiError::Invalid)?;
         let target = key.clone();
         let expected = Expected::OneOf(vec![read_version]);
-        match db.run(move |c| Ok::<_, WriteError>(store::update(c, &target, &expected, &fields, now))).await? {
+        match db
+            .run(move |c| Ok::<_, WriteError>(store::update(c, &target, &expected, &fields, now)))
+            .await?
+        {
             Ok(row) => return Ok(article_response(HttpResponse::Ok(), &to_article(row)?)),
             Err(WriteError::VersionMismatch { .. }) if !client_expects.is_conditional() => continue,
             Err(error) => return Err(not_found(error)),
         }
     }
-    Err(ApiError::Conflict("the article kept changing while the patch was applied; try again".into()))
+    Err(ApiError::Conflict(
+        "the article kept changing while the patch was applied; try again".into(),
+    ))
 }
 
 /// Delete an article
@@ -298,6 +344,7 @@ pub async fn delete_article(
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
     let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &key, &expected).map_err(not_found)).await?;
+    db.run(move |c| store::delete(c, &key, &expected).map_err(not_found))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -10,5 +10,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(scope::scope("/v1").configure(articles::configure)).configure(service::configure);
+    cfg.service(scope::scope("/v1").configure(articles::configure))
+        .configure(service::configure);
 }
