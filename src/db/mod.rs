@@ -50,6 +50,7 @@ impl DbConn {
 /// Opens connections for the pool, choosing the backend from the configured URL
 /// (diesel's own `establish` on the enum tries each backend in turn and hides the
 /// real PostgreSQL error).
+#[derive(Clone)]
 pub struct Connector {
     url: DatabaseUrl,
     timeout: Duration,
@@ -110,6 +111,7 @@ pub type DbPool = Pool<Connector>;
 #[derive(Clone)]
 pub struct Database {
     pool: DbPool,
+    connector: Connector,
     migrated: Arc<AtomicBool>,
 }
 
@@ -125,18 +127,19 @@ impl Database {
             .min_idle(Some(0))
             .connection_timeout(settings.timeout())
             .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
-            .build_unchecked(connector);
+            .build_unchecked(connector.clone());
         Self {
             pool,
+            connector,
             migrated: Arc::new(AtomicBool::new(false)),
         }
     }
 
-    /// Applies pending migrations once; the error carries the real cause (for
-    /// PostgreSQL, libpq's message).
+    /// Applies pending migrations once, on a connection of its own (not from the
+    /// pool, so a refused connection reports at once and with libpq's own message).
     pub fn migrate(&self) -> anyhow::Result<usize> {
-        let mut conn = self.pool.get()?;
-        let applied = match &mut *conn {
+        let mut conn = self.connector.connect().map_err(|e| anyhow::anyhow!(one_line(&e.to_string())))?;
+        let applied = match &mut conn {
             DbConn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
             DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
         }
@@ -239,6 +242,11 @@ where
             Err(e)
         }
     }
+}
+
+/// libpq's multi-line messages as one log line.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Why a write did not happen, for resources with versions and unique names.
