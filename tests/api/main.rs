@@ -8,6 +8,12 @@ mod errors;
 mod service;
 
 fn main() {
-    let tests = [articles_crud::tests(), articles_list::tests(), errors::tests(), service::tests()].concat();
+    let tests = [
+        articles_crud::tests(),
+        articles_list::tests(),
+        errors::tests(),
+        service::tests(),
+    ]
+    .concat();
     helpers::run(tests)
 }

@@ -1,12 +1,15 @@
 //! Health, readiness, the served OpenAPI document and the docs page.
 
-use crate::helpers::{Backend, TestApp};
+use std::time::{Duration, Instant};
+
+use crate::helpers::{Backend, TestApp, scratch_database};
 use newsdesk::config::DatabaseUrl;
 
 crate::tests![
     healthz_answers_ok,
     readyz_answers_ok_when_the_database_does,
     readyz_is_503_with_retry_after_while_the_database_is_unreachable,
+    service_becomes_ready_on_its_own_when_the_database_appears,
     served_openapi_is_the_generated_document,
     docs_page_is_served_without_external_assets,
 ];
@@ -28,7 +31,7 @@ async fn readyz_is_503_with_retry_after_while_the_database_is_unreachable(app: T
         Backend::Postgres => DatabaseUrl::Postgres("postgres://nobody@127.0.0.1:9/none".into()),
         Backend::Sqlite => DatabaseUrl::Sqlite("/nonexistent-dir/for/newsdesk.db".into()),
     };
-    let down = TestApp::spawn_unmigrated(app.backend, url);
+    let down = TestApp::spawn_unmigrated(app.backend, url, None);
     for path in ["/readyz", "/v1/articles", "/v1/articles/some-slug"] {
         let reply = down.get(path).await;
         reply.assert_problem(503, "service-unavailable");
@@ -53,10 +56,108 @@ async fn docs_page_is_served_without_external_assets(app: TestApp) {
     let page = app.get("/docs/").await;
     assert_eq!(page.status, 200);
     assert!(page.text.contains("swagger-ui"), "{}", page.text);
-    for asset in ["/docs/swagger-ui-bundle.js", "/docs/swagger-initializer.js", "/docs/swagger-ui.css"] {
+    for asset in [
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-initializer.js",
+        "/docs/swagger-ui.css",
+    ] {
         let reply = app.get(asset).await;
         assert_eq!(reply.status, 200, "{asset}");
-        assert!(!reply.text.contains("https://unpkg") && !reply.text.contains("cdn."), "{asset} loads from the internet");
+        assert!(
+            !reply.text.contains("https://unpkg") && !reply.text.contains("cdn."),
+            "{asset} loads from the internet"
+        );
     }
-    assert!(app.get("/docs/swagger-initializer.js").await.text.contains("/openapi.json"));
+    assert!(
+        app.get("/docs/swagger-initializer.js")
+            .await
+            .text
+            .contains("/openapi.json")
+    );
+}
+
+async fn service_becomes_ready_on_its_own_when_the_database_appears(app: TestApp) {
+    // Arrange a database the service cannot reach yet: on PostgreSQL a port nothing
+    // listens on (a proxy to the real server opens there later), on SQLite a file
+    // in a directory that does not exist yet.
+    let (real_url, scratch) = scratch_database(app.backend);
+    let (service_url, make_available): (DatabaseUrl, Box<dyn FnOnce()>) = match &real_url {
+        DatabaseUrl::Postgres(url) => {
+            let port = free_port();
+            let upstream = pg_address(url);
+            let service_url = url.replacen(&upstream, &format!("127.0.0.1:{port}"), 1);
+            (
+                DatabaseUrl::Postgres(service_url),
+                Box::new(move || start_proxy(port, upstream)),
+            )
+        }
+        DatabaseUrl::Sqlite(path) => {
+            let dir = path.parent().unwrap().join("later");
+            let file = dir.join("newsdesk.db");
+            (
+                DatabaseUrl::Sqlite(file),
+                Box::new(move || std::fs::create_dir(dir).unwrap()),
+            )
+        }
+    };
+    let down = TestApp::spawn_unmigrated(app.backend, service_url, Some(scratch));
+    down.db.migrate_in_background("test database".into());
+    down.get("/readyz")
+        .await
+        .assert_problem(503, "service-unavailable");
+
+    make_available();
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let reply = down.get("/readyz").await;
+        if reply.status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not ready 20 s after the database appeared: {}",
+            reply.text
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(down.get("/v1/articles").await.status, 200);
+    down.server.stop(true).await;
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `host:port` of a PostgreSQL URL (port 5432 when not given).
+fn pg_address(url: &str) -> String {
+    let rest = url.split_once("://").unwrap().1;
+    let authority = rest.split('/').next().unwrap();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:5432")
+    }
+}
+
+/// Forwards connections from `port` to `upstream` on background threads.
+fn start_proxy(port: u16, upstream: String) {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = std::net::TcpStream::connect(&upstream) else {
+                continue;
+            };
+            let (mut c_read, mut s_write) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (mut s_read, mut c_write) = (server, client);
+            std::thread::spawn(move || std::io::copy(&mut c_read, &mut s_write));
+            std::thread::spawn(move || std::io::copy(&mut s_read, &mut c_write));
+        }
+    });
 }
