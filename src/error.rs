@@ -301,12 +301,23 @@ fn is_transient(message: &str) -> bool {
     .any(|m| message.to_ascii_lowercase().contains(m))
 }
 
+impl ApiError {
+    /// A failed write, naming the missing resource in a 404.
+    pub fn from_write(error: WriteError, resource: &str) -> Self {
+        match error {
+            WriteError::NotFound => Self::not_found(resource),
+            other => other.into(),
+        }
+    }
+}
+
 impl From<WriteError> for ApiError {
     fn from(error: WriteError) -> Self {
         match error {
             WriteError::NotFound => Self::not_found("resource"),
             WriteError::VersionMismatch { current } => Self::PreconditionFailed { current },
             WriteError::Conflict(detail) => Self::Conflict(detail),
+            WriteError::Invalid(errors) => Self::Invalid(errors),
             WriteError::Db(e) => e.into(),
         }
     }

@@ -19,6 +19,8 @@ Every error is an RFC 9457 problem document (`application/problem+json`) whose `
     ),
     tags(
         (name = "articles", description = "News articles: create, read by id or slug, replace, patch, delete, list and search."),
+        (name = "quotes", description = "Quotations inside articles: who said what, in what role, where; searchable by speaker and text."),
+        (name = "related-links", description = "An article's \"More:\" and \"Related posts\" lists, pointing at other articles or external URLs, and the backlinks they make."),
         (name = "service", description = "Liveness and readiness checks."),
     ),
     components(schemas(Problem, FieldError))

@@ -6,10 +6,13 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
 use super::schema::{article_tags, articles};
-use super::{Backend, DbConn, MultiBackend, WriteError, is_unique_violation, write_transaction};
+use super::positions::{self, OrderedTable};
+use super::{Backend, DbConn, MultiBackend, WriteError, is_unique_violation, quotes, related_links, write_transaction};
 use crate::domain::article::{ArticleFields, ArticleStatus};
 use crate::domain::article_filter::ArticleFilter;
 use crate::domain::cursor::ArticleSort;
+use crate::domain::quote::QuoteFields;
+use crate::domain::related_link::RelatedLinkFields;
 use crate::domain::slug::Slug;
 use crate::domain::version::Expected;
 
@@ -64,11 +67,20 @@ pub fn find(conn: &mut DbConn, key: &ArticleKey) -> QueryResult<Option<ArticleRo
         .optional()
 }
 
-/// Stores a new article with its tags; a derived slug is made unique with a numeric
-/// suffix, a slug the client chose that is taken is a conflict.
+/// Quotes and links stored in the same transaction as a new article.
+#[derive(Debug, Clone, Default)]
+pub struct NewChildren {
+    pub quotes: Vec<QuoteFields>,
+    pub links: Vec<RelatedLinkFields>,
+}
+
+/// Stores a new article with its tags and children, all or nothing; a derived slug
+/// is made unique with a numeric suffix, a slug the client chose that is taken is a
+/// conflict. Errors in a child point at it (`/quotes/1/position`).
 pub fn create(
     conn: &mut DbConn,
     fields: &ArticleFields,
+    children: &NewChildren,
     now: DateTime<Utc>,
 ) -> Result<ArticleRow, WriteError> {
     // A concurrent create may take the derived slug between our check and insert;
@@ -84,6 +96,13 @@ pub fn create(
                 .values(&row)
                 .execute(c)?;
             insert_tags(c, &row.id, &fields.tags.keys())?;
+            for (index, quote) in children.quotes.iter().enumerate() {
+                quotes::insert(c, &row.id, quote, now).map_err(|e| e.nested(&format!("/quotes/{index}")))?;
+            }
+            for (index, link) in children.links.iter().enumerate() {
+                related_links::insert(c, &row.id, link, now)
+                    .map_err(|e| e.nested(&format!("/related_links/{index}")))?;
+            }
             Ok(row)
         });
         match result {
@@ -265,7 +284,9 @@ fn slug_conflict(error: diesel::result::Error, slug: &str) -> WriteError {
     }
 }
 
-/// Deletes an article (its tags go with it, by foreign key).
+/// Deletes an article. Its tags, quotes and links, and the links of other articles
+/// that point at it, go with it by foreign key; those other articles' link lists are
+/// then closed up so their positions stay gap-free.
 pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
         let current = find(c, key)?.ok_or(WriteError::NotFound)?;
@@ -274,7 +295,14 @@ pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected) -> Resul
                 current: current.version,
             });
         }
+        let mut linking = related_links::sources_of(c, &current.id)?;
+        linking.sort();
+        linking.dedup();
         diesel::delete(articles::table.filter(articles::id.eq(&current.id))).execute(c)?;
+        for source in linking.iter().filter(|s| **s != current.id) {
+            positions::lock_article(c, source)?;
+            positions::compact(c, OrderedTable::RelatedLinks, source)?;
+        }
         Ok(())
     })
 }
@@ -359,7 +387,7 @@ fn ordered_page<'a>(mut query: ArticleQuery<'a>, filter: &ArticleFilter) -> Arti
     let sort = filter.sort;
     let after = filter.after.as_ref();
     let after_id = after.map(|c| c.id.to_string());
-    let after_key = after.and_then(|c| c.key).map(|k| k.naive_utc());
+    let after_key = after.and_then(|c| c.key.time()).map(|k| k.naive_utc());
     match sort {
         ArticleSort::UpdatedDesc | ArticleSort::UpdatedAsc => {
             if let (Some(key), Some(last)) = (after_key, after_id) {

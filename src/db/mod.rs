@@ -3,13 +3,17 @@
 //! the only way handlers reach a connection (always off the async executor).
 
 pub mod articles;
+pub mod embedding;
+pub mod positions;
+pub mod quotes;
+pub mod related_links;
 pub mod schema;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, InstrumentationEvent, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -54,6 +58,20 @@ impl DbConn {
 pub struct Connector {
     url: DatabaseUrl,
     timeout: Duration,
+    /// SQL statements run on every connection this connector opened.
+    queries: Arc<AtomicU64>,
+}
+
+impl Connector {
+    /// Counts each statement a connection starts (diesel's instrumentation hook).
+    fn count_queries(&self, conn: &mut impl Connection) {
+        let queries = Arc::clone(&self.queries);
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+                queries.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+    }
 }
 
 impl ManageConnection for Connector {
@@ -63,7 +81,9 @@ impl ManageConnection for Connector {
     fn connect(&self) -> Result<DbConn, ConnectionError> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
-                PgConnection::establish(&with_connect_timeout(url, self.timeout)).map(DbConn::Pg)
+                let mut conn = PgConnection::establish(&with_connect_timeout(url, self.timeout))?;
+                self.count_queries(&mut conn);
+                Ok(DbConn::Pg(conn))
             }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
@@ -75,6 +95,7 @@ impl ManageConnection for Connector {
                     self.timeout.as_millis()
                 ))
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                self.count_queries(&mut conn);
                 Ok(DbConn::Sqlite(conn))
             }
         }
@@ -121,6 +142,7 @@ impl Database {
         let connector = Connector {
             url: settings.url.clone(),
             timeout: settings.timeout(),
+            queries: Arc::new(AtomicU64::new(0)),
         };
         let pool = Pool::builder()
             .max_size(settings.pool_size)
@@ -171,6 +193,12 @@ impl Database {
                 }
             }
         })
+    }
+
+    /// SQL statements run so far on the pool's connections (for tests proving that
+    /// a request's query count does not grow with its data, and for metrics).
+    pub fn queries_run(&self) -> u64 {
+        self.connector.queries.load(Ordering::Relaxed)
     }
 
     /// Whether migrations have been applied.
@@ -264,9 +292,25 @@ pub enum WriteError {
     /// A unique value is already taken.
     #[error("{0}")]
     Conflict(String),
+    /// A rule that depends on stored data is broken (a position past the end, a
+    /// link target that does not exist).
+    #[error("invalid")]
+    Invalid(Vec<crate::domain::FieldError>),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DieselError),
+}
+
+impl WriteError {
+    /// The same error for a child nested under `prefix` (`/quotes/2`), so that
+    /// pointers and messages say which child is wrong.
+    pub fn nested(self, prefix: &str) -> Self {
+        match self {
+            Self::Invalid(errors) => Self::Invalid(errors.into_iter().map(|e| e.under(prefix)).collect()),
+            Self::Conflict(detail) => Self::Conflict(format!("{prefix}: {detail}")),
+            other => other,
+        }
+    }
 }
 
 /// Whether an error is a unique-constraint violation (a race or a taken name).

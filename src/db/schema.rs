@@ -33,3 +33,37 @@ diesel::table! {
 
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::allow_tables_to_appear_in_same_query!(articles, article_tags);
+
+diesel::table! {
+    quotes (id) {
+        id -> Text,
+        article_id -> Text,
+        text -> Text,
+        speaker_name -> Text,
+        speaker_key -> Text,
+        speaker_title -> Nullable<Text>,
+        context -> Nullable<Text>,
+        position -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    related_links (id) {
+        id -> Text,
+        article_id -> Text,
+        target_article_id -> Nullable<Text>,
+        url -> Nullable<Text>,
+        title -> Nullable<Text>,
+        relation -> Text,
+        position -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(quotes -> articles (article_id));
+diesel::allow_tables_to_appear_in_same_query!(articles, quotes, related_links);

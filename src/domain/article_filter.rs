@@ -6,15 +6,12 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::FieldError;
+use super::paging::{DEFAULT_LIMIT, ListError, Paging};
 use super::article::ArticleStatus;
-use super::cursor::{ArticleSort, Cursor};
+use super::cursor::{ArticleSort, Cursor, CursorKey};
 use super::tags;
 use super::text::bounded;
 
-/// Default page size.
-pub const DEFAULT_LIMIT: i64 = 20;
-/// Largest page size.
-pub const MAX_LIMIT: i64 = 100;
 
 /// Query parameters of the article list, as sent. Every value arrives as text so
 /// that each bad one is reported by name.
@@ -55,6 +52,10 @@ pub struct ArticleListParams {
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Children to embed in each article: `quotes`, `related_links` or both,
+    /// comma-separated.
+    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, example = "quotes,related_links")]
+    pub include: Option<String>,
     /// `true` adds `total`, the number of matching articles.
     #[param(value_type = Option<bool>)]
     pub count: Option<String>,
@@ -118,20 +119,59 @@ pub struct ArticleFilter {
     pub limit: i64,
     pub after: Option<Cursor>,
     pub count: bool,
+    pub include: Include,
 }
 
-/// Why a list request was refused.
-#[derive(Debug)]
-pub enum FilterError {
-    /// One or more parameters are invalid (422).
-    Invalid(Vec<FieldError>),
-    /// The cursor is not one this service handed out (400).
-    BadCursor(String),
+/// Which children to embed in each article.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Include {
+    pub quotes: bool,
+    pub related_links: bool,
+}
+
+impl Include {
+    /// Parses `include=quotes,related_links` (either, both, in any order).
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let mut include = Self::default();
+        for part in raw.split(',') {
+            match part.trim() {
+                "quotes" => include.quotes = true,
+                "related_links" => include.related_links = true,
+                _ => return Err("must be a comma-separated list of quotes, related_links".into()),
+            }
+        }
+        Ok(include)
+    }
+
+    /// Whether anything is embedded.
+    pub fn any(self) -> bool {
+        self.quotes || self.related_links
+    }
+}
+
+/// Query parameters of a single-article read.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleReadParams {
+    /// Children to embed: `quotes`, `related_links` or both, comma-separated.
+    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, example = "quotes,related_links")]
+    pub include: Option<String>,
+}
+
+/// A child collection that `include` can embed.
+#[derive(Debug, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IncludeOption {
+    /// The article's quotes, in position order.
+    Quotes,
+    /// The article's related links, in position order.
+    RelatedLinks,
 }
 
 impl ArticleFilter {
     /// Checks every parameter, reporting all invalid ones together.
-    pub fn parse(params: ArticleListParams) -> Result<Self, FilterError> {
+    pub fn parse(params: ArticleListParams) -> Result<Self, ListError> {
         let mut errors = Vec::new();
         let mut check = |name: &str, result: Result<(), String>| {
             if let Err(detail) = result {
@@ -144,15 +184,7 @@ impl ArticleFilter {
             ..Self::default()
         };
         if let Some(status) = params.status.as_deref() {
-            check(
-                "status",
-                match status {
-                    "any" => Ok(filter.status = None),
-                    other => ArticleStatus::parse(other)
-                        .map(|s| filter.status = Some(s))
-                        .ok_or_else(|| "must be one of draft, published, archived, any".into()),
-                },
-            );
+            check("status", status_filter(status).map(|s| filter.status = s));
         }
         for (name, value, slot) in [
             ("section", params.section, &mut filter.section),
@@ -198,33 +230,48 @@ impl ArticleFilter {
         if let Some(sort) = params.sort.as_deref() {
             check("sort", ArticleSort::parse(sort).map(|s| filter.sort = s));
         }
-        if let Some(limit) = params.limit.as_deref() {
-            check(
-                "limit",
-                match limit.parse::<i64>() {
-                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(filter.limit = n),
-                    _ => Err(format!("must be an integer from 1 to {MAX_LIMIT}")),
-                },
-            );
-        }
+        check("limit", Paging::limit(params.limit.as_deref()).map(|limit| filter.limit = limit));
         if let Some(count) = params.count.as_deref() {
-            check(
-                "count",
-                match count {
-                    "true" => Ok(filter.count = true),
-                    "false" => Ok(filter.count = false),
-                    _ => Err("must be true or false".into()),
-                },
-            );
+            check("count", boolean(count).map(|c| filter.count = c));
+        }
+        if let Some(include) = params.include.as_deref() {
+            check("include", Include::parse(include).map(|i| filter.include = i));
         }
         if !errors.is_empty() {
-            return Err(FilterError::Invalid(errors));
+            return Err(ListError::Invalid(errors));
         }
         if let Some(cursor) = params.cursor.as_deref() {
-            filter.after =
-                Some(Cursor::decode(cursor, filter.sort).map_err(FilterError::BadCursor)?);
+            let cursor = Cursor::decode(cursor, filter.sort.as_str()).map_err(ListError::BadCursor)?;
+            let fits = match cursor.key {
+                CursorKey::Time(_) => true,
+                CursorKey::Absent => !matches!(filter.sort, ArticleSort::UpdatedAsc | ArticleSort::UpdatedDesc),
+                CursorKey::Position(_) => false,
+            };
+            if !fits {
+                return Err(ListError::BadCursor("is not a cursor this list handed out".into()));
+            }
+            filter.after = Some(cursor);
         }
         Ok(filter)
+    }
+}
+
+/// `status`: one status, or `any` (`None`).
+fn status_filter(raw: &str) -> Result<Option<ArticleStatus>, String> {
+    match raw {
+        "any" => Ok(None),
+        other => ArticleStatus::parse(other)
+            .map(Some)
+            .ok_or_else(|| "must be one of draft, published, archived, any".into()),
+    }
+}
+
+/// `true` or `false`, nothing else.
+fn boolean(raw: &str) -> Result<bool, String> {
+    match raw {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("must be true or false".into()),
     }
 }
 
@@ -249,7 +296,7 @@ mod tests {
             q: Some("!!".into()),
             ..Default::default()
         };
-        let Err(FilterError::Invalid(errors)) = ArticleFilter::parse(params) else {
+        let Err(ListError::Invalid(errors)) = ArticleFilter::parse(params) else {
             panic!("accepted")
         };
         let names: Vec<_> = errors

@@ -1,5 +1,5 @@
-//! Keyset pagination: the sort orders a list offers and the opaque cursor that
-//! marks where the next page starts.
+//! Keyset pagination: the opaque cursor that marks where the next page starts, and
+//! the sort orders of the article list.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,8 +23,7 @@ pub enum ArticleSort {
 
 impl ArticleSort {
     /// Every accepted `sort` value.
-    pub const VALUES: [&'static str; 4] =
-        ["-published_at", "published_at", "-updated_at", "updated_at"];
+    pub const VALUES: [&'static str; 4] = ["-published_at", "published_at", "-updated_at", "updated_at"];
 
     /// Parses a `sort` query value.
     pub fn parse(raw: &str) -> Result<Self, String> {
@@ -53,68 +52,75 @@ impl ArticleSort {
     }
 }
 
-/// The position after the last row of a page: its sort key and id.
+/// The sort key of the last row of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorKey {
+    /// A timestamp (publication, change or creation time).
+    Time(DateTime<Utc>),
+    /// A position in an ordered list.
+    Position(i32),
+    /// No key: the row has no value for the sort column (an unpublished article).
+    Absent,
+}
+
+impl CursorKey {
+    /// The timestamp, if this key is one.
+    pub fn time(self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Time(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// The position after the last row of a page: its sort key and id. A cursor is
+/// only valid for the list order (`order`) it was made for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
-    /// The order the cursor was made for; a cursor only continues that order.
-    pub sort: ArticleSort,
-    /// The last row's sort key (`None` for an unpublished row under a
-    /// `published_at` order).
-    pub key: Option<DateTime<Utc>>,
+    /// The last row's sort key.
+    pub key: CursorKey,
     /// The last row's id.
     pub id: Uuid,
 }
 
-const VERSION: &str = "a1";
+const VERSION: &str = "c1";
 
 impl Cursor {
-    /// The opaque form handed to clients.
-    pub fn encode(&self) -> String {
-        let key = self
-            .key
-            .map_or_else(|| "-".to_owned(), |k| k.timestamp_micros().to_string());
-        let plain = format!(
-            "{VERSION}|{}|{key}|{}",
-            self.sort.as_str(),
-            self.id.simple()
-        );
-        URL_SAFE_NO_PAD.encode(plain)
+    /// The opaque form handed to clients, bound to the list order `order`.
+    pub fn encode(&self, order: &str) -> String {
+        let key = match self.key {
+            CursorKey::Time(t) => format!("t{}", t.timestamp_micros()),
+            CursorKey::Position(p) => format!("p{p}"),
+            CursorKey::Absent => "-".to_owned(),
+        };
+        URL_SAFE_NO_PAD.encode(format!("{VERSION}|{order}|{key}|{}", self.id.simple()))
     }
 
-    /// Reads a cursor back, refusing anything this service did not make for `sort`.
-    pub fn decode(raw: &str, sort: ArticleSort) -> Result<Self, String> {
+    /// Reads a cursor back, refusing anything this service did not make for `order`.
+    pub fn decode(raw: &str, order: &str) -> Result<Self, String> {
         let malformed = || "is not a cursor this list handed out".to_owned();
         let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| malformed())?;
         let plain = String::from_utf8(bytes).map_err(|_| malformed())?;
-        let [version, order, key, id] = plain.split('|').collect::<Vec<_>>()[..] else {
+        let [version, made_for, key, id] = plain.split('|').collect::<Vec<_>>()[..] else {
             return Err(malformed());
         };
         if version != VERSION {
             return Err(malformed());
         }
-        let order = ArticleSort::parse(order).map_err(|_| malformed())?;
-        if order != sort {
-            return Err(format!(
-                "was made for sort={}, not sort={}",
-                order.as_str(),
-                sort.as_str()
-            ));
+        if made_for != order {
+            return Err(format!("was made for another list order ({made_for}), not {order}"));
         }
-        let key = match key {
-            "-" if matches!(
-                order,
-                ArticleSort::PublishedAsc | ArticleSort::PublishedDesc
-            ) =>
-            {
-                None
-            }
-            micros => {
+        let key = match key.split_at_checked(1) {
+            Some(("-", "")) => CursorKey::Absent,
+            Some(("t", micros)) => {
                 let micros: i64 = micros.parse().map_err(|_| malformed())?;
-                Some(DateTime::from_timestamp_micros(micros).ok_or_else(malformed)?)
+                CursorKey::Time(DateTime::from_timestamp_micros(micros).ok_or_else(malformed)?)
             }
+            Some(("p", position)) => CursorKey::Position(position.parse().map_err(|_| malformed())?),
+            _ => return Err(malformed()),
         };
         let id = Uuid::try_parse(id).map_err(|_| malformed())?;
-        Ok(Self { sort, key, id })
+        Ok(Self { key, id })
     }
 }
 
@@ -123,47 +129,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trips() {
-        let cursor = Cursor {
-            sort: ArticleSort::UpdatedAsc,
-            key: DateTime::from_timestamp_micros(1_711_618_200_123_456),
-            id: Uuid::now_v7(),
-        };
-        assert_eq!(
-            Cursor::decode(&cursor.encode(), ArticleSort::UpdatedAsc),
-            Ok(cursor)
-        );
-    }
-
-    #[test]
-    fn an_unpublished_position_round_trips() {
-        let cursor = Cursor {
-            sort: ArticleSort::PublishedDesc,
-            key: None,
-            id: Uuid::now_v7(),
-        };
-        assert_eq!(
-            Cursor::decode(&cursor.encode(), ArticleSort::PublishedDesc),
-            Ok(cursor)
-        );
+    fn round_trips_every_key_kind() {
+        for key in [
+            CursorKey::Time(DateTime::from_timestamp_micros(1_711_618_200_123_456).unwrap()),
+            CursorKey::Position(7),
+            CursorKey::Absent,
+        ] {
+            let cursor = Cursor { key, id: Uuid::now_v7() };
+            assert_eq!(Cursor::decode(&cursor.encode("updated_at"), "updated_at"), Ok(cursor));
+        }
     }
 
     #[test]
     fn refuses_garbage_and_tampering() {
-        let good = Cursor {
-            sort: ArticleSort::PublishedDesc,
-            key: None,
-            id: Uuid::now_v7(),
-        }
-        .encode();
+        let good = Cursor { key: CursorKey::Absent, id: Uuid::now_v7() }.encode("-published_at");
         let mut tampered = good.clone().into_bytes();
-        tampered[3] ^= 1;
+        tampered[1] ^= 1;
         for bad in ["", "!!!", "YTF8", &String::from_utf8(tampered).unwrap()] {
-            assert!(
-                Cursor::decode(bad, ArticleSort::PublishedDesc).is_err(),
-                "{bad:?} accepted"
-            );
+            assert!(Cursor::decode(bad, "-published_at").is_err(), "{bad:?} accepted");
         }
-        assert!(Cursor::decode(&good, ArticleSort::UpdatedDesc).is_err());
+    }
+
+    #[test]
+    fn a_cursor_only_continues_its_own_order() {
+        let good = Cursor { key: CursorKey::Position(1), id: Uuid::now_v7() }.encode("quotes");
+        assert!(Cursor::decode(&good, "-published_at").is_err());
     }
 }

@@ -7,6 +7,9 @@ pub mod article_filter;
 pub mod cursor;
 pub mod language;
 pub mod merge_patch;
+pub mod paging;
+pub mod quote;
+pub mod related_link;
 pub mod slug;
 pub mod tags;
 pub mod text;
@@ -39,6 +42,14 @@ impl FieldError {
             parameter: None,
             detail: detail.into(),
         }
+    }
+
+    /// The same error for a member nested under `prefix` (e.g. `/quotes/1`).
+    pub fn under(mut self, prefix: &str) -> Self {
+        if let Some(pointer) = self.pointer.take() {
+            self.pointer = Some(format!("{prefix}{pointer}"));
+        }
+        self
     }
 
     /// An error about a query parameter or header.

@@ -77,16 +77,27 @@ pub fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
     })
 }
 
-/// Whether `If-None-Match` matches a resource at `version` (weak comparison), in
-/// which case a `GET` answers 304.
-pub fn if_none_match(req: &HttpRequest, version: i32) -> Result<bool, ApiError> {
+/// Whether `If-None-Match` matches the current ETag (weak comparison: `W/` is
+/// ignored on both sides), in which case a `GET` answers 304.
+pub fn if_none_match(req: &HttpRequest, current: &str) -> Result<bool, ApiError> {
     let Some(value) = header_text(req, &header::IF_NONE_MATCH)? else {
         return Ok(false);
     };
+    let current = current.strip_prefix("W/").unwrap_or(current).trim_matches('"');
     Ok(match parse_list(&header::IF_NONE_MATCH, value)? {
         None => true,
-        Some(tags) => tags.iter().any(|t| t.opaque.parse() == Ok(version)),
+        Some(tags) => tags.iter().any(|t| t.opaque == current),
     })
+}
+
+/// A weak ETag for a composite representation (an article with embedded children):
+/// a digest of the body, so any change to the article or a child changes it. Weak,
+/// because `If-Match` must name the article's own version.
+pub fn representation_etag(version: i32, body: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("W/\"{version}-{:016x}\"", hasher.finish())
 }
 
 #[cfg(test)]
@@ -128,8 +139,11 @@ mod tests {
 
     #[test]
     fn if_none_match_compares_weakly() {
-        assert!(if_none_match(&with(header::IF_NONE_MATCH, "W/\"2\""), 2).unwrap());
-        assert!(if_none_match(&with(header::IF_NONE_MATCH, "*"), 9).unwrap());
-        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"1\""), 2).unwrap());
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, "W/\"2\""), &etag(2)).unwrap());
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, "*"), &etag(9)).unwrap());
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"1\""), &etag(2)).unwrap());
+        let composite = representation_etag(2, b"{}");
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, &composite), &composite).unwrap());
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"2\""), &composite).unwrap());
     }
 }

@@ -81,6 +81,15 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Ap
     serde_path_to_error::deserialize(value).map_err(path_error)
 }
 
+/// Like `from_value`, for a member of the body at `prefix` (`/quotes`): error
+/// pointers include the prefix.
+pub fn from_value_under<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
+    from_value(value).map_err(|e| match e {
+        ApiError::Invalid(errors) => ApiError::Invalid(errors.into_iter().map(|e| e.under(prefix)).collect()),
+        other => other,
+    })
+}
+
 /// Turns a deserialization failure into 400 (not JSON) or 422 (JSON of the wrong
 /// shape, pointing at the member).
 fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {

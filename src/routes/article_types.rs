@@ -6,7 +6,11 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::articles::ArticleRow;
+use super::link_types::RelatedLink;
+use super::quote_types::Quote;
 use crate::domain::article::{ArticleInput, ArticleStatus};
+use crate::domain::quote::QuoteInput;
+use crate::domain::related_link::RelatedLinkInput;
 
 /// A news article.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -64,6 +68,13 @@ pub struct Article {
     pub created_at: DateTime<Utc>,
     /// When the article last changed (UTC).
     pub updated_at: DateTime<Utc>,
+    /// The article's quotes in position order; only with `include=quotes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotes: Option<Vec<Quote>>,
+    /// The article's related links in position order; only with
+    /// `include=related_links`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_links: Option<Vec<RelatedLink>>,
 }
 
 impl TryFrom<ArticleRow> for Article {
@@ -88,6 +99,8 @@ impl TryFrom<ArticleRow> for Article {
             source_name: row.source_name,
             source_url: row.source_url,
             version: row.version,
+            quotes: None,
+            related_links: None,
         })
     }
 }
@@ -147,6 +160,29 @@ pub struct ArticlePatch {
     /// New source URL, or `null` to clear it.
     #[schema(format = "uri")]
     source_url: Option<String>,
+}
+
+/// A new article, optionally with its quotes and related links, all stored in one
+/// transaction (any invalid child refuses the whole request, with pointers such as
+/// `/quotes/1/text`).
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({
+    "title": "North Korea fires missiles as allies meet",
+    "body": "Pyongyang launched two short-range missiles on Thursday...",
+    "status": "published",
+    "tags": ["North Korea"],
+    "quotes": [{"text": "We will respond firmly.", "speaker_name": "Park Jin", "speaker_title": "Foreign Minister"}],
+    "related_links": [{"url": "https://example.org/analysis", "title": "Analysis", "relation": "more"}]
+}))]
+pub struct NewArticleInput {
+    /// The article's own fields.
+    #[serde(flatten)]
+    pub article: ArticleInput,
+    /// Quotes to store with the article, in order (same fields as `createQuote`).
+    pub quotes: Option<Vec<QuoteInput>>,
+    /// Related links to store with the article, in order (same fields as
+    /// `createRelatedLink`).
+    pub related_links: Option<Vec<RelatedLinkInput>>,
 }
 
 /// One page of articles.

@@ -1,21 +1,27 @@
-//! `/v1/articles`: create, read (by id or slug), replace, merge-patch, delete, list.
+//! `/v1/articles`: create (with nested quotes and links), read by id or slug,
+//! replace, merge-patch, delete, list; `include=` embeds children.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, delete, get, patch, post, put, web};
+use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::article_types::{Article, ArticlePage, ArticlePatch};
-use crate::db::articles::{self as store, ArticleKey, ArticleRow};
-use crate::db::{Database, WriteError};
-use crate::domain::article::{self, ArticleFields, ArticleInput};
-use crate::domain::article_filter::{ArticleFilter, ArticleListParams, FilterError};
-use crate::domain::cursor::{ArticleSort, Cursor};
-use crate::domain::merge_patch;
+use super::article_types::{Article, ArticlePage, ArticlePatch, NewArticleInput};
+use super::embedding::assemble;
+use super::paging::{list_error, page_response, split_page, stored_uuid};
+use super::patching::merge_patch_retrying;
+use crate::db::articles::{self as store, ArticleKey, ArticleRow, NewChildren};
+use crate::db::{Database, embedding};
+use crate::domain::FieldError;
+use crate::domain::article::{ArticleFields, ArticleInput, now};
+use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
+use crate::domain::cursor::{ArticleSort, Cursor, CursorKey};
+use crate::domain::quote::QuoteFields;
+use crate::domain::related_link::RelatedLinkFields;
 use crate::domain::slug::Slug;
-use crate::domain::version::Expected;
 use crate::error::{ApiError, Problem};
-use crate::http::conditional::{etag, if_match, if_none_match};
-use crate::http::json::{JsonBody, from_value};
+use crate::http::conditional::{etag, if_match, if_none_match, representation_etag};
+use crate::http::json::{JsonBody, from_value, from_value_under};
 use crate::http::query::QueryParams;
 
 /// Registers the article routes.
@@ -29,43 +35,42 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Reads `{article}`: a UUID means the id, anything else must be a valid slug.
-fn article_key(raw: &str) -> Result<ArticleKey, ApiError> {
+pub fn article_key(raw: &str) -> Result<ArticleKey, ApiError> {
     if let Ok(id) = uuid::Uuid::try_parse(raw) {
         return Ok(ArticleKey::Id(id));
     }
-    Slug::parse(raw).map(ArticleKey::Slug).map_err(|_| {
-        ApiError::BadRequest(format!(
-            "`{raw}` is neither an article id (UUID) nor a slug"
-        ))
-    })
+    Slug::parse(raw)
+        .map(ArticleKey::Slug)
+        .map_err(|_| ApiError::BadRequest(format!("`{raw}` is neither an article id (UUID) nor a slug")))
 }
 
 fn to_article(row: ArticleRow) -> Result<Article, ApiError> {
     Article::try_from(row).map_err(ApiError::Internal)
 }
 
-fn not_found(error: WriteError) -> ApiError {
-    match error {
-        WriteError::NotFound => ApiError::not_found("article"),
-        other => other.into(),
-    }
+/// A single article with its ETag: the version, or for an article with embedded
+/// children a weak digest of the whole representation.
+fn article_body(article: &Article) -> Result<(String, Vec<u8>), ApiError> {
+    let body = serde_json::to_vec(article).map_err(|e| ApiError::Internal(e.into()))?;
+    let tag = if article.quotes.is_some() || article.related_links.is_some() {
+        representation_etag(article.version, &body)
+    } else {
+        etag(article.version)
+    };
+    Ok((tag, body))
 }
 
-/// A single article with its ETag.
-fn article_response(
-    mut response: actix_web::HttpResponseBuilder,
-    article: &Article,
-) -> HttpResponse {
-    response
-        .insert_header((header::ETAG, etag(article.version)))
-        .json(article)
+fn article_response(mut response: HttpResponseBuilder, article: &Article) -> Result<HttpResponse, ApiError> {
+    let (tag, body) = article_body(article)?;
+    Ok(response.insert_header((header::ETAG, tag)).content_type("application/json").body(body))
 }
 
 /// List articles
 ///
 /// Published articles, newest first, by default. Filters combine; `tag` may be
 /// repeated (all must match). Pages are keyset-paginated: follow `next_cursor` (or
-/// the `Link: rel="next"` header) until it is `null`.
+/// the `Link: rel="next"` header) until it is `null`. `include` embeds each
+/// article's quotes and related links at a fixed number of queries per page.
 #[utoipa::path(
     operation_id = "listArticles", tag = "articles",
     params(ArticleListParams),
@@ -84,70 +89,44 @@ pub async fn list_articles(
     db: web::Data<Database>,
     params: QueryParams<ArticleListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = ArticleFilter::parse(params.0).map_err(|e| match e {
-        FilterError::Invalid(errors) => ApiError::Invalid(errors),
-        FilterError::BadCursor(detail) => ApiError::BadRequest(format!("cursor {detail}")),
-    })?;
-    let (sort, limit) = (filter.sort, usize::try_from(filter.limit).unwrap_or(20));
-    let now = article::now();
-    let (mut rows, total) = db.run(move |c| store::list(c, &filter, now)).await?;
-    let next_cursor = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last()
-            .map(|last| cursor_after(last, sort))
-            .transpose()?
-    } else {
-        None
-    };
-    let items = rows.into_iter().map(to_article).collect::<Result<_, _>>()?;
-    let mut response = HttpResponse::Ok();
-    if let Some(cursor) = &next_cursor {
-        response.insert_header((header::LINK, next_link(&req, cursor)));
-    }
-    Ok(response.json(ArticlePage {
-        items,
-        next_cursor,
-        total,
-    }))
+    let filter = ArticleFilter::parse(params.0).map_err(list_error)?;
+    let (sort, limit, include) = (filter.sort, filter.limit, filter.include);
+    let at = now();
+    let (rows, total, children) = db
+        .run(move |c| -> diesel::QueryResult<_> {
+            let (rows, total) = store::list(c, &filter, at)?;
+            // Children only for the rows that will be shown (not the look-ahead
+            // row), in one query per kind.
+            let shown = usize::try_from(filter.limit).unwrap_or(usize::MAX);
+            let ids: Vec<String> = rows.iter().take(shown).map(|r| r.id.clone()).collect();
+            let children = embedding::load(c, &ids, include)?;
+            Ok((rows, total, children))
+        })
+        .await?;
+    let (rows, next_cursor) = split_page(rows, limit, sort.as_str(), |row| cursor_after(row, sort))?;
+    let items = assemble(rows, children)?;
+    Ok(page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total }))
 }
 
-fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<String, ApiError> {
+fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError> {
     let key = match sort {
         ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => row.published_at,
         ArticleSort::UpdatedDesc | ArticleSort::UpdatedAsc => Some(row.updated_at),
     };
-    let id = uuid::Uuid::try_parse(&row.id).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(Cursor {
-        sort,
-        key: key.map(|k| k.and_utc()),
-        id,
-    }
-    .encode())
-}
-
-/// The request's own URL with `cursor` set to the next page.
-fn next_link(req: &HttpRequest, cursor: &str) -> String {
-    let mut url = req.full_url();
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .into_owned()
-        .filter(|(k, _)| k != "cursor")
-        .collect();
-    url.query_pairs_mut()
-        .clear()
-        .extend_pairs(kept)
-        .append_pair("cursor", cursor);
-    format!("<{url}>; rel=\"next\"")
+    let key = key.map_or(CursorKey::Absent, |k| CursorKey::Time(k.and_utc()));
+    Ok(Cursor { key, id: stored_uuid(&row.id)? })
 }
 
 /// Get an article
 ///
 /// By id or by slug. Send the ETag back in `If-None-Match` to get a 304 when the
-/// article has not changed.
+/// article has not changed. With `include`, the ETag is a weak digest of the whole
+/// representation (use a plain read's ETag for `If-Match`).
 #[utoipa::path(
     operation_id = "getArticle", tag = "articles",
     params(("article" = String, Path, description = "The article's id (UUID) or slug",
             example = "north-korea-fires-missiles-as-allies-meet"),
+           ArticleReadParams,
            ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The article", body = Article,
@@ -155,6 +134,7 @@ fn next_link(req: &HttpRequest, cursor: &str) -> String {
         (status = 304, description = "The cached copy is current"),
         (status = 400, description = "Neither a UUID nor a slug", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -163,51 +143,102 @@ pub async fn get_article(
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
+    params: QueryParams<ArticleReadParams>,
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
-    let row = db
-        .run(move |c| store::find(c, &key))
-        .await?
-        .ok_or_else(|| ApiError::not_found("article"))?;
-    if if_none_match(&req, row.version)? {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag(row.version)))
-            .finish());
+    let include = match params.0.include.as_deref() {
+        Some(raw) => Include::parse(raw).map_err(|e| ApiError::Invalid(vec![FieldError::parameter("include", e)]))?,
+        None => Include::default(),
+    };
+    let (row, children) = db
+        .run(move |c| -> Result<_, ApiError> {
+            let row = store::find(c, &key)?.ok_or_else(|| ApiError::not_found("article"))?;
+            let children = embedding::load(c, std::slice::from_ref(&row.id), include)?;
+            Ok((row, children))
+        })
+        .await?;
+    let article = assemble(vec![row], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
+    let (tag, body) = article_body(&article)?;
+    if if_none_match(&req, &tag)? {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish());
     }
-    Ok(article_response(HttpResponse::Ok(), &to_article(row)?))
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, tag)).content_type("application/json").body(body))
 }
 
 /// Create an article
 ///
-/// The slug is derived from the title when not given. Returns the stored article
-/// with its `Location`.
+/// The slug is derived from the title when not given. `quotes` and
+/// `related_links` are stored with the article in one transaction. Returns the
+/// stored article (with its children embedded) and its `Location`.
 #[utoipa::path(
     operation_id = "createArticle", tag = "articles",
-    request_body(content = ArticleInput, content_type = "application/json"),
+    request_body(content = NewArticleInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Article,
          headers(("Location" = String, description = "URL of the new article"),
                  ("ETag" = String, description = "The article's version as a strong ETag"))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug already taken, or two links to one target", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid article", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid article or child", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/articles")]
-pub async fn create_article(
-    db: web::Data<Database>,
-    body: JsonBody<ArticleInput>,
-) -> Result<HttpResponse, ApiError> {
-    let now = article::now();
-    let fields = ArticleFields::validate(body.0, now).map_err(ApiError::Invalid)?;
-    let row = db.run(move |c| store::create(c, &fields, now)).await?;
-    let article = to_article(row)?;
+pub async fn create_article(db: web::Data<Database>, body: JsonBody<Value>) -> Result<HttpResponse, ApiError> {
+    let at = now();
+    let (fields, children) = validate_new(parse_new(body.0)?, at)?;
+    let include = Include { quotes: true, related_links: true };
+    let (row, children) = db
+        .run(move |c| -> Result<_, ApiError> {
+            let row = store::create(c, &fields, &children, at).map_err(|e| ApiError::from_write(e, "article"))?;
+            let children = embedding::load(c, std::slice::from_ref(&row.id), include)?;
+            Ok((row, children))
+        })
+        .await?;
+    let article = assemble(vec![row], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/v1/articles/{}", article.id)));
-    Ok(article_response(response, &article))
+    let (_, body) = article_body(&article)?;
+    Ok(response.insert_header((header::ETAG, etag(article.version))).content_type("application/json").body(body))
+}
+
+/// Splits a create body into the article and its children, with pointers that
+/// name the child (`/quotes/1/text`).
+fn parse_new(mut body: Value) -> Result<NewArticleInput, ApiError> {
+    let (quotes, links) = match &mut body {
+        Value::Object(members) => (members.remove("quotes"), members.remove("related_links")),
+        _ => (None, None),
+    };
+    Ok(NewArticleInput {
+        article: from_value(body)?,
+        quotes: quotes.map(|q| from_value_under(q, "/quotes")).transpose()?.flatten(),
+        related_links: links.map(|l| from_value_under(l, "/related_links")).transpose()?.flatten(),
+    })
+}
+
+/// Checks the article and every child, reporting all broken rules together.
+fn validate_new(input: NewArticleInput, at: chrono::DateTime<chrono::Utc>) -> Result<(ArticleFields, NewChildren), ApiError> {
+    let mut errors = Vec::new();
+    let fields = ArticleFields::validate(input.article, at).map_err(|e| errors.extend(e)).ok();
+    let mut children = NewChildren::default();
+    for (index, quote) in input.quotes.unwrap_or_default().into_iter().enumerate() {
+        match QuoteFields::validate(quote) {
+            Ok(q) => children.quotes.push(q),
+            Err(e) => errors.extend(e.into_iter().map(|e| e.under(&format!("/quotes/{index}")))),
+        }
+    }
+    for (index, link) in input.related_links.unwrap_or_default().into_iter().enumerate() {
+        match RelatedLinkFields::validate(link) {
+            Ok(l) => children.links.push(l),
+            Err(e) => errors.extend(e.into_iter().map(|e| e.under(&format!("/related_links/{index}")))),
+        }
+    }
+    match fields {
+        Some(fields) if errors.is_empty() => Ok((fields, children)),
+        _ => Err(ApiError::Invalid(errors)),
+    }
 }
 
 /// Replace an article
@@ -242,12 +273,12 @@ pub async fn replace_article(
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
     let expected = if_match(&req)?;
-    let now = article::now();
-    let fields = ArticleFields::validate(body.0, now).map_err(ApiError::Invalid)?;
+    let at = now();
+    let fields = ArticleFields::validate(body.0, at).map_err(ApiError::Invalid)?;
     let row = db
-        .run(move |c| store::update(c, &key, &expected, &fields, now).map_err(not_found))
+        .run(move |c| store::update(c, &key, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "article")))
         .await?;
-    Ok(article_response(HttpResponse::Ok(), &to_article(row)?))
+    article_response(HttpResponse::Ok(), &to_article(row)?)
 }
 
 /// Update an article
@@ -277,53 +308,31 @@ pub async fn update_article(
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
-    body: JsonBody<serde_json::Value>,
+    body: JsonBody<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
     let client_expects = if_match(&req)?;
-    if !body.0.is_object() {
-        return Err(ApiError::Invalid(vec![crate::domain::FieldError::body(
-            "",
-            "a merge patch must be a JSON object",
-        )]));
-    }
-    // Merge onto the version we read and write only if it is still current; when a
-    // concurrent writer wins and the client set no condition, merge again.
-    for _ in 0..3 {
-        let lookup = key.clone();
-        let current = db
-            .run(move |c| store::find(c, &lookup))
-            .await?
-            .ok_or_else(|| ApiError::not_found("article"))?;
-        if !client_expects.allows(current.version) {
-            return Err(ApiError::PreconditionFailed {
-                current: current.version,
-            });
-        }
-        let read_version = current.version;
-        let mut document = serde_json::to_value(ArticleInput::from(to_article(current)?))
-            .map_err(|e| ApiError::Internal(e.into()))?;
-        merge_patch::apply(&mut document, body.0.clone());
-        let now = article::now();
-        let fields =
-            ArticleFields::validate(from_value(document)?, now).map_err(ApiError::Invalid)?;
-        let target = key.clone();
-        let expected = Expected::OneOf(vec![read_version]);
-        match db
-            .run(move |c| Ok::<_, WriteError>(store::update(c, &target, &expected, &fields, now)))
-            .await?
-        {
-            Ok(row) => return Ok(article_response(HttpResponse::Ok(), &to_article(row)?)),
-            Err(WriteError::VersionMismatch { .. }) if !client_expects.is_conditional() => continue,
-            Err(error) => return Err(not_found(error)),
-        }
-    }
-    Err(ApiError::Conflict(
-        "the article kept changing while the patch was applied; try again".into(),
-    ))
+    let read = || async {
+        let key = key.clone();
+        let row = db.run(move |c| store::find(c, &key)).await?.ok_or_else(|| ApiError::not_found("article"))?;
+        let version = row.version;
+        let document = serde_json::to_value(ArticleInput::from(to_article(row)?)).map_err(|e| ApiError::Internal(e.into()))?;
+        Ok((version, document))
+    };
+    let write = |document, expected| async {
+        let at = now();
+        let fields = ArticleFields::validate(from_value(document)?, at).map_err(ApiError::Invalid)?;
+        let key = key.clone();
+        db.run(move |c| store::update(c, &key, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "article")))
+            .await
+    };
+    let row = merge_patch_retrying(&client_expects, &body.0, read, write).await?;
+    article_response(HttpResponse::Ok(), &to_article(row)?)
 }
 
 /// Delete an article
+///
+/// Its quotes and related links go with it, and so do other articles' links to it.
 #[utoipa::path(
     operation_id = "deleteArticle", tag = "articles",
     params(("article" = String, Path, description = "The article's id (UUID) or slug"),
@@ -344,7 +353,6 @@ pub async fn delete_article(
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
     let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &key, &expected).map_err(not_found))
-        .await?;
+    db.run(move |c| store::delete(c, &key, &expected).map_err(|e| ApiError::from_write(e, "article"))).await?;
     Ok(HttpResponse::NoContent().finish())
 }

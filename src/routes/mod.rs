@@ -3,6 +3,13 @@
 
 pub mod article_types;
 pub mod articles;
+pub mod embedding;
+pub mod link_types;
+pub mod paging;
+pub mod patching;
+pub mod quote_types;
+pub mod quotes;
+pub mod related_links;
 pub mod service;
 
 use utoipa_actix_web::scope;
@@ -10,6 +17,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(scope::scope("/v1").configure(articles::configure))
+    cfg.service(scope::scope("/v1").configure(articles::configure).configure(quotes::configure).configure(related_links::configure))
         .configure(service::configure);
 }

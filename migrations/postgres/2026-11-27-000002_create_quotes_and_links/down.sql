@@ -1,0 +1,2 @@
+DROP TABLE related_links;
+DROP TABLE quotes;

@@ -1,0 +1,207 @@
+//! Quote rows and the synchronous queries on them.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+
+use super::articles::{self, ArticleKey};
+use super::positions::{self, OrderedTable};
+use super::schema::quotes;
+use super::{Backend, DbConn, WriteError, write_transaction};
+use crate::domain::FieldError;
+use crate::domain::article_filter::SearchText;
+use crate::domain::cursor::CursorKey;
+use crate::domain::paging::Paging;
+use crate::domain::quote::QuoteFields;
+use crate::domain::version::Expected;
+
+/// A quote as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = quotes)]
+pub struct QuoteRow {
+    pub id: String,
+    pub article_id: String,
+    pub text: String,
+    pub speaker_name: String,
+    pub speaker_key: String,
+    pub speaker_title: Option<String>,
+    pub context: Option<String>,
+    pub position: i32,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What `GET /v1/quotes` searches for.
+#[derive(Debug, Clone)]
+pub struct QuoteSearch {
+    /// Lowercased speaker name.
+    pub speaker: Option<String>,
+    pub article: Option<ArticleKey>,
+    pub text: Option<SearchText>,
+    pub paging: Paging,
+}
+
+/// Finds one quote.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<QuoteRow>> {
+    quotes::table.filter(quotes::id.eq(id)).select(QuoteRow::as_select()).first(conn).optional()
+}
+
+/// One page of an article's quotes in position order.
+pub fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Paging) -> QueryResult<Vec<QuoteRow>> {
+    let mut query = quotes::table.filter(quotes::article_id.eq(article_id)).into_boxed();
+    if let Some(CursorKey::Position(after)) = paging.after.as_ref().map(|c| c.key) {
+        query = query.filter(quotes::position.gt(after));
+    }
+    query.order_by(quotes::position.asc()).limit(paging.limit + 1).select(QuoteRow::as_select()).load(conn)
+}
+
+/// Every quote of the given articles, in position order: one query for a page.
+pub fn for_articles(conn: &mut DbConn, article_ids: &[String]) -> QueryResult<Vec<QuoteRow>> {
+    quotes::table
+        .filter(quotes::article_id.eq_any(article_ids))
+        .order_by((quotes::article_id, quotes::position))
+        .select(QuoteRow::as_select())
+        .load(conn)
+}
+
+/// Adds a quote to an article (found by id or slug) at its position or after the
+/// last one.
+pub fn create(conn: &mut DbConn, article: &ArticleKey, fields: &QuoteFields, now: DateTime<Utc>) -> Result<QuoteRow, WriteError> {
+    write_transaction(conn, |c| {
+        let article = articles::find(c, article)?.ok_or(WriteError::NotFound)?;
+        positions::lock_article(c, &article.id)?;
+        insert(c, &article.id, fields, now)
+    })
+}
+
+/// Inserts a quote inside a transaction that holds the article's lock.
+pub fn insert(conn: &mut DbConn, article_id: &str, fields: &QuoteFields, now: DateTime<Utc>) -> Result<QuoteRow, WriteError> {
+    let count = positions::count(conn, OrderedTable::Quotes, article_id)?;
+    let position = match fields.position {
+        None => count,
+        Some(p) if p <= count => p,
+        Some(_) => return Err(past_the_end(count)),
+    };
+    positions::open_gap(conn, OrderedTable::Quotes, article_id, position)?;
+    let row = QuoteRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        article_id: article_id.to_owned(),
+        text: fields.text.clone(),
+        speaker_name: fields.speaker_name.clone(),
+        speaker_key: fields.speaker_key(),
+        speaker_title: fields.speaker_title.clone(),
+        context: fields.context.clone(),
+        position,
+        version: 1,
+        created_at: now.naive_utc(),
+        updated_at: now.naive_utc(),
+    };
+    diesel::insert_into(quotes::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+fn past_the_end(last: i32) -> WriteError {
+    WriteError::Invalid(vec![FieldError::body("/position", format!("must be at most {last}, the end of the list"))])
+}
+
+/// Replaces a quote's fields; a new `position` moves it (the others close up), no
+/// position keeps it where it is.
+pub fn update(conn: &mut DbConn, id: &str, expected: &Expected, fields: &QuoteFields, now: DateTime<Utc>) -> Result<QuoteRow, WriteError> {
+    write_transaction(conn, |c| {
+        let current = find(c, id)?.ok_or(WriteError::NotFound)?;
+        positions::lock_article(c, &current.article_id)?;
+        // Re-read under the lock: a concurrent move may have changed the position.
+        let current = find(c, id)?.ok_or(WriteError::NotFound)?;
+        if !expected.allows(current.version) {
+            return Err(WriteError::VersionMismatch { current: current.version });
+        }
+        let position = fields.position.unwrap_or(current.position);
+        let last = positions::count(c, OrderedTable::Quotes, &current.article_id)? - 1;
+        if position > last {
+            return Err(past_the_end(last));
+        }
+        positions::move_row(c, OrderedTable::Quotes, &current.article_id, id, current.position, position)?;
+        let row = QuoteRow {
+            text: fields.text.clone(),
+            speaker_name: fields.speaker_name.clone(),
+            speaker_key: fields.speaker_key(),
+            speaker_title: fields.speaker_title.clone(),
+            context: fields.context.clone(),
+            position,
+            version: current.version + 1,
+            updated_at: now.naive_utc(),
+            ..current
+        };
+        diesel::update(quotes::table.filter(quotes::id.eq(id)))
+            .set((
+                quotes::text.eq(&row.text),
+                quotes::speaker_name.eq(&row.speaker_name),
+                quotes::speaker_key.eq(&row.speaker_key),
+                quotes::speaker_title.eq(&row.speaker_title),
+                quotes::context.eq(&row.context),
+                quotes::version.eq(row.version),
+                quotes::updated_at.eq(row.updated_at),
+            ))
+            .execute(c)?;
+        Ok(row)
+    })
+}
+
+/// Deletes a quote; the ones after it move up.
+pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected) -> Result<(), WriteError> {
+    write_transaction(conn, |c| {
+        let current = find(c, id)?.ok_or(WriteError::NotFound)?;
+        positions::lock_article(c, &current.article_id)?;
+        let current = find(c, id)?.ok_or(WriteError::NotFound)?;
+        if !expected.allows(current.version) {
+            return Err(WriteError::VersionMismatch { current: current.version });
+        }
+        diesel::delete(quotes::table.filter(quotes::id.eq(id))).execute(c)?;
+        positions::close_gap(c, OrderedTable::Quotes, &current.article_id, current.position)?;
+        Ok(())
+    })
+}
+
+/// One page of quotes across all articles, newest first.
+pub fn search(conn: &mut DbConn, search: &QuoteSearch) -> QueryResult<Vec<QuoteRow>> {
+    let backend = conn.backend();
+    let mut query = quotes::table.into_boxed();
+    if let Some(speaker) = &search.speaker {
+        query = query.filter(quotes::speaker_key.eq(speaker));
+    }
+    if let Some(article) = &search.article {
+        use super::schema::articles as a;
+        query = match article {
+            ArticleKey::Id(id) => query.filter(quotes::article_id.eq(id.to_string())),
+            ArticleKey::Slug(slug) => {
+                let ids = a::table.filter(a::slug.eq(slug.to_string())).select(a::id);
+                query.filter(quotes::article_id.eq_any(ids))
+            }
+        };
+    }
+    if let Some(text) = &search.text {
+        query = match backend {
+            Backend::Postgres => query.filter(
+                sql::<Bool>("quotes.search @@ plainto_tsquery('english', ").bind::<Text, _>(text.raw().to_owned()).sql(")"),
+            ),
+            Backend::Sqlite => query.filter(
+                sql::<Bool>("quotes.seq IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ")
+                    .bind::<Text, _>(text.fts5_query())
+                    .sql(")"),
+            ),
+        };
+    }
+    if let Some(after) = &search.paging.after
+        && let CursorKey::Time(at) = after.key
+    {
+        let (at, id) = (at.naive_utc(), after.id.to_string());
+        query = query.filter(quotes::created_at.lt(at).or(quotes::created_at.eq(at).and(quotes::id.lt(id))));
+    }
+    query
+        .order_by((quotes::created_at.desc(), quotes::id.desc()))
+        .limit(search.paging.limit + 1)
+        .select(QuoteRow::as_select())
+        .load(conn)
+}

@@ -1,0 +1,45 @@
+//! Page size and cursor, shared by every list.
+
+use super::FieldError;
+use super::cursor::Cursor;
+
+/// Default page size.
+pub const DEFAULT_LIMIT: i64 = 20;
+/// Largest page size.
+pub const MAX_LIMIT: i64 = 100;
+
+/// A validated page request: how many rows, and after which one.
+#[derive(Debug, Clone)]
+pub struct Paging {
+    pub limit: i64,
+    pub after: Option<Cursor>,
+}
+
+/// Why a list request was refused.
+#[derive(Debug)]
+pub enum ListError {
+    /// One or more parameters are invalid (422).
+    Invalid(Vec<FieldError>),
+    /// The cursor is not one this list handed out (400).
+    BadCursor(String),
+}
+
+impl Paging {
+    /// Parses `limit` (1..=100, default 20).
+    pub fn limit(raw: Option<&str>) -> Result<i64, String> {
+        match raw {
+            None => Ok(DEFAULT_LIMIT),
+            Some(text) => match text.parse::<i64>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+                _ => Err(format!("must be an integer from 1 to {MAX_LIMIT}")),
+            },
+        }
+    }
+
+    /// Parses `limit` and `cursor` for a list in `order`.
+    pub fn parse(limit: Option<&str>, cursor: Option<&str>, order: &str) -> Result<Self, ListError> {
+        let limit = Self::limit(limit).map_err(|e| ListError::Invalid(vec![FieldError::parameter("limit", e)]))?;
+        let after = cursor.map(|c| Cursor::decode(c, order)).transpose().map_err(ListError::BadCursor)?;
+        Ok(Self { limit, after })
+    }
+}

@@ -1,0 +1,143 @@
+//! Related links: an article's "More:" and "Related posts" entries, pointing either
+//! at another Newsdesk article or at an external URL.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::quote::position;
+use super::text::{http_url, optional};
+use super::{FieldError, Problems};
+
+/// What kind of related post a link is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkRelation {
+    /// A "Related posts" entry (the default).
+    #[default]
+    Related,
+    /// A "More:" entry.
+    More,
+    /// A feature or video on the same topic.
+    Feature,
+}
+
+impl LinkRelation {
+    /// The stored (and wire) form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Related => "related",
+            Self::More => "more",
+            Self::Feature => "feature",
+        }
+    }
+
+    /// Reads the stored form back.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "related" => Some(Self::Related),
+            "more" => Some(Self::More),
+            "feature" => Some(Self::Feature),
+            _ => None,
+        }
+    }
+}
+
+/// The writable fields of a related link, as `POST` takes them (and each item of
+/// the list `PUT`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "url": "https://example.org/analysis/korea-missiles",
+    "title": "Analysis: what the launches mean",
+    "relation": "more"
+}))]
+pub struct RelatedLinkInput {
+    /// Another Newsdesk article to link to; exactly one of this and `url`.
+    pub target_article_id: Option<Uuid>,
+    /// An absolute http(s) URL (up to 2,048 characters) to link to; exactly one of
+    /// this and `target_article_id`.
+    #[schema(format = "uri", max_length = 2048)]
+    pub url: Option<String>,
+    /// Display text, up to 300 characters. For an internal link left out, responses
+    /// show the target's current title.
+    #[schema(max_length = 300)]
+    pub title: Option<String>,
+    /// Kind of link; `related` when left out.
+    pub relation: Option<LinkRelation>,
+    /// Place in the article's link list (0 is first); after the last when left out.
+    #[schema(minimum = 0, example = 0)]
+    pub position: Option<i64>,
+}
+
+/// Where a link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Another article in Newsdesk.
+    Article(Uuid),
+    /// Another site.
+    Url(String),
+}
+
+/// A related link's fields after every rule has been checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedLinkFields {
+    pub target: LinkTarget,
+    pub title: Option<String>,
+    pub relation: LinkRelation,
+    /// `None`: append.
+    pub position: Option<i32>,
+}
+
+impl RelatedLinkFields {
+    /// Checks a request, reporting every broken rule with a pointer relative to the
+    /// link object. (That the target exists and is not the link's own article is
+    /// checked where the link is stored.)
+    pub fn validate(input: RelatedLinkInput) -> Result<Self, Vec<FieldError>> {
+        let mut p = Problems::default();
+        let target = match (input.target_article_id, input.url) {
+            (Some(id), None) => Some(LinkTarget::Article(id)),
+            (None, Some(url)) => p.check("/url", http_url(&url, 2048).map(|()| LinkTarget::Url(url))),
+            (Some(_), Some(_)) => {
+                p.push(FieldError::body("/url", "give either target_article_id or url, not both"));
+                None
+            }
+            (None, None) => {
+                p.push(FieldError::body("/target_article_id", "one of target_article_id or url is required"));
+                None
+            }
+        };
+        let title = p.check("/title", optional(input.title, 300));
+        let position = p.check("/position", input.position.map(position).transpose());
+        let errors = p.finish().err().unwrap_or_default();
+        match (target, title, position) {
+            (Some(target), Some(title), Some(position)) if errors.is_empty() => {
+                Ok(Self { target, title, relation: input.relation.unwrap_or_default(), position })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exactly_one_target_is_required() {
+        let both = RelatedLinkInput { target_article_id: Some(Uuid::now_v7()), url: Some("https://a.org".into()), ..Default::default() };
+        assert_eq!(RelatedLinkFields::validate(both).unwrap_err()[0].pointer.as_deref(), Some("/url"));
+        let neither = RelatedLinkInput::default();
+        assert_eq!(RelatedLinkFields::validate(neither).unwrap_err()[0].pointer.as_deref(), Some("/target_article_id"));
+    }
+
+    #[test]
+    fn external_links_need_http_urls() {
+        let bad = RelatedLinkInput { url: Some("javascript:alert(1)".into()), ..Default::default() };
+        assert!(RelatedLinkFields::validate(bad).is_err());
+        let good = RelatedLinkInput { url: Some("https://example.org/x".into()), ..Default::default() };
+        let fields = RelatedLinkFields::validate(good).unwrap();
+        assert_eq!(fields.relation, LinkRelation::Related);
+        assert_eq!(fields.target, LinkTarget::Url("https://example.org/x".into()));
+    }
+}

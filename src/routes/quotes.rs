@@ -1,0 +1,355 @@
+//! Quotes: `/v1/articles/{article}/quotes` (list, create), `/v1/quotes/{id}` (read,
+//! replace, merge-patch, delete) and `/v1/quotes` (search across articles).
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::articles::article_key;
+use super::paging::{list_error, page_response, split_page, stored_uuid};
+use super::patching::merge_patch_retrying;
+use super::quote_types::{Quote, QuotePage, QuotePatch};
+use crate::db::quotes::{self as store, QuoteSearch};
+use crate::db::{Database, articles};
+use crate::domain::FieldError;
+use crate::domain::article::now;
+use crate::domain::article_filter::SearchText;
+use crate::domain::cursor::{Cursor, CursorKey};
+use crate::domain::paging::{ListError, Paging};
+use crate::domain::quote::{QuoteFields, QuoteInput, speaker_key};
+use crate::domain::text::bounded;
+use crate::error::{ApiError, Problem};
+use crate::http::conditional::{etag, if_match, if_none_match};
+use crate::http::json::{JsonBody, from_value};
+use crate::http::query::QueryParams;
+
+/// Registers the quote routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_article_quotes)
+        .service(create_quote)
+        .service(search_quotes)
+        .service(get_quote)
+        .service(replace_quote)
+        .service(update_quote)
+        .service(delete_quote);
+}
+
+/// The order a per-article quote list pages in.
+const POSITION_ORDER: &str = "position";
+/// The order quote search pages in.
+const NEWEST_ORDER: &str = "-created_at";
+
+/// Page parameters of a child list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1..=100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Query parameters of the quote search.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct QuoteSearchParams {
+    /// Only quotes by this speaker (whole name, case-insensitive).
+    #[param(example = "Park Jin")]
+    pub speaker: Option<String>,
+    /// Only quotes in this article (id or slug).
+    pub article: Option<String>,
+    /// Full-text search over the quote text; every word must match.
+    #[param(example = "provocation")]
+    pub q: Option<String>,
+    /// Page size, 1..=100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl QuoteSearchParams {
+    fn parse(self) -> Result<QuoteSearch, ListError> {
+        let mut errors = Vec::new();
+        let speaker = self.speaker.and_then(|s| match bounded(&s, 200) {
+            Ok(()) => Some(speaker_key(&s)),
+            Err(detail) => {
+                errors.push(FieldError::parameter("speaker", detail));
+                None
+            }
+        });
+        let article = self.article.and_then(|a| match article_key(&a) {
+            Ok(key) => Some(key),
+            Err(_) => {
+                errors.push(FieldError::parameter("article", "must be an article id (UUID) or slug"));
+                None
+            }
+        });
+        let text = self.q.and_then(|q| match SearchText::parse(&q) {
+            Ok(text) => Some(text),
+            Err(detail) => {
+                errors.push(FieldError::parameter("q", detail));
+                None
+            }
+        });
+        if let Err(detail) = Paging::limit(self.limit.as_deref()) {
+            errors.push(FieldError::parameter("limit", detail));
+        }
+        if !errors.is_empty() {
+            return Err(ListError::Invalid(errors));
+        }
+        let paging = Paging::parse(self.limit.as_deref(), self.cursor.as_deref(), NEWEST_ORDER)?;
+        Ok(QuoteSearch { speaker, article, text, paging })
+    }
+}
+
+/// Reads `{id}` of a quote or link: it must be a UUID.
+pub fn child_id(raw: &str) -> Result<String, ApiError> {
+    uuid::Uuid::try_parse(raw)
+        .map(|id| id.to_string())
+        .map_err(|_| ApiError::BadRequest(format!("`{raw}` is not an id (UUID)")))
+}
+
+fn quote_response(mut response: actix_web::HttpResponseBuilder, quote: &Quote) -> HttpResponse {
+    response.insert_header((header::ETAG, etag(quote.version))).json(quote)
+}
+
+fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
+    Ok(Cursor { key: CursorKey::Position(quote.position), id: stored_uuid(&quote.id)? })
+}
+
+/// List an article's quotes
+///
+/// In position order, 0 first.
+#[utoipa::path(
+    operation_id = "listArticleQuotes", tag = "quotes",
+    params(("article" = String, Path, description = "The article's id (UUID) or slug"), PageParams),
+    responses(
+        (status = 200, description = "One page of the article's quotes", body = QuotePage,
+         headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
+        (status = 400, description = "Malformed path or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles/{article}/quotes")]
+pub async fn list_article_quotes(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    params: QueryParams<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let key = article_key(&path)?;
+    let paging = Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
+    let limit = paging.limit;
+    let rows = db
+        .run(move |c| -> Result<_, ApiError> {
+            let article = articles::find(c, &key)?.ok_or_else(|| ApiError::not_found("article"))?;
+            Ok(store::list_for_article(c, &article.id, &paging)?)
+        })
+        .await?;
+    let (rows, next_cursor) = split_page(rows, limit, POSITION_ORDER, position_cursor)?;
+    let items = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
+    Ok(page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }))
+}
+
+/// Add a quote to an article
+///
+/// After the last quote, or at `position` (the quotes from there on move down).
+#[utoipa::path(
+    operation_id = "createQuote", tag = "quotes",
+    params(("article" = String, Path, description = "The article's id (UUID) or slug")),
+    request_body(content = QuoteInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Quote,
+         headers(("Location" = String, description = "URL of the new quote"),
+                 ("ETag" = String, description = "The quote's version as a strong ETag"))),
+        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid quote", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/articles/{article}/quotes")]
+pub async fn create_quote(
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: JsonBody<QuoteInput>,
+) -> Result<HttpResponse, ApiError> {
+    let key = article_key(&path)?;
+    let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
+    let at = now();
+    let row = db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+    let quote = Quote::try_from(row)?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, format!("/v1/quotes/{}", quote.id)));
+    Ok(quote_response(response, &quote))
+}
+
+/// Search quotes
+///
+/// Across all articles, newest first: by speaker (case-insensitive), by article,
+/// by words in the text.
+#[utoipa::path(
+    operation_id = "searchQuotes", tag = "quotes",
+    params(QuoteSearchParams),
+    responses(
+        (status = 200, description = "One page of matching quotes", body = QuotePage,
+         headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
+        (status = 400, description = "Malformed cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/quotes")]
+pub async fn search_quotes(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    params: QueryParams<QuoteSearchParams>,
+) -> Result<HttpResponse, ApiError> {
+    let search = params.0.parse().map_err(list_error)?;
+    let limit = search.paging.limit;
+    let rows = db.run(move |c| store::search(c, &search)).await?;
+    let (rows, next_cursor) = split_page(rows, limit, NEWEST_ORDER, |q| {
+        Ok(Cursor { key: CursorKey::Time(q.created_at.and_utc()), id: stored_uuid(&q.id)? })
+    })?;
+    let items = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
+    Ok(page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }))
+}
+
+/// Get a quote
+#[utoipa::path(
+    operation_id = "getQuote", tag = "quotes",
+    params(("id" = String, Path, description = "The quote's id"),
+           ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy")),
+    responses(
+        (status = 200, description = "The quote", body = Quote,
+         headers(("ETag" = String, description = "The quote's version as a strong ETag"))),
+        (status = 304, description = "The cached copy is current"),
+        (status = 400, description = "Not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such quote", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/quotes/{id}")]
+pub async fn get_quote(req: HttpRequest, db: web::Data<Database>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = child_id(&path)?;
+    let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("quote"))?;
+    if if_none_match(&req, &etag(row.version))? {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(row.version))).finish());
+    }
+    Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
+}
+
+/// Replace a quote
+///
+/// Every field is replaced; optional fields left out are cleared. A left-out
+/// `position` keeps the quote where it is; a new one moves it.
+#[utoipa::path(
+    operation_id = "replaceQuote", tag = "quotes",
+    params(("id" = String, Path, description = "The quote's id"),
+           ("If-Match" = Option<String>, Header, description = "Only write if the stored ETag matches")),
+    request_body(content = QuoteInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Replaced", body = Quote,
+         headers(("ETag" = String, description = "The new version as a strong ETag"))),
+        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such quote", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The quote changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid quote", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/quotes/{id}")]
+pub async fn replace_quote(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: JsonBody<QuoteInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = child_id(&path)?;
+    let expected = if_match(&req)?;
+    let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
+    let at = now();
+    let row = db.run(move |c| store::update(c, &id, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "quote"))).await?;
+    Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
+}
+
+/// Update a quote
+///
+/// A JSON merge patch (RFC 7396); a new `position` moves the quote and the others
+/// close up around it.
+#[utoipa::path(
+    operation_id = "updateQuote", tag = "quotes",
+    params(("id" = String, Path, description = "The quote's id"),
+           ("If-Match" = Option<String>, Header, description = "Only write if the stored ETag matches")),
+    request_body(content = QuotePatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "Updated", body = Quote,
+         headers(("ETag" = String, description = "The new version as a strong ETag"))),
+        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such quote", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The quote changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid result", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/quotes/{id}")]
+pub async fn update_quote(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: JsonBody<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = child_id(&path)?;
+    let client_expects = if_match(&req)?;
+    let read = || async {
+        let id = id.clone();
+        let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("quote"))?;
+        let version = row.version;
+        let document = serde_json::to_value(QuoteInput::from(Quote::try_from(row)?)).map_err(|e| ApiError::Internal(e.into()))?;
+        Ok((version, document))
+    };
+    let write = |document, expected| async {
+        let fields = QuoteFields::validate(from_value(document)?).map_err(ApiError::Invalid)?;
+        let (id, at) = (id.clone(), now());
+        db.run(move |c| store::update(c, &id, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "quote"))).await
+    };
+    let row = merge_patch_retrying(&client_expects, &body.0, read, write).await?;
+    Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
+}
+
+/// Delete a quote
+///
+/// The quotes after it move up one place.
+#[utoipa::path(
+    operation_id = "deleteQuote", tag = "quotes",
+    params(("id" = String, Path, description = "The quote's id"),
+           ("If-Match" = Option<String>, Header, description = "Only delete if the stored ETag matches")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such quote", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The quote changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/quotes/{id}")]
+pub async fn delete_quote(req: HttpRequest, db: web::Data<Database>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = child_id(&path)?;
+    let expected = if_match(&req)?;
+    db.run(move |c| store::delete(c, &id, &expected).map_err(|e| ApiError::from_write(e, "quote"))).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,310 @@
+//! Related links: `/v1/articles/{article}/related-links` (list, create, replace the
+//! whole list), `/v1/related-links/{id}` (read, merge-patch, delete) and
+//! `/v1/articles/{article}/backlinks`.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::article_types::{Article, ArticlePage};
+use super::articles::article_key;
+use super::link_types::{RelatedLink, RelatedLinkPage, RelatedLinkPatch};
+use super::paging::{list_error, page_response, split_page, stored_uuid};
+use super::patching::merge_patch_retrying;
+use super::quotes::{PageParams, child_id};
+use crate::db::related_links::{self as store, LinkWithTarget};
+use crate::db::{Database, articles};
+use crate::domain::FieldError;
+use crate::domain::article::now;
+use crate::domain::cursor::{Cursor, CursorKey};
+use crate::domain::paging::Paging;
+use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput};
+use crate::error::{ApiError, Problem};
+use crate::http::conditional::{etag, if_match, if_none_match};
+use crate::http::json::{JsonBody, from_value};
+use crate::http::query::QueryParams;
+
+/// Most links one `PUT` may set.
+pub const MAX_LINKS_PER_PUT: usize = 200;
+
+const POSITION_ORDER: &str = "position";
+const BACKLINK_ORDER: &str = "source-id";
+
+/// Registers the related-link routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_related_links)
+        .service(create_related_link)
+        .service(replace_related_links)
+        .service(list_backlinks)
+        .service(get_related_link)
+        .service(update_related_link)
+        .service(delete_related_link);
+}
+
+fn link_response(mut response: actix_web::HttpResponseBuilder, link: &RelatedLink) -> HttpResponse {
+    response.insert_header((header::ETAG, etag(link.version))).json(link)
+}
+
+fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
+    rows.into_iter().map(RelatedLink::try_from).collect()
+}
+
+/// List an article's related links
+///
+/// In position order, 0 first. Internal links show their target's current id,
+/// slug, title and status.
+#[utoipa::path(
+    operation_id = "listRelatedLinks", tag = "related-links",
+    params(("article" = String, Path, description = "The article's id (UUID) or slug"), PageParams),
+    responses(
+        (status = 200, description = "One page of the article's links", body = RelatedLinkPage,
+         headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
+        (status = 400, description = "Malformed path or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles/{article}/related-links")]
+pub async fn list_related_links(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    params: QueryParams<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let key = article_key(&path)?;
+    let paging = Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
+    let limit = paging.limit;
+    let rows = db
+        .run(move |c| -> Result<_, ApiError> {
+            let article = articles::find(c, &key)?.ok_or_else(|| ApiError::not_found("article"))?;
+            Ok(store::list_for_article(c, &article.id, &paging)?)
+        })
+        .await?;
+    let (rows, next_cursor) = split_page(rows, limit, POSITION_ORDER, |(link, _)| {
+        Ok(Cursor { key: CursorKey::Position(link.position), id: stored_uuid(&link.id)? })
+    })?;
+    let items = to_links(rows)?;
+    Ok(page_response(&req, next_cursor.as_deref()).json(RelatedLinkPage { items, next_cursor }))
+}
+
+/// Add a related link
+///
+/// To another article (`target_article_id`) or to a URL, after the last link or at
+/// `position`. An article cannot link to itself or to the same target twice.
+#[utoipa::path(
+    operation_id = "createRelatedLink", tag = "related-links",
+    params(("article" = String, Path, description = "The article's id (UUID) or slug")),
+    request_body(content = RelatedLinkInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = RelatedLink,
+         headers(("Location" = String, description = "URL of the new link"),
+                 ("ETag" = String, description = "The link's version as a strong ETag"))),
+        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The article already links to this target", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid link", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/articles/{article}/related-links")]
+pub async fn create_related_link(
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: JsonBody<RelatedLinkInput>,
+) -> Result<HttpResponse, ApiError> {
+    let key = article_key(&path)?;
+    let fields = RelatedLinkFields::validate(body.0).map_err(ApiError::Invalid)?;
+    let at = now();
+    let row = db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+    let link = RelatedLink::try_from(row)?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, format!("/v1/related-links/{}", link.id)));
+    Ok(link_response(response, &link))
+}
+
+/// Replace an article's related links
+///
+/// The whole ordered list at once, in one transaction: every link is stored or
+/// none. The array order is the position order (an item's `position`, if given,
+/// must equal its index). Returns the new list.
+#[utoipa::path(
+    operation_id = "replaceRelatedLinks", tag = "related-links",
+    params(("article" = String, Path, description = "The article's id (UUID) or slug")),
+    request_body(content = Vec<RelatedLinkInput>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The new list", body = RelatedLinkPage),
+        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The list names a target twice", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An invalid link; pointers name it (`/2/url`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/articles/{article}/related-links")]
+pub async fn replace_related_links(
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: JsonBody<Vec<RelatedLinkInput>>,
+) -> Result<HttpResponse, ApiError> {
+    let key = article_key(&path)?;
+    let items = validate_list(body.0)?;
+    let at = now();
+    let rows = db.run(move |c| store::replace_all(c, &key, &items, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+    Ok(HttpResponse::Ok().json(RelatedLinkPage { items: to_links(rows)?, next_cursor: None }))
+}
+
+/// Checks every item of a list `PUT`, pointing at each bad one.
+fn validate_list(inputs: Vec<RelatedLinkInput>) -> Result<Vec<RelatedLinkFields>, ApiError> {
+    if inputs.len() > MAX_LINKS_PER_PUT {
+        return Err(ApiError::Invalid(vec![FieldError::body("", format!("must hold at most {MAX_LINKS_PER_PUT} links"))]));
+    }
+    let mut errors = Vec::new();
+    let mut items = Vec::with_capacity(inputs.len());
+    for (index, input) in inputs.into_iter().enumerate() {
+        let prefix = format!("/{index}");
+        if input.position.is_some_and(|p| usize::try_from(p).ok() != Some(index)) {
+            errors.push(FieldError::body(format!("{prefix}/position"), "must equal the item's index in the list, or be left out"));
+        }
+        match RelatedLinkFields::validate(input) {
+            Ok(fields) => items.push(RelatedLinkFields { position: None, ..fields }),
+            Err(e) => errors.extend(e.into_iter().map(|e| e.under(&prefix))),
+        }
+    }
+    if errors.is_empty() { Ok(items) } else { Err(ApiError::Invalid(errors)) }
+}
+
+/// List backlinks
+///
+/// The articles whose related links point at this one, oldest first.
+#[utoipa::path(
+    operation_id = "listBacklinks", tag = "related-links",
+    params(("article" = String, Path, description = "The article's id (UUID) or slug"), PageParams),
+    responses(
+        (status = 200, description = "One page of linking articles", body = ArticlePage,
+         headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
+        (status = 400, description = "Malformed path or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles/{article}/backlinks")]
+pub async fn list_backlinks(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    params: QueryParams<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let key = article_key(&path)?;
+    let paging = Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), BACKLINK_ORDER).map_err(list_error)?;
+    let limit = paging.limit;
+    let rows = db
+        .run(move |c| -> Result<_, ApiError> {
+            let article = articles::find(c, &key)?.ok_or_else(|| ApiError::not_found("article"))?;
+            Ok(store::backlinks(c, &article.id, &paging)?)
+        })
+        .await?;
+    let (rows, next_cursor) =
+        split_page(rows, limit, BACKLINK_ORDER, |a| Ok(Cursor { key: CursorKey::Absent, id: stored_uuid(&a.id)? }))?;
+    let items = rows.into_iter().map(|r| Article::try_from(r).map_err(ApiError::Internal)).collect::<Result<_, _>>()?;
+    Ok(page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total: None }))
+}
+
+/// Get a related link
+#[utoipa::path(
+    operation_id = "getRelatedLink", tag = "related-links",
+    params(("id" = String, Path, description = "The link's id"),
+           ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy")),
+    responses(
+        (status = 200, description = "The link", body = RelatedLink,
+         headers(("ETag" = String, description = "The link's version as a strong ETag"))),
+        (status = 304, description = "The cached copy is current"),
+        (status = 400, description = "Not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/related-links/{id}")]
+pub async fn get_related_link(req: HttpRequest, db: web::Data<Database>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = child_id(&path)?;
+    let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("related link"))?;
+    if if_none_match(&req, &etag(row.0.version))? {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(row.0.version))).finish());
+    }
+    Ok(link_response(HttpResponse::Ok(), &RelatedLink::try_from(row)?))
+}
+
+/// Update a related link
+///
+/// A JSON merge patch (RFC 7396); a new `position` moves the link and the others
+/// close up around it.
+#[utoipa::path(
+    operation_id = "updateRelatedLink", tag = "related-links",
+    params(("id" = String, Path, description = "The link's id"),
+           ("If-Match" = Option<String>, Header, description = "Only write if the stored ETag matches")),
+    request_body(content = RelatedLinkPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "Updated", body = RelatedLink,
+         headers(("ETag" = String, description = "The new version as a strong ETag"))),
+        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The article already links to this target", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The link changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid result", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/related-links/{id}")]
+pub async fn update_related_link(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: JsonBody<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = child_id(&path)?;
+    let client_expects = if_match(&req)?;
+    let read = || async {
+        let id = id.clone();
+        let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("related link"))?;
+        let version = row.0.version;
+        let input = RelatedLinkInput::from(RelatedLink::try_from(row)?);
+        Ok((version, serde_json::to_value(input).map_err(|e| ApiError::Internal(e.into()))?))
+    };
+    let write = |document, expected| async {
+        let fields = RelatedLinkFields::validate(from_value(document)?).map_err(ApiError::Invalid)?;
+        let (id, at) = (id.clone(), now());
+        db.run(move |c| store::update(c, &id, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "related link"))).await
+    };
+    let row = merge_patch_retrying(&client_expects, &body.0, read, write).await?;
+    Ok(link_response(HttpResponse::Ok(), &RelatedLink::try_from(row)?))
+}
+
+/// Delete a related link
+///
+/// The links after it move up one place.
+#[utoipa::path(
+    operation_id = "deleteRelatedLink", tag = "related-links",
+    params(("id" = String, Path, description = "The link's id"),
+           ("If-Match" = Option<String>, Header, description = "Only delete if the stored ETag matches")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The link changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/related-links/{id}")]
+pub async fn delete_related_link(req: HttpRequest, db: web::Data<Database>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = child_id(&path)?;
+    let expected = if_match(&req)?;
+    db.run(move |c| store::delete(c, &id, &expected).map_err(|e| ApiError::from_write(e, "related link"))).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
