@@ -36,29 +36,25 @@ pub fn build_app(
         .app_data(web::PayloadConfig::new(body_limit))
         .wrap(ErrorHandlers::new().default_handler(render_problem))
         .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
-        .configure(|cfg| {
-            crate::routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(
-                cfg,
-            ))
-        })
+        .configure(|cfg| crate::routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .service(web::resource("/docs").route(web::get().to(docs_redirect)))
         .default_service(web::to(not_matched))
 }
 
 async fn docs_redirect() -> HttpResponse {
-    HttpResponse::PermanentRedirect()
-        .insert_header((header::LOCATION, "/docs/"))
-        .finish()
+    HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/docs/")).finish()
 }
 
 /// Starts serving on an already bound listener; the database may still be
 /// migrating (requests get 503 until it is ready).
 pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::io::Result<Server> {
+    if let Some(secret) = &http.cursor_secret {
+        crate::domain::cursor::set_secret(secret.as_bytes());
+    }
     let api = crate::openapi::api_doc();
     let limit = http.body_limit;
-    let mut server =
-        HttpServer::new(move || build_app(db.clone(), api.clone(), limit)).listen(listener)?;
+    let mut server = HttpServer::new(move || build_app(db.clone(), api.clone(), limit)).listen(listener)?;
     if let Some(workers) = http.workers {
         server = server.workers(workers);
     }

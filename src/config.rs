@@ -25,10 +25,7 @@ impl DatabaseUrl {
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
             return Ok(Self::Postgres(raw.to_owned()));
         }
-        let path = raw
-            .strip_prefix("sqlite://")
-            .or_else(|| raw.strip_prefix("sqlite:"))
-            .unwrap_or(raw);
+        let path = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")).unwrap_or(raw);
         if path.is_empty() {
             return Err("the SQLite URL names no file".into());
         }
@@ -44,10 +41,9 @@ impl DatabaseUrl {
     pub fn describe(&self) -> String {
         match self {
             Self::Postgres(url) => {
-                let host = url.rsplit_once('@').map_or_else(
-                    || url.split_once("://").map_or("", |(_, rest)| rest),
-                    |(_, rest)| rest,
-                );
+                let host = url
+                    .rsplit_once('@')
+                    .map_or_else(|| url.split_once("://").map_or("", |(_, rest)| rest), |(_, rest)| rest);
                 let host = host.split(['?', '/']).next().unwrap_or_default();
                 format!("PostgreSQL at {host}")
             }
@@ -79,11 +75,7 @@ pub struct DatabaseSettings {
 impl DatabaseSettings {
     /// Settings for a given URL with every other value at its default.
     pub fn for_url(url: DatabaseUrl) -> Self {
-        Self {
-            url,
-            pool_size: 10,
-            timeout_secs: 5,
-        }
+        Self { url, pool_size: 10, timeout_secs: 5 }
     }
 
     /// The pool checkout and connect timeout.
@@ -106,15 +98,16 @@ pub struct HttpSettings {
     /// HTTP worker threads (default: one per core).
     #[arg(long = "workers", env = "NEWSDESK_WORKERS")]
     pub workers: Option<usize>,
+
+    /// Key that list cursors are signed with, so clients cannot forge them; give
+    /// every replica the same one.
+    #[arg(long = "cursor-secret", env = "NEWSDESK_CURSOR_SECRET", hide_env_values = true)]
+    pub cursor_secret: Option<String>,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Self {
-            addr: "127.0.0.1:8080".into(),
-            body_limit: 1024 * 1024,
-            workers: None,
-        }
+        Self { addr: "127.0.0.1:8080".into(), body_limit: 1024 * 1024, workers: None, cursor_secret: None }
     }
 }
 
@@ -125,10 +118,7 @@ mod tests {
     #[test]
     fn postgres_schemes_select_postgres() {
         for url in ["postgres://u@h/db", "postgresql://h/db"] {
-            assert_eq!(
-                DatabaseUrl::parse(url),
-                Ok(DatabaseUrl::Postgres(url.into()))
-            );
+            assert_eq!(DatabaseUrl::parse(url), Ok(DatabaseUrl::Postgres(url.into())));
         }
     }
 
@@ -140,10 +130,7 @@ mod tests {
             ("/var/lib/n.db", "/var/lib/n.db"),
             ("newsdesk.db", "newsdesk.db"),
         ] {
-            assert_eq!(
-                DatabaseUrl::parse(raw),
-                Ok(DatabaseUrl::Sqlite(path.into()))
-            );
+            assert_eq!(DatabaseUrl::parse(raw), Ok(DatabaseUrl::Sqlite(path.into())));
         }
     }
 

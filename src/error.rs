@@ -95,14 +95,11 @@ impl ProblemKind {
 
     /// The kind a bare status code falls under, for responses the framework made.
     pub fn for_status(status: StatusCode) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.status() == status)
-            .unwrap_or(if status.is_server_error() {
-                Self::Internal
-            } else {
-                Self::BadRequest
-            })
+        Self::ALL.into_iter().find(|k| k.status() == status).unwrap_or(if status.is_server_error() {
+            Self::Internal
+        } else {
+            Self::BadRequest
+        })
     }
 }
 
@@ -275,9 +272,7 @@ impl From<diesel::result::Error> for ApiError {
                 Self::Conflict("a resource with the same unique value already exists".into())
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Self::Unavailable,
-            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info)
-                if is_transient(info.message()) =>
-            {
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_transient(info.message()) => {
                 log::warn!("transient database error: {}", info.message());
                 Self::Unavailable
             }

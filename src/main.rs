@@ -57,17 +57,12 @@ fn main() -> ExitCode {
 }
 
 fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(&http.addr)
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", http.addr))?;
+    let listener = TcpListener::bind(&http.addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", http.addr))?;
     let database = Database::new(db);
     log::info!("using {}", db.url.describe());
     database.migrate_in_background(db.url.describe());
-    log::info!(
-        "listening on http://{} (docs at /docs)",
-        listener.local_addr()?
-    );
-    actix_web::rt::System::new()
-        .block_on(async { newsdesk::app::start(database, http, listener)?.await })?;
+    log::info!("listening on http://{} (docs at /docs)", listener.local_addr()?);
+    actix_web::rt::System::new().block_on(async { newsdesk::app::start(database, http, listener)?.await })?;
     Ok(())
 }
 
@@ -78,9 +73,6 @@ fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
 }
 
 fn print_openapi() -> anyhow::Result<()> {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&newsdesk::openapi::api_doc())?
-    );
+    println!("{}", serde_json::to_string_pretty(&newsdesk::openapi::api_doc())?);
     Ok(())
 }

@@ -29,53 +29,53 @@ struct ApiDoc;
 
 /// Builds the complete document from the route registrations.
 pub fn api_doc() -> utoipa::openapi::OpenApi {
-    let (_, mut api) = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(crate::routes::configure)
-        .split_for_parts();
+    let (_, mut api) =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    let types: Vec<String> = ProblemKind::ALL
-        .iter()
-        .map(|k| format!("`{}` ({})", k.type_uri(), k.status().as_u16()))
-        .collect();
+    let types: Vec<String> =
+        ProblemKind::ALL.iter().map(|k| format!("`{}` ({})", k.type_uri(), k.status().as_u16())).collect();
     if let Some(description) = api.info.description.as_mut() {
         *description = description.replace("{problem_types}", &types.join(", "));
     }
     add_framework_responses(&mut api);
+    flatten_new_article(&mut api);
     api
+}
+
+/// `NewArticleInput` is `ArticleInput` plus `quotes` and `related_links`. utoipa
+/// writes that as `allOf`, which contradicts `ArticleInput`'s
+/// `additionalProperties: false` (unknown fields are refused); merge the two into one
+/// closed object instead.
+fn flatten_new_article(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    let Some(schemas) = api.components.as_mut().map(|c| &mut c.schemas) else { return };
+    let Some(RefOr::T(Schema::Object(mut merged))) = schemas.get("ArticleInput").cloned() else { return };
+    let Some(RefOr::T(Schema::AllOf(parts))) = schemas.get("NewArticleInput") else { return };
+    for part in &parts.items {
+        if let RefOr::T(Schema::Object(extra)) = part {
+            merged.properties.extend(extra.properties.clone());
+        }
+    }
+    merged.description.clone_from(&parts.description);
+    merged.example.clone_from(&parts.example);
+    schemas.insert("NewArticleInput".to_owned(), RefOr::T(Schema::Object(merged)));
 }
 
 /// Any operation can fail unexpectedly; declare the 500 problem on each.
 fn add_framework_responses(api: &mut utoipa::openapi::OpenApi) {
-    let problem = || {
-        ContentBuilder::new()
-            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                "Problem",
-            ))))
-            .build()
-    };
+    let problem =
+        || ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))).build();
     for item in api.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for operation in operations.into_iter().flatten() {
-            operation
-                .responses
-                .responses
-                .entry("500".to_owned())
-                .or_insert_with(|| {
-                    RefOr::T(
-                        ResponseBuilder::new()
-                            .description("Unexpected error")
-                            .content("application/problem+json", problem())
-                            .build(),
-                    )
-                });
+            operation.responses.responses.entry("500".to_owned()).or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description("Unexpected error")
+                        .content("application/problem+json", problem())
+                        .build(),
+                )
+            });
         }
     }
 }

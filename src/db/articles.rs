@@ -5,8 +5,8 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
+use super::positions::{self, OrderedList, OrderedTable};
 use super::schema::{article_tags, articles};
-use super::positions::{self, OrderedTable};
 use super::{Backend, DbConn, MultiBackend, WriteError, is_unique_violation, quotes, related_links, write_transaction};
 use crate::domain::article::{ArticleFields, ArticleStatus};
 use crate::domain::article_filter::ArticleFilter;
@@ -50,21 +50,14 @@ type ArticleQuery<'a> = articles::BoxedQuery<'a, MultiBackend>;
 
 fn by_key(key: &ArticleKey) -> ArticleQuery<'static> {
     match key {
-        ArticleKey::Id(id) => articles::table
-            .filter(articles::id.eq(id.to_string()))
-            .into_boxed(),
-        ArticleKey::Slug(slug) => articles::table
-            .filter(articles::slug.eq(slug.to_string()))
-            .into_boxed(),
+        ArticleKey::Id(id) => articles::table.filter(articles::id.eq(id.to_string())).into_boxed(),
+        ArticleKey::Slug(slug) => articles::table.filter(articles::slug.eq(slug.to_string())).into_boxed(),
     }
 }
 
 /// Finds one article by id or slug.
 pub fn find(conn: &mut DbConn, key: &ArticleKey) -> QueryResult<Option<ArticleRow>> {
-    by_key(key)
-        .select(ArticleRow::as_select())
-        .first(conn)
-        .optional()
+    by_key(key).select(ArticleRow::as_select()).first(conn).optional()
 }
 
 /// Quotes and links stored in the same transaction as a new article.
@@ -92,9 +85,7 @@ pub fn create(
                 None => free_slug(c, &Slug::derive_from(&fields.title))?,
             };
             let row = new_row(fields, slug.to_string(), now);
-            diesel::insert_into(articles::table)
-                .values(&row)
-                .execute(c)?;
+            diesel::insert_into(articles::table).values(&row).execute(c)?;
             insert_tags(c, &row.id, &fields.tags.keys())?;
             for (index, quote) in children.quotes.iter().enumerate() {
                 quotes::insert(c, &row.id, quote, now).map_err(|e| e.nested(&format!("/quotes/{index}")))?;
@@ -108,36 +99,31 @@ pub fn create(
         match result {
             Err(WriteError::Db(e)) if is_unique_violation(&e) && fields.slug.is_none() => continue,
             Err(WriteError::Db(e)) if is_unique_violation(&e) => {
-                return Err(WriteError::Conflict(format!(
-                    "slug `{}` is already taken",
-                    slug_of(fields)
-                )));
+                return Err(WriteError::Conflict(format!("slug `{}` is already taken", slug_of(fields))));
             }
             other => return other,
         }
     }
-    Err(WriteError::Conflict(
-        "could not find a free slug; give one explicitly".into(),
-    ))
+    Err(WriteError::Conflict("could not find a free slug; give one explicitly".into()))
 }
 
 fn slug_of(fields: &ArticleFields) -> String {
-    fields
-        .slug
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default()
+    fields.slug.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-/// The first of `base`, `base-2`, `base-3`, … that no article uses.
+/// The first of `base`, `base-2`, `base-3`, … that no article uses. On PostgreSQL
+/// a transaction-scoped advisory lock on the base serialises concurrent creates of
+/// the same title, so they do not all pick the same suffix (SQLite's write lock
+/// already does).
 fn free_slug(conn: &mut DbConn, base: &Slug) -> QueryResult<Slug> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
+            .bind::<diesel::sql_types::Text, _>(base.as_ref())
+            .execute(pg)?;
+    }
     let taken: Vec<String> = articles::table
         .select(articles::slug)
-        .filter(
-            articles::slug
-                .eq(base.as_ref())
-                .or(articles::slug.like(format!("{base}-%"))),
-        )
+        .filter(articles::slug.eq(base.as_ref()).or(articles::slug.like(format!("{base}-%"))))
         .load(conn)?;
     if !taken.iter().any(|s| s == base.as_ref()) {
         return Ok(base.clone());
@@ -173,15 +159,8 @@ fn new_row(fields: &ArticleFields, slug: String, now: DateTime<Utc>) -> ArticleR
 }
 
 fn insert_tags(conn: &mut DbConn, article_id: &str, keys: &[String]) -> QueryResult<()> {
-    let rows: Vec<_> = keys
-        .iter()
-        .map(|k| {
-            (
-                article_tags::article_id.eq(article_id),
-                article_tags::tag_key.eq(k),
-            )
-        })
-        .collect();
+    let rows: Vec<_> =
+        keys.iter().map(|k| (article_tags::article_id.eq(article_id), article_tags::tag_key.eq(k))).collect();
     if rows.is_empty() {
         return Ok(());
     }
@@ -195,48 +174,45 @@ fn insert_tags(conn: &mut DbConn, article_id: &str, keys: &[String]) -> QueryRes
     .map(drop)
 }
 
-/// Replaces every writable field of an article, checking the version the client
-/// expects. `fields.slug == None` keeps the current slug.
+/// Replaces every writable field of an article with what `fields_for` makes of the
+/// stored one (the fields of a `PUT`, or a merge patch applied to the current
+/// state), checking the version the client expects. The row stays locked from read
+/// to write, so concurrent patches of different fields all land. `slug == None`
+/// keeps the current slug.
 pub fn update(
     conn: &mut DbConn,
     key: &ArticleKey,
     expected: &Expected,
-    fields: &ArticleFields,
+    fields_for: impl FnOnce(&ArticleRow) -> Result<ArticleFields, WriteError>,
     now: DateTime<Utc>,
 ) -> Result<ArticleRow, WriteError> {
     write_transaction(conn, |c| {
-        let current = find(c, key)?.ok_or(WriteError::NotFound)?;
+        let found = find(c, key)?.ok_or(WriteError::NotFound)?;
+        positions::lock_article(c, &found.id)?;
+        // Read again under the lock: another writer may have committed meanwhile.
+        let current = find_by_id(c, &found.id)?.ok_or(WriteError::NotFound)?;
         if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch {
-                current: current.version,
-            });
+            return Err(WriteError::VersionMismatch { current: current.version });
         }
-        let slug = fields
-            .slug
-            .as_ref()
-            .map_or_else(|| current.slug.clone(), ToString::to_string);
-        let mut row = new_row(fields, slug, now);
+        let fields = fields_for(&current)?;
+        let slug = fields.slug.as_ref().map_or_else(|| current.slug.clone(), ToString::to_string);
+        let mut row = new_row(&fields, slug, now);
         row.id = current.id.clone();
         row.version = current.version + 1;
         row.created_at = current.created_at;
-        let changed = diesel::update(articles::table)
+        diesel::update(articles::table)
             .filter(articles::id.eq(&current.id))
-            .filter(articles::version.eq(current.version))
             .set(changes(&row))
             .execute(c)
             .map_err(|e| slug_conflict(e, &row.slug))?;
-        if changed == 0 {
-            // Only possible if a concurrent writer got in between; report it as the
-            // version mismatch it is.
-            return Err(WriteError::VersionMismatch {
-                current: current.version + 1,
-            });
-        }
-        diesel::delete(article_tags::table.filter(article_tags::article_id.eq(&current.id)))
-            .execute(c)?;
+        diesel::delete(article_tags::table.filter(article_tags::article_id.eq(&current.id))).execute(c)?;
         insert_tags(c, &current.id, &fields.tags.keys())?;
         Ok(row)
     })
+}
+
+fn find_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<ArticleRow>> {
+    articles::table.filter(articles::id.eq(id)).select(ArticleRow::as_select()).first(conn).optional()
 }
 
 #[expect(clippy::type_complexity, reason = "diesel's changeset tuple type")]
@@ -287,13 +263,11 @@ fn slug_conflict(error: diesel::result::Error, slug: &str) -> WriteError {
 /// Deletes an article. Its tags, quotes and links, and the links of other articles
 /// that point at it, go with it by foreign key; those other articles' link lists are
 /// then closed up so their positions stay gap-free.
-pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected) -> Result<(), WriteError> {
+pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
         let current = find(c, key)?.ok_or(WriteError::NotFound)?;
         if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch {
-                current: current.version,
-            });
+            return Err(WriteError::VersionMismatch { current: current.version });
         }
         let mut linking = related_links::sources_of(c, &current.id)?;
         linking.sort();
@@ -301,7 +275,7 @@ pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected) -> Resul
         diesel::delete(articles::table.filter(articles::id.eq(&current.id))).execute(c)?;
         for source in linking.iter().filter(|s| **s != current.id) {
             positions::lock_article(c, source)?;
-            positions::compact(c, OrderedTable::RelatedLinks, source)?;
+            OrderedList::new(OrderedTable::RelatedLinks, source, now.naive_utc()).compact(c)?;
         }
         Ok(())
     })
@@ -315,11 +289,7 @@ pub fn list(
     now: DateTime<Utc>,
 ) -> QueryResult<(Vec<ArticleRow>, Option<i64>)> {
     let backend = conn.backend();
-    let total = if filter.count {
-        Some(filtered(filter, backend, now).count().get_result(conn)?)
-    } else {
-        None
-    };
+    let total = if filter.count { Some(filtered(filter, backend, now).count().get_result(conn)?) } else { None };
     let rows = ordered_page(filtered(filter, backend, now), filter)
         .select(ArticleRow::as_select())
         .limit(filter.limit + 1)
@@ -328,11 +298,7 @@ pub fn list(
 }
 
 /// The rows matching the filters, before paging.
-fn filtered<'a>(
-    filter: &'a ArticleFilter,
-    backend: Backend,
-    now: DateTime<Utc>,
-) -> ArticleQuery<'a> {
+fn filtered<'a>(filter: &'a ArticleFilter, backend: Backend, now: DateTime<Utc>) -> ArticleQuery<'a> {
     let mut query = articles::table.into_boxed();
     if let Some(status) = filter.status {
         query = query.filter(articles::status.eq(status.as_str()));
@@ -357,9 +323,7 @@ fn filtered<'a>(
         query = query.filter(articles::published_at.lt(before.naive_utc()));
     }
     for tag in &filter.tags {
-        let tagged = article_tags::table
-            .filter(article_tags::tag_key.eq(tag))
-            .select(article_tags::article_id);
+        let tagged = article_tags::table.filter(article_tags::tag_key.eq(tag)).select(article_tags::article_id);
         query = query.filter(articles::id.eq_any(tagged));
     }
     if let Some(search) = &filter.search {
@@ -370,11 +334,9 @@ fn filtered<'a>(
                     .sql(")"),
             ),
             Backend::Sqlite => query.filter(
-                sql::<Bool>(
-                    "articles.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ",
-                )
-                .bind::<Text, _>(search.fts5_query())
-                .sql(")"),
+                sql::<Bool>("articles.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
+                    .bind::<Text, _>(search.fts5_query())
+                    .sql(")"),
             ),
         };
     }
@@ -428,12 +390,8 @@ fn ordered_page<'a>(mut query: ArticleQuery<'a>, filter: &ArticleFilter) -> Arti
                 // Every published row has a date: a plain index order.
                 (true, true) => query.order_by((published_at.desc(), id.desc())),
                 (true, false) => query.order_by((published_at.asc(), id.asc())),
-                (false, true) => {
-                    query.order_by((published_at.is_null().asc(), published_at.desc(), id.desc()))
-                }
-                (false, false) => {
-                    query.order_by((published_at.is_null().asc(), published_at.asc(), id.asc()))
-                }
+                (false, true) => query.order_by((published_at.is_null().asc(), published_at.desc(), id.desc())),
+                (false, false) => query.order_by((published_at.is_null().asc(), published_at.asc(), id.asc())),
             }
         }
     }

@@ -102,8 +102,7 @@ impl ManageConnection for Connector {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
-        conn.ping()
-            .map_err(ConnectionError::CouldntSetupConfiguration)
+        conn.ping().map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
@@ -118,10 +117,7 @@ fn with_connect_timeout(url: &str, timeout: Duration) -> String {
         return url.to_owned();
     }
     let separator = if url.contains('?') { '&' } else { '?' };
-    format!(
-        "{url}{separator}connect_timeout={}",
-        timeout.as_secs().max(1)
-    )
+    format!("{url}{separator}connect_timeout={}", timeout.as_secs().max(1))
 }
 
 /// The pool type handlers share.
@@ -139,22 +135,15 @@ pub struct Database {
 impl Database {
     /// Builds the pool without connecting: start-up never waits on the database.
     pub fn new(settings: &DatabaseSettings) -> Self {
-        let connector = Connector {
-            url: settings.url.clone(),
-            timeout: settings.timeout(),
-            queries: Arc::new(AtomicU64::new(0)),
-        };
+        let connector =
+            Connector { url: settings.url.clone(), timeout: settings.timeout(), queries: Arc::new(AtomicU64::new(0)) };
         let pool = Pool::builder()
             .max_size(settings.pool_size)
             .min_idle(Some(0))
             .connection_timeout(settings.timeout())
             .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
             .build_unchecked(connector.clone());
-        Self {
-            pool,
-            connector,
-            migrated: Arc::new(AtomicBool::new(false)),
-        }
+        Self { pool, connector, migrated: Arc::new(AtomicBool::new(false)) }
     }
 
     /// Applies pending migrations once, on a connection of its own (not from the
@@ -183,10 +172,7 @@ impl Database {
                         return;
                     }
                     Err(e) => {
-                        log::error!(
-                            "{describe} is not available: {e:#}; retrying in {}s",
-                            backoff.as_secs()
-                        );
+                        log::error!("{describe} is not available: {e:#}; retrying in {}s", backoff.as_secs());
                         std::thread::sleep(backoff);
                         backoff = (backoff * 2).min(Duration::from_secs(30));
                     }
@@ -213,10 +199,7 @@ impl Database {
 
     /// Runs synchronous diesel work on the blocking thread pool with a pooled
     /// connection. Errors map to problems in one place (`error.rs`).
-    pub async fn run<T, E>(
-        &self,
-        f: impl FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, ApiError>
+    pub async fn run<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static) -> Result<T, ApiError>
     where
         T: Send + 'static,
         E: Into<ApiError> + Send + 'static,
@@ -245,10 +228,7 @@ impl Database {
 /// Runs `f` in a transaction that takes the write lock up front. On SQLite that is
 /// `BEGIN IMMEDIATE`: a deferred transaction that reads first and writes later can
 /// fail with "database is locked" instead of waiting when another writer is busy.
-pub fn write_transaction<T, E>(
-    conn: &mut DbConn,
-    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
-) -> Result<T, E>
+pub fn write_transaction<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<DieselError>,
 {
@@ -262,9 +242,7 @@ where
             Ok(value)
         }
         Err(e) => {
-            if let Err(rollback) =
-                <DbConn as Connection>::TransactionManager::rollback_transaction(conn)
-            {
+            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
                 log::error!("rollback failed: {rollback}");
             }
             Err(e)
@@ -302,6 +280,11 @@ pub enum WriteError {
 }
 
 impl WriteError {
+    /// Stored data that cannot be read back (a bug or a corrupt row): a 500.
+    pub fn corrupt(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Db(DieselError::DeserializationError(error.into()))
+    }
+
     /// The same error for a child nested under `prefix` (`/quotes/2`), so that
     /// pointers and messages say which child is wrong.
     pub fn nested(self, prefix: &str) -> Self {
@@ -315,8 +298,5 @@ impl WriteError {
 
 /// Whether an error is a unique-constraint violation (a race or a taken name).
 pub fn is_unique_violation(error: &DieselError) -> bool {
-    matches!(
-        error,
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
-    )
+    matches!(error, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
 use super::articles::{self, ArticleKey};
-use super::positions::{self, OrderedTable};
+use super::positions::{self, OrderedList, OrderedTable};
 use super::schema::quotes;
 use super::{Backend, DbConn, WriteError, write_transaction};
 use crate::domain::FieldError;
@@ -50,11 +50,15 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<QuoteRow>> {
 
 /// One page of an article's quotes in position order.
 pub fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Paging) -> QueryResult<Vec<QuoteRow>> {
-    let mut query = quotes::table.filter(quotes::article_id.eq(article_id)).into_boxed();
-    if let Some(CursorKey::Position(after)) = paging.after.as_ref().map(|c| c.key) {
-        query = query.filter(quotes::position.gt(after));
-    }
-    query.order_by(quotes::position.asc()).limit(paging.limit + 1).select(QuoteRow::as_select()).load(conn)
+    let start = OrderedList::new(OrderedTable::Quotes, article_id, Utc::now().naive_utc())
+        .page_start(conn, paging.after.as_ref())?;
+    quotes::table
+        .filter(quotes::article_id.eq(article_id))
+        .filter(quotes::position.ge(start))
+        .order_by(quotes::position.asc())
+        .limit(paging.limit + 1)
+        .select(QuoteRow::as_select())
+        .load(conn)
 }
 
 /// Every quote of the given articles, in position order: one query for a page.
@@ -68,7 +72,12 @@ pub fn for_articles(conn: &mut DbConn, article_ids: &[String]) -> QueryResult<Ve
 
 /// Adds a quote to an article (found by id or slug) at its position or after the
 /// last one.
-pub fn create(conn: &mut DbConn, article: &ArticleKey, fields: &QuoteFields, now: DateTime<Utc>) -> Result<QuoteRow, WriteError> {
+pub fn create(
+    conn: &mut DbConn,
+    article: &ArticleKey,
+    fields: &QuoteFields,
+    now: DateTime<Utc>,
+) -> Result<QuoteRow, WriteError> {
     write_transaction(conn, |c| {
         let article = articles::find(c, article)?.ok_or(WriteError::NotFound)?;
         positions::lock_article(c, &article.id)?;
@@ -77,14 +86,20 @@ pub fn create(conn: &mut DbConn, article: &ArticleKey, fields: &QuoteFields, now
 }
 
 /// Inserts a quote inside a transaction that holds the article's lock.
-pub fn insert(conn: &mut DbConn, article_id: &str, fields: &QuoteFields, now: DateTime<Utc>) -> Result<QuoteRow, WriteError> {
-    let count = positions::count(conn, OrderedTable::Quotes, article_id)?;
+pub fn insert(
+    conn: &mut DbConn,
+    article_id: &str,
+    fields: &QuoteFields,
+    now: DateTime<Utc>,
+) -> Result<QuoteRow, WriteError> {
+    let list = OrderedList::new(OrderedTable::Quotes, article_id, now.naive_utc());
+    let count = list.count(conn)?;
     let position = match fields.position {
         None => count,
         Some(p) if p <= count => p,
         Some(_) => return Err(past_the_end(count)),
     };
-    positions::open_gap(conn, OrderedTable::Quotes, article_id, position)?;
+    list.open_gap(conn, position)?;
     let row = QuoteRow {
         id: uuid::Uuid::now_v7().to_string(),
         article_id: article_id.to_owned(),
@@ -106,9 +121,16 @@ fn past_the_end(last: i32) -> WriteError {
     WriteError::Invalid(vec![FieldError::body("/position", format!("must be at most {last}, the end of the list"))])
 }
 
-/// Replaces a quote's fields; a new `position` moves it (the others close up), no
-/// position keeps it where it is.
-pub fn update(conn: &mut DbConn, id: &str, expected: &Expected, fields: &QuoteFields, now: DateTime<Utc>) -> Result<QuoteRow, WriteError> {
+/// Replaces a quote's fields with what `fields_for` makes of the stored quote (a
+/// `PUT` body, or a merge patch applied to it), under the article's lock. A new
+/// `position` moves it (the others close up); no position keeps it where it is.
+pub fn update(
+    conn: &mut DbConn,
+    id: &str,
+    expected: &Expected,
+    fields_for: impl FnOnce(&QuoteRow) -> Result<QuoteFields, WriteError>,
+    now: DateTime<Utc>,
+) -> Result<QuoteRow, WriteError> {
     write_transaction(conn, |c| {
         let current = find(c, id)?.ok_or(WriteError::NotFound)?;
         positions::lock_article(c, &current.article_id)?;
@@ -117,12 +139,14 @@ pub fn update(conn: &mut DbConn, id: &str, expected: &Expected, fields: &QuoteFi
         if !expected.allows(current.version) {
             return Err(WriteError::VersionMismatch { current: current.version });
         }
+        let fields = fields_for(&current)?;
         let position = fields.position.unwrap_or(current.position);
-        let last = positions::count(c, OrderedTable::Quotes, &current.article_id)? - 1;
+        let list = OrderedList::new(OrderedTable::Quotes, &current.article_id, now.naive_utc());
+        let last = list.count(c)? - 1;
         if position > last {
             return Err(past_the_end(last));
         }
-        positions::move_row(c, OrderedTable::Quotes, &current.article_id, id, current.position, position)?;
+        list.move_row(c, id, current.position, position)?;
         let row = QuoteRow {
             text: fields.text.clone(),
             speaker_name: fields.speaker_name.clone(),
@@ -150,7 +174,7 @@ pub fn update(conn: &mut DbConn, id: &str, expected: &Expected, fields: &QuoteFi
 }
 
 /// Deletes a quote; the ones after it move up.
-pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected) -> Result<(), WriteError> {
+pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
         let current = find(c, id)?.ok_or(WriteError::NotFound)?;
         positions::lock_article(c, &current.article_id)?;
@@ -159,7 +183,7 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected) -> Result<(), Wr
             return Err(WriteError::VersionMismatch { current: current.version });
         }
         diesel::delete(quotes::table.filter(quotes::id.eq(id))).execute(c)?;
-        positions::close_gap(c, OrderedTable::Quotes, &current.article_id, current.position)?;
+        OrderedList::new(OrderedTable::Quotes, &current.article_id, now.naive_utc()).close_gap(c, current.position)?;
         Ok(())
     })
 }
@@ -184,7 +208,9 @@ pub fn search(conn: &mut DbConn, search: &QuoteSearch) -> QueryResult<Vec<QuoteR
     if let Some(text) = &search.text {
         query = match backend {
             Backend::Postgres => query.filter(
-                sql::<Bool>("quotes.search @@ plainto_tsquery('english', ").bind::<Text, _>(text.raw().to_owned()).sql(")"),
+                sql::<Bool>("quotes.search @@ plainto_tsquery('english', ")
+                    .bind::<Text, _>(text.raw().to_owned())
+                    .sql(")"),
             ),
             Backend::Sqlite => query.filter(
                 sql::<Bool>("quotes.seq IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ")

@@ -4,11 +4,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::articles::{self, ArticleKey, ArticleRow};
-use super::positions::{self, OrderedTable};
+use super::positions::{self, OrderedList, OrderedTable};
 use super::schema::{articles as articles_table, related_links};
 use super::{DbConn, WriteError, write_transaction};
 use crate::domain::FieldError;
-use crate::domain::cursor::CursorKey;
 use crate::domain::paging::Paging;
 use crate::domain::related_link::{LinkTarget, RelatedLinkFields};
 use crate::domain::version::Expected;
@@ -54,13 +53,11 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<LinkWithTarget>> 
 
 /// One page of an article's links in position order.
 pub fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Paging) -> QueryResult<Vec<LinkWithTarget>> {
-    let after = match paging.after.as_ref().map(|c| c.key) {
-        Some(CursorKey::Position(p)) => p,
-        _ => -1,
-    };
+    let start = OrderedList::new(OrderedTable::RelatedLinks, article_id, Utc::now().naive_utc())
+        .page_start(conn, paging.after.as_ref())?;
     with_targets!()
         .filter(related_links::article_id.eq(article_id))
-        .filter(related_links::position.gt(after))
+        .filter(related_links::position.ge(start))
         .order_by(related_links::position.asc())
         .limit(paging.limit + 1)
         .load(conn)
@@ -75,7 +72,12 @@ pub fn for_articles(conn: &mut DbConn, article_ids: &[String]) -> QueryResult<Ve
 }
 
 /// Adds a link to an article (found by id or slug).
-pub fn create(conn: &mut DbConn, article: &ArticleKey, fields: &RelatedLinkFields, now: DateTime<Utc>) -> Result<LinkWithTarget, WriteError> {
+pub fn create(
+    conn: &mut DbConn,
+    article: &ArticleKey,
+    fields: &RelatedLinkFields,
+    now: DateTime<Utc>,
+) -> Result<LinkWithTarget, WriteError> {
     write_transaction(conn, |c| {
         let article = articles::find(c, article)?.ok_or(WriteError::NotFound)?;
         positions::lock_article(c, &article.id)?;
@@ -86,7 +88,12 @@ pub fn create(conn: &mut DbConn, article: &ArticleKey, fields: &RelatedLinkField
 
 /// Replaces an article's whole ordered list; all of it is stored or none. Errors
 /// point into the list (`/2/url`).
-pub fn replace_all(conn: &mut DbConn, article: &ArticleKey, items: &[RelatedLinkFields], now: DateTime<Utc>) -> Result<Vec<LinkWithTarget>, WriteError> {
+pub fn replace_all(
+    conn: &mut DbConn,
+    article: &ArticleKey,
+    items: &[RelatedLinkFields],
+    now: DateTime<Utc>,
+) -> Result<Vec<LinkWithTarget>, WriteError> {
     write_transaction(conn, |c| {
         let article = articles::find(c, article)?.ok_or(WriteError::NotFound)?;
         positions::lock_article(c, &article.id)?;
@@ -99,15 +106,21 @@ pub fn replace_all(conn: &mut DbConn, article: &ArticleKey, items: &[RelatedLink
 }
 
 /// Inserts a link inside a transaction that holds the article's lock.
-pub fn insert(conn: &mut DbConn, article_id: &str, fields: &RelatedLinkFields, now: DateTime<Utc>) -> Result<RelatedLinkRow, WriteError> {
+pub fn insert(
+    conn: &mut DbConn,
+    article_id: &str,
+    fields: &RelatedLinkFields,
+    now: DateTime<Utc>,
+) -> Result<RelatedLinkRow, WriteError> {
     check_target(conn, article_id, None, &fields.target)?;
-    let count = positions::count(conn, OrderedTable::RelatedLinks, article_id)?;
+    let list = OrderedList::new(OrderedTable::RelatedLinks, article_id, now.naive_utc());
+    let count = list.count(conn)?;
     let position = match fields.position {
         None => count,
         Some(p) if p <= count => p,
         Some(_) => return Err(past_the_end(count)),
     };
-    positions::open_gap(conn, OrderedTable::RelatedLinks, article_id, position)?;
+    list.open_gap(conn, position)?;
     let (target_article_id, url) = split_target(&fields.target);
     let row = RelatedLinkRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -138,16 +151,29 @@ fn past_the_end(last: i32) -> WriteError {
 
 /// An internal target must exist and not be the article itself; no target may
 /// appear twice in one article (`except` is the link being changed).
-fn check_target(conn: &mut DbConn, article_id: &str, except: Option<&str>, target: &LinkTarget) -> Result<(), WriteError> {
+fn check_target(
+    conn: &mut DbConn,
+    article_id: &str,
+    except: Option<&str>,
+    target: &LinkTarget,
+) -> Result<(), WriteError> {
     let mut same = related_links::table.filter(related_links::article_id.eq(article_id)).into_boxed();
     match target {
         LinkTarget::Article(id) => {
             let id = id.to_string();
             if id == article_id {
-                return Err(WriteError::Invalid(vec![FieldError::body("/target_article_id", "an article cannot link to itself")]));
+                return Err(WriteError::Invalid(vec![FieldError::body(
+                    "/target_article_id",
+                    "an article cannot link to itself",
+                )]));
             }
-            if articles::find(conn, &ArticleKey::Id(uuid::Uuid::try_parse(&id).map_err(|_| WriteError::NotFound)?))?.is_none() {
-                return Err(WriteError::Invalid(vec![FieldError::body("/target_article_id", "no article has this id")]));
+            if articles::find(conn, &ArticleKey::Id(uuid::Uuid::try_parse(&id).map_err(|_| WriteError::NotFound)?))?
+                .is_none()
+            {
+                return Err(WriteError::Invalid(vec![FieldError::body(
+                    "/target_article_id",
+                    "no article has this id",
+                )]));
             }
             same = same.filter(related_links::target_article_id.eq(id));
         }
@@ -163,22 +189,33 @@ fn check_target(conn: &mut DbConn, article_id: &str, except: Option<&str>, targe
     Ok(())
 }
 
-/// Replaces a link's fields (PATCH, after merging); a new position moves it.
-pub fn update(conn: &mut DbConn, id: &str, expected: &Expected, fields: &RelatedLinkFields, now: DateTime<Utc>) -> Result<LinkWithTarget, WriteError> {
+/// Replaces a link's fields with what `fields_for` makes of the stored link (a
+/// merge patch applied to it), under the article's lock; a new position moves it.
+pub fn update(
+    conn: &mut DbConn,
+    id: &str,
+    expected: &Expected,
+    fields_for: impl FnOnce(&LinkWithTarget) -> Result<RelatedLinkFields, WriteError>,
+    now: DateTime<Utc>,
+) -> Result<LinkWithTarget, WriteError> {
     write_transaction(conn, |c| {
         let (current, _) = find(c, id)?.ok_or(WriteError::NotFound)?;
         positions::lock_article(c, &current.article_id)?;
-        let (current, _) = find(c, id)?.ok_or(WriteError::NotFound)?;
+        let stored = find(c, id)?.ok_or(WriteError::NotFound)?;
+        let current = &stored.0;
         if !expected.allows(current.version) {
             return Err(WriteError::VersionMismatch { current: current.version });
         }
+        let fields = fields_for(&stored)?;
+        let current = &stored.0;
         check_target(c, &current.article_id, Some(id), &fields.target)?;
         let position = fields.position.unwrap_or(current.position);
-        let last = positions::count(c, OrderedTable::RelatedLinks, &current.article_id)? - 1;
+        let list = OrderedList::new(OrderedTable::RelatedLinks, &current.article_id, now.naive_utc());
+        let last = list.count(c)? - 1;
         if position > last {
             return Err(past_the_end(last));
         }
-        positions::move_row(c, OrderedTable::RelatedLinks, &current.article_id, id, current.position, position)?;
+        list.move_row(c, id, current.position, position)?;
         let (target_article_id, url) = split_target(&fields.target);
         diesel::update(related_links::table.filter(related_links::id.eq(id)))
             .set((
@@ -195,7 +232,7 @@ pub fn update(conn: &mut DbConn, id: &str, expected: &Expected, fields: &Related
 }
 
 /// Deletes a link; the ones after it move up.
-pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected) -> Result<(), WriteError> {
+pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
         let (current, _) = find(c, id)?.ok_or(WriteError::NotFound)?;
         positions::lock_article(c, &current.article_id)?;
@@ -204,16 +241,16 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected) -> Result<(), Wr
             return Err(WriteError::VersionMismatch { current: current.version });
         }
         diesel::delete(related_links::table.filter(related_links::id.eq(id))).execute(c)?;
-        positions::close_gap(c, OrderedTable::RelatedLinks, &current.article_id, current.position)?;
+        OrderedList::new(OrderedTable::RelatedLinks, &current.article_id, now.naive_utc())
+            .close_gap(c, current.position)?;
         Ok(())
     })
 }
 
 /// The articles linking to `target_id`, oldest first by id, one page.
 pub fn backlinks(conn: &mut DbConn, target_id: &str, paging: &Paging) -> QueryResult<Vec<ArticleRow>> {
-    let sources = related_links::table
-        .filter(related_links::target_article_id.eq(target_id))
-        .select(related_links::article_id);
+    let sources =
+        related_links::table.filter(related_links::target_article_id.eq(target_id)).select(related_links::article_id);
     let mut query = articles_table::table.filter(articles_table::id.eq_any(sources)).into_boxed();
     if let Some(after) = &paging.after {
         query = query.filter(articles_table::id.gt(after.id.to_string()));

@@ -74,11 +74,7 @@ pub struct ArticleInput {
     )]
     pub slug: Option<String>,
     /// Headline, 1..=300 characters after trimming.
-    #[schema(
-        example = "North Korea fires missiles as allies meet",
-        min_length = 1,
-        max_length = 300
-    )]
+    #[schema(example = "North Korea fires missiles as allies meet", min_length = 1, max_length = 300)]
     pub title: String,
     /// Standfirst: one sentence under the headline, up to 1,000 characters.
     #[schema(max_length = 1000)]
@@ -137,26 +133,18 @@ impl ArticleFields {
     /// for an article published without one.
     pub fn validate(input: ArticleInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let mut p = Problems::default();
-        let slug = input
-            .slug
-            .as_deref()
-            .map(|s| p.check("/slug", Slug::parse(s)));
+        let slug = input.slug.as_deref().map(|s| p.check("/slug", Slug::parse(s)));
         let title = p.check("/title", trimmed_required(&input.title, 300));
         let summary = p.check("/summary", optional(input.summary, 1000));
         let body = p.check("/body", bounded(&input.body, 200_000).map(|()| input.body));
         let byline = p.check("/byline", optional(input.byline, 200));
         let status = input.status.unwrap_or_default();
-        let published_at = p.check(
-            "/published_at",
-            input.published_at.map(storable_time).transpose(),
-        );
+        let published_at = p.check("/published_at", input.published_at.map(storable_time).transpose());
         let section = p.check("/section", optional(input.section, 100));
         let tags = match Tags::parse(input.tags.unwrap_or_default()) {
             Ok(tags) => Some(tags),
             Err(errors) => {
-                errors
-                    .into_iter()
-                    .for_each(|(ptr, detail)| p.push(FieldError::body(ptr, detail)));
+                errors.into_iter().for_each(|(ptr, detail)| p.push(FieldError::body(ptr, detail)));
                 None
             }
         };
@@ -172,27 +160,12 @@ impl ArticleFields {
                 None => Ok(None),
             },
         );
-        if status == ArticleStatus::Published && body.as_ref().is_some_and(|b| b.trim().is_empty())
-        {
-            p.push(FieldError::body(
-                "/body",
-                "must not be empty when the article is published",
-            ));
+        if status == ArticleStatus::Published && body.as_ref().is_some_and(|b| b.trim().is_empty()) {
+            p.push(FieldError::body("/body", "must not be empty when the article is published"));
         }
         let errors = p.finish().err().unwrap_or_default();
         // A failed check recorded an error, so this only matches when all passed.
-        match (
-            title,
-            summary,
-            body,
-            byline,
-            published_at,
-            section,
-            tags,
-            language,
-            source_name,
-            source_url,
-        ) {
+        match (title, summary, body, byline, published_at, section, tags, language, source_name, source_url) {
             (
                 Some(title),
                 Some(summary),
@@ -229,18 +202,16 @@ impl ArticleFields {
 /// The current time as the service stores it: UTC, whole microseconds (what
 /// PostgreSQL keeps), so both backends hand back the same value.
 pub fn now() -> DateTime<Utc> {
-    Utc::now()
-        .duration_trunc(TimeDelta::microseconds(1))
-        .unwrap_or_else(|_| Utc::now())
+    Utc::now().duration_trunc(TimeDelta::microseconds(1)).unwrap_or_else(|_| Utc::now())
 }
 
-/// Checks a client time fits the stored range and drops sub-microsecond digits.
-fn storable_time(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+/// Checks a client time fits the stored range (years 1 to 9999 in UTC, which both
+/// backends order correctly) and drops sub-microsecond digits.
+pub fn storable_time(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     if !(1..=9999).contains(&at.year()) {
         return Err("must be between the years 0001 and 9999".into());
     }
-    at.duration_trunc(TimeDelta::microseconds(1))
-        .map_err(|e| e.to_string())
+    at.duration_trunc(TimeDelta::microseconds(1)).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -248,10 +219,7 @@ mod tests {
     use super::*;
 
     fn input(title: &str) -> ArticleInput {
-        ArticleInput {
-            title: title.into(),
-            ..Default::default()
-        }
+        ArticleInput { title: title.into(), ..Default::default() }
     }
 
     #[test]
@@ -266,15 +234,8 @@ mod tests {
     #[test]
     fn publishing_without_a_date_sets_now() {
         let at = now();
-        let a = ArticleInput {
-            status: Some(ArticleStatus::Published),
-            body: "text".into(),
-            ..input("t")
-        };
-        assert_eq!(
-            ArticleFields::validate(a, at).unwrap().published_at,
-            Some(at)
-        );
+        let a = ArticleInput { status: Some(ArticleStatus::Published), body: "text".into(), ..input("t") };
+        assert_eq!(ArticleFields::validate(a, at).unwrap().published_at, Some(at));
     }
 
     #[test]
@@ -293,17 +254,9 @@ mod tests {
 
     #[test]
     fn sub_microsecond_digits_are_dropped() {
-        let at = DateTime::parse_from_rfc3339("2024-03-28T09:30:00.123456789Z")
-            .unwrap()
-            .to_utc();
-        let a = ArticleInput {
-            published_at: Some(at),
-            ..input("t")
-        };
-        let stored = ArticleFields::validate(a, now())
-            .unwrap()
-            .published_at
-            .unwrap();
+        let at = DateTime::parse_from_rfc3339("2024-03-28T09:30:00.123456789Z").unwrap().to_utc();
+        let a = ArticleInput { published_at: Some(at), ..input("t") };
+        let stored = ArticleFields::validate(a, now()).unwrap().published_at.unwrap();
         assert_eq!(stored.to_rfc3339(), "2024-03-28T09:30:00.123456+00:00");
     }
 }

@@ -6,12 +6,11 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::FieldError;
-use super::paging::{DEFAULT_LIMIT, ListError, Paging};
-use super::article::ArticleStatus;
+use super::article::{ArticleStatus, storable_time};
 use super::cursor::{ArticleSort, Cursor, CursorKey};
+use super::paging::{DEFAULT_LIMIT, ListError, Paging};
 use super::tags;
 use super::text::bounded;
-
 
 /// Query parameters of the article list, as sent. Every value arrives as text so
 /// that each bad one is reported by name.
@@ -72,18 +71,12 @@ impl SearchText {
     /// Parses `q`: at most 500 characters holding at least one letter or digit.
     pub fn parse(raw: &str) -> Result<Self, String> {
         bounded(raw, 500)?;
-        let words: Vec<String> = raw
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let words: Vec<String> =
+            raw.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
         if words.is_empty() {
             return Err("must contain at least one word".into());
         }
-        Ok(Self {
-            raw: raw.to_owned(),
-            words,
-        })
+        Ok(Self { raw: raw.to_owned(), words })
     }
 
     /// The text as the client sent it (PostgreSQL's parser splits it itself).
@@ -94,11 +87,7 @@ impl SearchText {
     /// An FTS5 query requiring every word: each one quoted, so no character the
     /// client sends can be read as FTS5 syntax.
     pub fn fts5_query(&self) -> String {
-        self.words
-            .iter()
-            .map(|w| format!("\"{w}\""))
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -178,11 +167,7 @@ impl ArticleFilter {
                 errors.push(FieldError::parameter(name, detail));
             }
         };
-        let mut filter = Self {
-            limit: DEFAULT_LIMIT,
-            status: Some(ArticleStatus::Published),
-            ..Self::default()
-        };
+        let mut filter = Self { limit: DEFAULT_LIMIT, status: Some(ArticleStatus::Published), ..Self::default() };
         if let Some(status) = params.status.as_deref() {
             check("status", status_filter(status).map(|s| filter.status = s));
         }
@@ -196,31 +181,19 @@ impl ArticleFilter {
             }
         }
         for tag in &params.tag {
-            check(
-                "tag",
-                bounded(tag, tags::MAX_TAG_LEN).map(|()| filter.tags.push(tags::key(tag))),
-            );
+            check("tag", bounded(tag, tags::MAX_TAG_LEN).map(|()| filter.tags.push(tags::key(tag))));
         }
         for (name, value, slot) in [
-            (
-                "published_after",
-                params.published_after,
-                &mut filter.published_after,
-            ),
-            (
-                "published_before",
-                params.published_before,
-                &mut filter.published_before,
-            ),
+            ("published_after", params.published_after, &mut filter.published_after),
+            ("published_before", params.published_before, &mut filter.published_before),
         ] {
             if let Some(value) = value {
                 check(
                     name,
                     DateTime::parse_from_rfc3339(&value)
-                        .map(|t| *slot = Some(t.to_utc()))
-                        .map_err(|_| {
-                            "must be an RFC 3339 timestamp such as 2024-03-28T09:30:00Z".into()
-                        }),
+                        .map_err(|_| "must be an RFC 3339 timestamp such as 2024-03-28T09:30:00Z".to_owned())
+                        .and_then(|t| storable_time(t.to_utc()))
+                        .map(|t| *slot = Some(t)),
                 );
             }
         }
@@ -260,9 +233,9 @@ impl ArticleFilter {
 fn status_filter(raw: &str) -> Result<Option<ArticleStatus>, String> {
     match raw {
         "any" => Ok(None),
-        other => ArticleStatus::parse(other)
-            .map(Some)
-            .ok_or_else(|| "must be one of draft, published, archived, any".into()),
+        other => {
+            ArticleStatus::parse(other).map(Some).ok_or_else(|| "must be one of draft, published, archived, any".into())
+        }
     }
 }
 
@@ -296,13 +269,8 @@ mod tests {
             q: Some("!!".into()),
             ..Default::default()
         };
-        let Err(ListError::Invalid(errors)) = ArticleFilter::parse(params) else {
-            panic!("accepted")
-        };
-        let names: Vec<_> = errors
-            .iter()
-            .filter_map(|e| e.parameter.as_deref())
-            .collect();
+        let Err(ListError::Invalid(errors)) = ArticleFilter::parse(params) else { panic!("accepted") };
+        let names: Vec<_> = errors.iter().filter_map(|e| e.parameter.as_deref()).collect();
         assert_eq!(names, ["status", "q", "sort", "limit"]);
     }
 

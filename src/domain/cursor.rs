@@ -1,10 +1,37 @@
 //! Keyset pagination: the opaque cursor that marks where the next page starts, and
 //! the sort orders of the article list.
 
+use std::sync::OnceLock;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, KeyInit, Mac};
 use uuid::Uuid;
+
+/// Key of the cursors' MAC, set once at start-up (`NEWSDESK_CURSOR_SECRET`).
+static SECRET: OnceLock<Vec<u8>> = OnceLock::new();
+/// Used when no secret is configured: cursors still detect accidental damage and
+/// casual edits, but only a private secret makes them unforgeable.
+const DEFAULT_SECRET: &[u8] = b"newsdesk-cursor-default-key; set NEWSDESK_CURSOR_SECRET";
+/// Bytes of the MAC kept in a cursor.
+const TAG_LEN: usize = 12;
+
+/// Sets the key cursors are signed with; the first call wins.
+pub fn set_secret(secret: &[u8]) {
+    if SECRET.set(secret.to_vec()).is_err() {
+        log::warn!("cursor secret already set; keeping the first one");
+    }
+}
+
+fn tag(payload: &str) -> Vec<u8> {
+    let key = SECRET.get().map_or(DEFAULT_SECRET, Vec::as_slice);
+    match Hmac::<sha2::Sha256>::new_from_slice(key) {
+        Ok(mac) => mac.chain_update(payload).finalize().into_bytes()[..TAG_LEN].to_vec(),
+        // HMAC takes keys of any length; this arm cannot run.
+        Err(_) => Vec::new(),
+    }
+}
 
 /// The orders the article list can be sorted in. Ties break on the id, in the same
 /// direction, so the order is total and a cursor always names one position.
@@ -93,14 +120,24 @@ impl Cursor {
             CursorKey::Position(p) => format!("p{p}"),
             CursorKey::Absent => "-".to_owned(),
         };
-        URL_SAFE_NO_PAD.encode(format!("{VERSION}|{order}|{key}|{}", self.id.simple()))
+        let payload = format!("{VERSION}|{order}|{key}|{}", self.id.simple());
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(&payload), URL_SAFE_NO_PAD.encode(tag(&payload)))
     }
 
     /// Reads a cursor back, refusing anything this service did not make for `order`.
     pub fn decode(raw: &str, order: &str) -> Result<Self, String> {
         let malformed = || "is not a cursor this list handed out".to_owned();
-        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| malformed())?;
+        let (payload, signature) = raw.split_once('.').ok_or_else(malformed)?;
+        let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| malformed())?;
         let plain = String::from_utf8(bytes).map_err(|_| malformed())?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| malformed())?;
+        // Constant-time comparison of the MAC: a changed cursor is refused.
+        let expected = tag(&plain);
+        let same = expected.len() == signature.len()
+            && expected.iter().zip(&signature).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if !same {
+            return Err(malformed());
+        }
         let [version, made_for, key, id] = plain.split('|').collect::<Vec<_>>()[..] else {
             return Err(malformed());
         };
@@ -147,6 +184,19 @@ mod tests {
         tampered[1] ^= 1;
         for bad in ["", "!!!", "YTF8", &String::from_utf8(tampered).unwrap()] {
             assert!(Cursor::decode(bad, "-published_at").is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn every_single_character_change_is_refused() {
+        let good = Cursor { key: CursorKey::Position(12), id: Uuid::now_v7() }.encode("quotes");
+        for index in 0..good.len() {
+            let mut bytes = good.clone().into_bytes();
+            bytes[index] = if bytes[index] == b'A' { b'B' } else { b'A' };
+            let changed = String::from_utf8(bytes).unwrap();
+            if changed != good {
+                assert!(Cursor::decode(&changed, "quotes").is_err(), "change at {index} accepted");
+            }
         }
     }
 

@@ -37,11 +37,7 @@ pub struct FieldError {
 impl FieldError {
     /// An error about a member of the JSON body.
     pub fn body(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            pointer: Some(pointer.into()),
-            parameter: None,
-            detail: detail.into(),
-        }
+        Self { pointer: Some(pointer.into()), parameter: None, detail: detail.into() }
     }
 
     /// The same error for a member nested under `prefix` (e.g. `/quotes/1`).
@@ -54,11 +50,7 @@ impl FieldError {
 
     /// An error about a query parameter or header.
     pub fn parameter(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            pointer: None,
-            parameter: Some(name.into()),
-            detail: detail.into(),
-        }
+        Self { pointer: None, parameter: Some(name.into()), detail: detail.into() }
     }
 }
 
@@ -86,10 +78,6 @@ impl Problems {
 
     /// The collected errors, or `Ok(())` when there are none.
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(self.0)
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
     }
 }

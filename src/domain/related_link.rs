@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::quote::position;
-use super::text::{http_url, optional};
+use super::text::{http_url, trimmed_required};
 use super::{FieldError, Problems};
 
 /// What kind of related post a link is.
@@ -59,8 +59,8 @@ pub struct RelatedLinkInput {
     /// this and `target_article_id`.
     #[schema(format = "uri", max_length = 2048)]
     pub url: Option<String>,
-    /// Display text, up to 300 characters. For an internal link left out, responses
-    /// show the target's current title.
+    /// Display text, 1..=300 characters after trimming. For an internal link left
+    /// out (or `null`), responses show the target's current title.
     #[schema(max_length = 300)]
     pub title: Option<String>,
     /// Kind of link; `related` when left out.
@@ -107,7 +107,7 @@ impl RelatedLinkFields {
                 None
             }
         };
-        let title = p.check("/title", optional(input.title, 300));
+        let title = p.check("/title", input.title.map(|t| trimmed_required(&t, 300)).transpose());
         let position = p.check("/position", input.position.map(position).transpose());
         let errors = p.finish().err().unwrap_or_default();
         match (target, title, position) {
@@ -125,7 +125,11 @@ mod tests {
 
     #[test]
     fn exactly_one_target_is_required() {
-        let both = RelatedLinkInput { target_article_id: Some(Uuid::now_v7()), url: Some("https://a.org".into()), ..Default::default() };
+        let both = RelatedLinkInput {
+            target_article_id: Some(Uuid::now_v7()),
+            url: Some("https://a.org".into()),
+            ..Default::default()
+        };
         assert_eq!(RelatedLinkFields::validate(both).unwrap_err()[0].pointer.as_deref(), Some("/url"));
         let neither = RelatedLinkInput::default();
         assert_eq!(RelatedLinkFields::validate(neither).unwrap_err()[0].pointer.as_deref(), Some("/target_article_id"));

@@ -14,30 +14,20 @@ impl Tags {
     /// Parses tags, reporting each bad one under `/tags/<index>`.
     pub fn parse(raw: Vec<String>) -> Result<Self, Vec<(String, String)>> {
         if raw.len() > MAX_TAGS {
-            return Err(vec![(
-                "/tags".into(),
-                format!("must hold at most {MAX_TAGS} tags"),
-            )]);
+            return Err(vec![("/tags".into(), format!("must hold at most {MAX_TAGS} tags"))]);
         }
         let mut errors = Vec::new();
         let mut tags: Vec<String> = Vec::with_capacity(raw.len());
         for (index, tag) in raw.iter().enumerate() {
             match crate::domain::text::trimmed_required(tag, MAX_TAG_LEN) {
                 Ok(tag) if tags.iter().any(|t| key(t) == key(&tag)) => {
-                    errors.push((
-                        format!("/tags/{index}"),
-                        "duplicates another tag (tags ignore case)".into(),
-                    ));
+                    errors.push((format!("/tags/{index}"), "duplicates another tag (tags ignore case)".into()));
                 }
                 Ok(tag) => tags.push(tag),
                 Err(detail) => errors.push((format!("/tags/{index}"), detail)),
             }
         }
-        if errors.is_empty() {
-            Ok(Self(tags))
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(Self(tags)) } else { Err(errors) }
     }
 
     /// The tags as sent (trimmed).
@@ -79,10 +69,7 @@ mod tests {
 
     #[test]
     fn blank_long_and_too_many_are_refused() {
-        assert_eq!(
-            Tags::parse(strings(&["ok", " "])).unwrap_err()[0].0,
-            "/tags/1"
-        );
+        assert_eq!(Tags::parse(strings(&["ok", " "])).unwrap_err()[0].0, "/tags/1");
         assert!(Tags::parse(vec!["x".repeat(65)]).is_err());
         let many: Vec<String> = (0..51).map(|i| i.to_string()).collect();
         assert_eq!(Tags::parse(many).unwrap_err()[0].0, "/tags");

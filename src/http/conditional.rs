@@ -20,16 +20,12 @@ struct EntityTag<'a> {
 }
 
 /// Parses `*` (as `None`) or a comma-separated list of entity tags.
-fn parse_list<'a>(
-    name: &HeaderName,
-    value: &'a str,
-) -> Result<Option<Vec<EntityTag<'a>>>, ApiError> {
+fn parse_list<'a>(name: &HeaderName, value: &'a str) -> Result<Option<Vec<EntityTag<'a>>>, ApiError> {
     let value = value.trim();
     if value == "*" {
         return Ok(None);
     }
-    let malformed =
-        || ApiError::BadRequest(format!("{name} must be `*` or entity tags such as \"3\""));
+    let malformed = || ApiError::BadRequest(format!("{name} must be `*` or entity tags such as \"3\""));
     value
         .split(',')
         .map(|item| {
@@ -38,10 +34,7 @@ fn parse_list<'a>(
                 Some(rest) => (true, rest),
                 None => (false, item),
             };
-            let opaque = quoted
-                .strip_prefix('"')
-                .and_then(|q| q.strip_suffix('"'))
-                .ok_or_else(malformed)?;
+            let opaque = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')).ok_or_else(malformed)?;
             if opaque.contains('"') {
                 return Err(malformed());
             }
@@ -54,10 +47,9 @@ fn parse_list<'a>(
 fn header_text<'a>(req: &'a HttpRequest, name: &HeaderName) -> Result<Option<&'a str>, ApiError> {
     match req.headers().get(name) {
         None => Ok(None),
-        Some(value) => value
-            .to_str()
-            .map(Some)
-            .map_err(|_| ApiError::BadRequest(format!("{name} is not valid header text"))),
+        Some(value) => {
+            value.to_str().map(Some).map_err(|_| ApiError::BadRequest(format!("{name} is not valid header text")))
+        }
     }
 }
 
@@ -68,12 +60,7 @@ pub fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
     };
     Ok(match parse_list(&header::IF_MATCH, value)? {
         None => Expected::Exists,
-        Some(tags) => Expected::OneOf(
-            tags.iter()
-                .filter(|t| !t.weak)
-                .filter_map(|t| t.opaque.parse().ok())
-                .collect(),
-        ),
+        Some(tags) => Expected::OneOf(tags.iter().filter(|t| !t.weak).filter_map(|t| t.opaque.parse().ok()).collect()),
     })
 }
 
@@ -106,34 +93,20 @@ mod tests {
     use actix_web::test::TestRequest;
 
     fn with(name: HeaderName, value: &str) -> HttpRequest {
-        TestRequest::default()
-            .insert_header((name, value))
-            .to_http_request()
+        TestRequest::default().insert_header((name, value)).to_http_request()
     }
 
     #[test]
     fn if_match_reads_versions_and_star() {
-        assert_eq!(
-            if_match(&TestRequest::default().to_http_request()).unwrap(),
-            Expected::Anything
-        );
-        assert_eq!(
-            if_match(&with(header::IF_MATCH, "*")).unwrap(),
-            Expected::Exists
-        );
-        assert_eq!(
-            if_match(&with(header::IF_MATCH, "\"3\", W/\"4\", \"x\"")).unwrap(),
-            Expected::OneOf(vec![3])
-        );
+        assert_eq!(if_match(&TestRequest::default().to_http_request()).unwrap(), Expected::Anything);
+        assert_eq!(if_match(&with(header::IF_MATCH, "*")).unwrap(), Expected::Exists);
+        assert_eq!(if_match(&with(header::IF_MATCH, "\"3\", W/\"4\", \"x\"")).unwrap(), Expected::OneOf(vec![3]));
     }
 
     #[test]
     fn malformed_tags_are_bad_requests() {
         for bad in ["3", "\"3", "W/3", "\"a\"b\""] {
-            assert!(
-                if_match(&with(header::IF_MATCH, bad)).is_err(),
-                "{bad} accepted"
-            );
+            assert!(if_match(&with(header::IF_MATCH, bad)).is_err(), "{bad} accepted");
         }
     }
 

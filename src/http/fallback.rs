@@ -28,11 +28,7 @@ impl RouteTable {
                     ("DELETE", item.delete.is_some()),
                     ("PATCH", item.patch.is_some()),
                 ];
-                let allow = methods
-                    .iter()
-                    .filter(|(_, on)| *on)
-                    .map(|(m, _)| (*m).to_owned())
-                    .collect();
+                let allow = methods.iter().filter(|(_, on)| *on).map(|(m, _)| (*m).to_owned()).collect();
                 (ResourceDef::new(path.as_str()), allow)
             })
             .collect();
@@ -43,22 +39,14 @@ impl RouteTable {
     }
 
     fn allowed(&self, path: &str) -> Option<&[String]> {
-        self.0
-            .iter()
-            .find(|(def, _)| def.is_match(path))
-            .map(|(_, allow)| allow.as_slice())
+        self.0.iter().find(|(def, _)| def.is_match(path)).map(|(_, allow)| allow.as_slice())
     }
 }
 
 /// The default service: 405 for a known path, 404 otherwise.
-pub async fn not_matched(
-    req: HttpRequest,
-    routes: web::Data<RouteTable>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn not_matched(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
     Err(match routes.allowed(req.path()) {
-        Some(allow) => ApiError::MethodNotAllowed {
-            allow: allow.to_vec(),
-        },
+        Some(allow) => ApiError::MethodNotAllowed { allow: allow.to_vec() },
         None => ApiError::NotFound(format!("no route matches {}", req.path())),
     })
 }
@@ -93,11 +81,7 @@ pub fn render_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHand
     Ok(ErrorHandlerResponse::Response(res))
 }
 
-fn framework_problem(
-    status: actix_web::http::StatusCode,
-    path: &str,
-    detail: String,
-) -> HttpResponse {
+fn framework_problem(status: actix_web::http::StatusCode, path: &str, detail: String) -> HttpResponse {
     let kind = ProblemKind::for_status(status);
     let body = serde_json::json!({
         "type": kind.type_uri(),
@@ -106,7 +90,5 @@ fn framework_problem(
         "detail": detail,
         "instance": path,
     });
-    HttpResponse::build(status)
-        .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
-        .body(body.to_string())
+    HttpResponse::build(status).insert_header((header::CONTENT_TYPE, PROBLEM_JSON)).body(body.to_string())
 }

@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use serde::de::DeserializeOwned;
 
+use super::strict_json::Strict;
 use crate::domain::FieldError;
 use crate::error::ApiError;
 
@@ -36,12 +37,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
                 _ => ApiError::BadRequest(format!("the request body could not be read: {e}")),
             })?;
-            let mut de = serde_json::Deserializer::from_slice(&bytes);
-            let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-            de.end().map_err(|e| {
-                ApiError::BadRequest(format!("malformed JSON: {}", strip_position(&e)))
-            })?;
-            Ok(Self(value))
+            // Syntax first (400), then shape (422): a type error early in the body
+            // must not hide that the body is not JSON at all.
+            let value: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {}", strip_position(&e))))?;
+            Ok(Self(from_value(value)?))
         })
     }
 }
@@ -57,13 +57,10 @@ fn check_content_type(req: &HttpRequest) -> Result<(), ApiError> {
     let Some(raw) = req.headers().get(header::CONTENT_TYPE) else {
         return Err(refuse("the request has no Content-Type"));
     };
-    let parsed: mime::Mime = raw
-        .to_str()
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| refuse("the Content-Type header is malformed"))?;
-    let is_json = parsed.type_() == mime::APPLICATION
-        && (parsed.subtype() == mime::JSON || parsed.suffix() == Some(mime::JSON));
+    let parsed: mime::Mime =
+        raw.to_str().ok().and_then(|s| s.parse().ok()).ok_or_else(|| refuse("the Content-Type header is malformed"))?;
+    let is_json =
+        parsed.type_() == mime::APPLICATION && (parsed.subtype() == mime::JSON || parsed.suffix() == Some(mime::JSON));
     if !is_json {
         return Err(refuse(&format!("Content-Type {parsed} is not JSON")));
     }
@@ -75,34 +72,69 @@ fn check_content_type(req: &HttpRequest) -> Result<(), ApiError> {
     }
 }
 
-/// Deserializes an already-parsed JSON value (a merged PATCH document), with the
-/// same error reporting as a request body.
+/// Most shape errors reported for one body.
+const MAX_SHAPE_ERRORS: usize = 50;
+
+/// Deserializes a parsed JSON value (a request body, or a merged PATCH document),
+/// reporting every member of the wrong shape with its JSON Pointer (422).
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(value).map_err(path_error)
+    shape_errors(value).map_err(ApiError::Invalid)
 }
 
 /// Like `from_value`, for a member of the body at `prefix` (`/quotes`): error
 /// pointers include the prefix.
 pub fn from_value_under<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
-    from_value(value).map_err(|e| match e {
-        ApiError::Invalid(errors) => ApiError::Invalid(errors.into_iter().map(|e| e.under(prefix)).collect()),
-        other => other,
-    })
+    shape_errors(value).map_err(|errors| ApiError::Invalid(errors.into_iter().map(|e| e.under(prefix)).collect()))
 }
 
-/// Turns a deserialization failure into 400 (not JSON) or 422 (JSON of the wrong
-/// shape, pointing at the member).
-fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
-    let inner = error.inner();
-    if inner.is_syntax() || inner.is_eof() {
-        return ApiError::BadRequest(format!("malformed JSON: {}", strip_position(inner)));
+/// serde stops at the first error; to report them all, each offending member is
+/// taken out and the rest tried again. A "missing" error for a member we took out
+/// ourselves is not the client's.
+pub fn shape_errors<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, Vec<FieldError>> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    while errors.len() < MAX_SHAPE_ERRORS {
+        let error = match serde_path_to_error::deserialize::<_, T>(Strict(&value)) {
+            Ok(parsed) if errors.is_empty() => return Ok(parsed),
+            Ok(_) => break,
+            Err(error) => error,
+        };
+        let (error, missing) = field_error(&error);
+        let pointer = error.pointer.clone().unwrap_or_default();
+        if missing && removed.contains(&pointer) {
+            break;
+        }
+        errors.push(error);
+        match remove_member(&mut value, &pointer) {
+            Some(taken) if !missing => removed.push(taken),
+            _ => break,
+        }
     }
+    Err(errors)
+}
+
+/// Removes the member at `pointer`; inside an array, the whole array (removing one
+/// item would renumber the rest). Returns the pointer of what was removed.
+fn remove_member(value: &mut serde_json::Value, pointer: &str) -> Option<String> {
+    let (parent, last) = pointer.rsplit_once('/')?;
+    match value.pointer_mut(parent)? {
+        serde_json::Value::Object(members) => {
+            members.remove(&last.replace("~1", "/").replace("~0", "~")).map(|_| pointer.to_owned())
+        }
+        serde_json::Value::Array(_) => remove_member(value, parent),
+        _ => None,
+    }
+}
+
+/// One shape error as a field error, and whether it is a missing member.
+fn field_error(error: &serde_path_to_error::Error<serde_json::Error>) -> (FieldError, bool) {
     let mut pointer = to_pointer(error.path());
-    let message = strip_position(inner);
-    let detail = if let Some(field) = backticked(&message, "missing field `") {
+    let message = strip_position(error.inner());
+    if let Some(field) = backticked(&message, "missing field `") {
         pointer = format!("{pointer}/{}", escape(&field));
-        "is required".to_owned()
-    } else if let Some(field) = backticked(&message, "unknown field `") {
+        return (FieldError::body(pointer, "is required"), true);
+    }
+    let detail = if let Some(field) = backticked(&message, "unknown field `") {
         // The path already ends at the unknown member.
         let member = format!("/{}", escape(&field));
         if !pointer.ends_with(&member) {
@@ -112,7 +144,7 @@ fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     } else {
         message
     };
-    ApiError::Invalid(vec![FieldError::body(pointer, detail)])
+    (FieldError::body(pointer, detail), false)
 }
 
 /// serde_path_to_error's path as an RFC 6901 JSON Pointer ("" is the whole body).
@@ -160,31 +192,16 @@ mod tests {
 
     fn pointer_of(json: serde_json::Value) -> (String, String) {
         match from_value::<Sample>(json) {
-            Err(ApiError::Invalid(errors)) => {
-                (errors[0].pointer.clone().unwrap(), errors[0].detail.clone())
-            }
+            Err(ApiError::Invalid(errors)) => (errors[0].pointer.clone().unwrap(), errors[0].detail.clone()),
             other => panic!("expected 422, got {other:?}"),
         }
     }
 
     #[test]
     fn pointers_name_the_member() {
-        assert_eq!(
-            pointer_of(serde_json::json!({})),
-            ("/title".into(), "is required".into())
-        );
-        assert_eq!(
-            pointer_of(serde_json::json!({"title": "t", "x/y": 1})).0,
-            "/x~1y"
-        );
-        assert_eq!(
-            pointer_of(serde_json::json!({"title": "t", "tags": ["a", 5]})).0,
-            "/tags/1"
-        );
-        assert!(
-            pointer_of(serde_json::json!({"title": 5}))
-                .1
-                .starts_with("invalid type: integer")
-        );
+        assert_eq!(pointer_of(serde_json::json!({})), ("/title".into(), "is required".into()));
+        assert_eq!(pointer_of(serde_json::json!({"title": "t", "x/y": 1})).0, "/x~1y");
+        assert_eq!(pointer_of(serde_json::json!({"title": "t", "tags": ["a", 5]})).0, "/tags/1");
+        assert!(pointer_of(serde_json::json!({"title": 5})).1.starts_with("invalid type: integer"));
     }
 }

@@ -6,3 +6,4 @@ pub mod conditional;
 pub mod fallback;
 pub mod json;
 pub mod query;
+pub mod strict_json;

@@ -28,12 +28,7 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     serde_html_form::from_str(query).map_err(|e| {
         let message = e.to_string();
-        let named = |prefix: &str| {
-            message
-                .strip_prefix(prefix)?
-                .split_once('`')
-                .map(|(name, _)| name.to_owned())
-        };
+        let named = |prefix: &str| message.strip_prefix(prefix)?.split_once('`').map(|(name, _)| name.to_owned());
         let error = if let Some(name) = named("unknown field `") {
             FieldError::parameter(name, "is not a known parameter")
         } else if let Some(name) = named("duplicate field `").or_else(|| repeated_key(query)) {
@@ -41,9 +36,7 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             // "unsupported value"; name the repeated key ourselves.
             FieldError::parameter(name, "must be given at most once")
         } else {
-            return ApiError::BadRequest(format!(
-                "the query string could not be parsed: {message}"
-            ));
+            return ApiError::BadRequest(format!("the query string could not be parsed: {message}"));
         };
         ApiError::Invalid(vec![error])
     })
@@ -53,10 +46,7 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
 fn repeated_key(query: &str) -> Option<String> {
     let pairs: Vec<(String, String)> = serde_html_form::from_str(query).ok()?;
     let mut seen = std::collections::HashSet::new();
-    pairs
-        .into_iter()
-        .map(|(k, _)| k)
-        .find(|k| k != "tag" && !seen.insert(k.clone()))
+    pairs.into_iter().map(|(k, _)| k).find(|k| k != "tag" && !seen.insert(k.clone()))
 }
 
 #[cfg(test)]

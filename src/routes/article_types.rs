@@ -5,9 +5,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::db::articles::ArticleRow;
 use super::link_types::RelatedLink;
 use super::quote_types::Quote;
+use crate::db::articles::ArticleRow;
 use crate::domain::article::{ArticleInput, ArticleStatus};
 use crate::domain::quote::QuoteInput;
 use crate::domain::related_link::RelatedLinkInput;
@@ -130,10 +130,7 @@ impl From<Article> for ArticleInput {
 /// `tags` to none).
 #[derive(Debug, ToSchema)]
 #[schema(example = json!({"summary": null, "tags": ["Korea"], "status": "published"}))]
-#[expect(
-    dead_code,
-    reason = "documents the PATCH body, which is merged as plain JSON"
-)]
+#[expect(dead_code, reason = "documents the PATCH body, which is merged as plain JSON")]
 pub struct ArticlePatch {
     /// New slug.
     slug: Option<String>,

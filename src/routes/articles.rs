@@ -9,9 +9,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::article_types::{Article, ArticlePage, ArticlePatch, NewArticleInput};
 use super::embedding::assemble;
 use super::paging::{list_error, page_response, split_page, stored_uuid};
-use super::patching::merge_patch_retrying;
+use super::patching::{merged, require_object};
 use crate::db::articles::{self as store, ArticleKey, ArticleRow, NewChildren};
-use crate::db::{Database, embedding};
+use crate::db::{Database, WriteError, embedding};
 use crate::domain::FieldError;
 use crate::domain::article::{ArticleFields, ArticleInput, now};
 use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
@@ -169,7 +169,7 @@ pub async fn get_article(
 ///
 /// The slug is derived from the title when not given. `quotes` and
 /// `related_links` are stored with the article in one transaction. Returns the
-/// stored article (with its children embedded) and its `Location`.
+/// stored article (embedding the kinds of children sent) and its `Location`.
 #[utoipa::path(
     operation_id = "createArticle", tag = "articles",
     request_body(content = NewArticleInput, content_type = "application/json"),
@@ -188,8 +188,10 @@ pub async fn get_article(
 #[post("/articles")]
 pub async fn create_article(db: web::Data<Database>, body: JsonBody<Value>) -> Result<HttpResponse, ApiError> {
     let at = now();
-    let (fields, children) = validate_new(parse_new(body.0)?, at)?;
-    let include = Include { quotes: true, related_links: true };
+    let input = parse_new(body.0)?;
+    // The response embeds the kinds of children the request carried.
+    let include = Include { quotes: input.quotes.is_some(), related_links: input.related_links.is_some() };
+    let (fields, children) = validate_new(input, at)?;
     let (row, children) = db
         .run(move |c| -> Result<_, ApiError> {
             let row = store::create(c, &fields, &children, at).map_err(|e| ApiError::from_write(e, "article"))?;
@@ -219,7 +221,10 @@ fn parse_new(mut body: Value) -> Result<NewArticleInput, ApiError> {
 }
 
 /// Checks the article and every child, reporting all broken rules together.
-fn validate_new(input: NewArticleInput, at: chrono::DateTime<chrono::Utc>) -> Result<(ArticleFields, NewChildren), ApiError> {
+fn validate_new(
+    input: NewArticleInput,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(ArticleFields, NewChildren), ApiError> {
     let mut errors = Vec::new();
     let fields = ArticleFields::validate(input.article, at).map_err(|e| errors.extend(e)).ok();
     let mut children = NewChildren::default();
@@ -276,7 +281,9 @@ pub async fn replace_article(
     let at = now();
     let fields = ArticleFields::validate(body.0, at).map_err(ApiError::Invalid)?;
     let row = db
-        .run(move |c| store::update(c, &key, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "article")))
+        .run(move |c| {
+            store::update(c, &key, &expected, |_| Ok(fields), at).map_err(|e| ApiError::from_write(e, "article"))
+        })
         .await?;
     article_response(HttpResponse::Ok(), &to_article(row)?)
 }
@@ -311,22 +318,18 @@ pub async fn update_article(
     body: JsonBody<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
-    let client_expects = if_match(&req)?;
-    let read = || async {
-        let key = key.clone();
-        let row = db.run(move |c| store::find(c, &key)).await?.ok_or_else(|| ApiError::not_found("article"))?;
-        let version = row.version;
-        let document = serde_json::to_value(ArticleInput::from(to_article(row)?)).map_err(|e| ApiError::Internal(e.into()))?;
-        Ok((version, document))
+    let expected = if_match(&req)?;
+    require_object(&body.0)?;
+    let patch = body.0;
+    let at = now();
+    let apply = move |current: &ArticleRow| {
+        let article = Article::try_from(current.clone()).map_err(WriteError::corrupt)?;
+        let input = merged(ArticleInput::from(article), &patch)?;
+        ArticleFields::validate(input, at).map_err(WriteError::Invalid)
     };
-    let write = |document, expected| async {
-        let at = now();
-        let fields = ArticleFields::validate(from_value(document)?, at).map_err(ApiError::Invalid)?;
-        let key = key.clone();
-        db.run(move |c| store::update(c, &key, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "article")))
-            .await
-    };
-    let row = merge_patch_retrying(&client_expects, &body.0, read, write).await?;
+    let row = db
+        .run(move |c| store::update(c, &key, &expected, apply, at).map_err(|e| ApiError::from_write(e, "article")))
+        .await?;
     article_response(HttpResponse::Ok(), &to_article(row)?)
 }
 
@@ -353,6 +356,6 @@ pub async fn delete_article(
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
     let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &key, &expected).map_err(|e| ApiError::from_write(e, "article"))).await?;
+    db.run(move |c| store::delete(c, &key, &expected, now()).map_err(|e| ApiError::from_write(e, "article"))).await?;
     Ok(HttpResponse::NoContent().finish())
 }

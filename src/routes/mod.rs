@@ -17,6 +17,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(scope::scope("/v1").configure(articles::configure).configure(quotes::configure).configure(related_links::configure))
-        .configure(service::configure);
+    cfg.service(
+        scope::scope("/v1")
+            .configure(articles::configure)
+            .configure(quotes::configure)
+            .configure(related_links::configure),
+    )
+    .configure(service::configure);
 }

@@ -9,10 +9,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::articles::article_key;
 use super::paging::{list_error, page_response, split_page, stored_uuid};
-use super::patching::merge_patch_retrying;
+use super::patching::{merged, require_object};
 use super::quote_types::{Quote, QuotePage, QuotePatch};
 use crate::db::quotes::{self as store, QuoteSearch};
-use crate::db::{Database, articles};
+use crate::db::{Database, WriteError, articles};
 use crate::domain::FieldError;
 use crate::domain::article::now;
 use crate::domain::article_filter::SearchText;
@@ -22,7 +22,7 @@ use crate::domain::quote::{QuoteFields, QuoteInput, speaker_key};
 use crate::domain::text::bounded;
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{etag, if_match, if_none_match};
-use crate::http::json::{JsonBody, from_value};
+use crate::http::json::JsonBody;
 use crate::http::query::QueryParams;
 
 /// Registers the quote routes.
@@ -146,7 +146,8 @@ pub async fn list_article_quotes(
     params: QueryParams<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
-    let paging = Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
+    let paging =
+        Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
     let limit = paging.limit;
     let rows = db
         .run(move |c| -> Result<_, ApiError> {
@@ -187,7 +188,8 @@ pub async fn create_quote(
     let key = article_key(&path)?;
     let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
-    let row = db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+    let row =
+        db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
     let quote = Quote::try_from(row)?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/v1/quotes/{}", quote.id)));
@@ -240,7 +242,11 @@ pub async fn search_quotes(
     )
 )]
 #[get("/quotes/{id}")]
-pub async fn get_quote(req: HttpRequest, db: web::Data<Database>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_quote(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
     let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("quote"))?;
     if if_none_match(&req, &etag(row.version))? {
@@ -281,7 +287,11 @@ pub async fn replace_quote(
     let expected = if_match(&req)?;
     let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
-    let row = db.run(move |c| store::update(c, &id, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "quote"))).await?;
+    let row = db
+        .run(move |c| {
+            store::update(c, &id, &expected, |_| Ok(fields), at).map_err(|e| ApiError::from_write(e, "quote"))
+        })
+        .await?;
     Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
 }
 
@@ -314,20 +324,17 @@ pub async fn update_quote(
     body: JsonBody<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
-    let client_expects = if_match(&req)?;
-    let read = || async {
-        let id = id.clone();
-        let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("quote"))?;
-        let version = row.version;
-        let document = serde_json::to_value(QuoteInput::from(Quote::try_from(row)?)).map_err(|e| ApiError::Internal(e.into()))?;
-        Ok((version, document))
+    let expected = if_match(&req)?;
+    require_object(&body.0)?;
+    let patch = body.0;
+    let apply = move |current: &store::QuoteRow| {
+        let quote = Quote::try_from(current.clone()).map_err(|e| WriteError::corrupt(e.to_string()))?;
+        QuoteFields::validate(merged(QuoteInput::from(quote), &patch)?).map_err(WriteError::Invalid)
     };
-    let write = |document, expected| async {
-        let fields = QuoteFields::validate(from_value(document)?).map_err(ApiError::Invalid)?;
-        let (id, at) = (id.clone(), now());
-        db.run(move |c| store::update(c, &id, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "quote"))).await
-    };
-    let row = merge_patch_retrying(&client_expects, &body.0, read, write).await?;
+    let at = now();
+    let row = db
+        .run(move |c| store::update(c, &id, &expected, apply, at).map_err(|e| ApiError::from_write(e, "quote")))
+        .await?;
     Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
 }
 
@@ -347,9 +354,13 @@ pub async fn update_quote(
     )
 )]
 #[delete("/quotes/{id}")]
-pub async fn delete_quote(req: HttpRequest, db: web::Data<Database>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_quote(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
     let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &id, &expected).map_err(|e| ApiError::from_write(e, "quote"))).await?;
+    db.run(move |c| store::delete(c, &id, &expected, now()).map_err(|e| ApiError::from_write(e, "quote"))).await?;
     Ok(HttpResponse::NoContent().finish())
 }

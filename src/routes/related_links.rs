@@ -10,10 +10,10 @@ use super::article_types::{Article, ArticlePage};
 use super::articles::article_key;
 use super::link_types::{RelatedLink, RelatedLinkPage, RelatedLinkPatch};
 use super::paging::{list_error, page_response, split_page, stored_uuid};
-use super::patching::merge_patch_retrying;
+use super::patching::{merged, require_object};
 use super::quotes::{PageParams, child_id};
 use crate::db::related_links::{self as store, LinkWithTarget};
-use crate::db::{Database, articles};
+use crate::db::{Database, WriteError, articles};
 use crate::domain::FieldError;
 use crate::domain::article::now;
 use crate::domain::cursor::{Cursor, CursorKey};
@@ -21,7 +21,7 @@ use crate::domain::paging::Paging;
 use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{etag, if_match, if_none_match};
-use crate::http::json::{JsonBody, from_value};
+use crate::http::json::JsonBody;
 use crate::http::query::QueryParams;
 
 /// Most links one `PUT` may set.
@@ -73,7 +73,8 @@ pub async fn list_related_links(
     params: QueryParams<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
-    let paging = Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
+    let paging =
+        Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
     let limit = paging.limit;
     let rows = db
         .run(move |c| -> Result<_, ApiError> {
@@ -118,7 +119,8 @@ pub async fn create_related_link(
     let key = article_key(&path)?;
     let fields = RelatedLinkFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
-    let row = db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+    let row =
+        db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
     let link = RelatedLink::try_from(row)?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/v1/related-links/{}", link.id)));
@@ -154,21 +156,29 @@ pub async fn replace_related_links(
     let key = article_key(&path)?;
     let items = validate_list(body.0)?;
     let at = now();
-    let rows = db.run(move |c| store::replace_all(c, &key, &items, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+    let rows = db
+        .run(move |c| store::replace_all(c, &key, &items, at).map_err(|e| ApiError::from_write(e, "article")))
+        .await?;
     Ok(HttpResponse::Ok().json(RelatedLinkPage { items: to_links(rows)?, next_cursor: None }))
 }
 
 /// Checks every item of a list `PUT`, pointing at each bad one.
 fn validate_list(inputs: Vec<RelatedLinkInput>) -> Result<Vec<RelatedLinkFields>, ApiError> {
     if inputs.len() > MAX_LINKS_PER_PUT {
-        return Err(ApiError::Invalid(vec![FieldError::body("", format!("must hold at most {MAX_LINKS_PER_PUT} links"))]));
+        return Err(ApiError::Invalid(vec![FieldError::body(
+            "",
+            format!("must hold at most {MAX_LINKS_PER_PUT} links"),
+        )]));
     }
     let mut errors = Vec::new();
     let mut items = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.into_iter().enumerate() {
         let prefix = format!("/{index}");
         if input.position.is_some_and(|p| usize::try_from(p).ok() != Some(index)) {
-            errors.push(FieldError::body(format!("{prefix}/position"), "must equal the item's index in the list, or be left out"));
+            errors.push(FieldError::body(
+                format!("{prefix}/position"),
+                "must equal the item's index in the list, or be left out",
+            ));
         }
         match RelatedLinkFields::validate(input) {
             Ok(fields) => items.push(RelatedLinkFields { position: None, ..fields }),
@@ -201,7 +211,8 @@ pub async fn list_backlinks(
     params: QueryParams<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
-    let paging = Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), BACKLINK_ORDER).map_err(list_error)?;
+    let paging =
+        Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), BACKLINK_ORDER).map_err(list_error)?;
     let limit = paging.limit;
     let rows = db
         .run(move |c| -> Result<_, ApiError> {
@@ -230,7 +241,11 @@ pub async fn list_backlinks(
     )
 )]
 #[get("/related-links/{id}")]
-pub async fn get_related_link(req: HttpRequest, db: web::Data<Database>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_related_link(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
     let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("related link"))?;
     if if_none_match(&req, &etag(row.0.version))? {
@@ -269,20 +284,17 @@ pub async fn update_related_link(
     body: JsonBody<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
-    let client_expects = if_match(&req)?;
-    let read = || async {
-        let id = id.clone();
-        let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("related link"))?;
-        let version = row.0.version;
-        let input = RelatedLinkInput::from(RelatedLink::try_from(row)?);
-        Ok((version, serde_json::to_value(input).map_err(|e| ApiError::Internal(e.into()))?))
+    let expected = if_match(&req)?;
+    require_object(&body.0)?;
+    let patch = body.0;
+    let apply = move |current: &LinkWithTarget| {
+        let link = RelatedLink::try_from(current.clone()).map_err(|e| WriteError::corrupt(e.to_string()))?;
+        RelatedLinkFields::validate(merged(RelatedLinkInput::from(link), &patch)?).map_err(WriteError::Invalid)
     };
-    let write = |document, expected| async {
-        let fields = RelatedLinkFields::validate(from_value(document)?).map_err(ApiError::Invalid)?;
-        let (id, at) = (id.clone(), now());
-        db.run(move |c| store::update(c, &id, &expected, &fields, at).map_err(|e| ApiError::from_write(e, "related link"))).await
-    };
-    let row = merge_patch_retrying(&client_expects, &body.0, read, write).await?;
+    let at = now();
+    let row = db
+        .run(move |c| store::update(c, &id, &expected, apply, at).map_err(|e| ApiError::from_write(e, "related link")))
+        .await?;
     Ok(link_response(HttpResponse::Ok(), &RelatedLink::try_from(row)?))
 }
 
@@ -302,9 +314,14 @@ pub async fn update_related_link(
     )
 )]
 #[delete("/related-links/{id}")]
-pub async fn delete_related_link(req: HttpRequest, db: web::Data<Database>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_related_link(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
     let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &id, &expected).map_err(|e| ApiError::from_write(e, "related link"))).await?;
+    db.run(move |c| store::delete(c, &id, &expected, now()).map_err(|e| ApiError::from_write(e, "related link")))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -28,9 +28,7 @@ pub struct Health {
     responses((status = 200, description = "The process is running", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health {
-        status: "ok".into(),
-    })
+    HttpResponse::Ok().json(Health { status: "ok".into() })
 }
 
 /// Readiness
@@ -46,7 +44,5 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(db: web::Data<Database>) -> Result<HttpResponse, ApiError> {
     db.ping().await?;
-    Ok(HttpResponse::Ok().json(Health {
-        status: "ok".into(),
-    }))
+    Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))
 }

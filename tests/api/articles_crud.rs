@@ -44,24 +44,15 @@ fn full_article() -> Value {
 }
 
 async fn create_returns_201_with_location_etag_and_defaults(app: TestApp) {
-    let reply = app
-        .post("/v1/articles", &json!({"title": "  A headline  "}))
-        .await;
+    let reply = app.post("/v1/articles", &json!({"title": "  A headline  "})).await;
 
     assert_eq!(reply.status, 201, "{}", reply.text);
     assert_eq!(reply.header("content-type"), Some("application/json"));
     let id = reply.body["id"].as_str().unwrap();
     let uuid = uuid::Uuid::parse_str(id).unwrap();
     assert_eq!(uuid.get_version_num(), 7);
-    assert_eq!(
-        id,
-        uuid.hyphenated().to_string(),
-        "canonical lowercase form"
-    );
-    assert_eq!(
-        reply.header("location"),
-        Some(format!("/v1/articles/{id}").as_str())
-    );
+    assert_eq!(id, uuid.hyphenated().to_string(), "canonical lowercase form");
+    assert_eq!(reply.header("location"), Some(format!("/v1/articles/{id}").as_str()));
     assert_eq!(reply.header("etag"), Some("\"1\""));
     let article = &reply.body;
     assert_eq!(article["title"], "A headline", "title is trimmed");
@@ -71,14 +62,7 @@ async fn create_returns_201_with_location_etag_and_defaults(app: TestApp) {
     assert_eq!(article["body"], "");
     assert_eq!(article["tags"], json!([]));
     assert_eq!(article["version"], 1);
-    for optional in [
-        "summary",
-        "byline",
-        "published_at",
-        "section",
-        "source_name",
-        "source_url",
-    ] {
+    for optional in ["summary", "byline", "published_at", "section", "source_name", "source_url"] {
         assert_eq!(article[optional], Value::Null, "{optional}");
     }
     assert_eq!(article["created_at"], article["updated_at"]);
@@ -89,9 +73,7 @@ async fn create_stores_every_field_as_sent(app: TestApp) {
     let sent = full_article();
     let created = app.create_article(&sent).await;
 
-    let fetched = app
-        .get(&format!("/v1/articles/{}", created["id"].as_str().unwrap()))
-        .await;
+    let fetched = app.get(&format!("/v1/articles/{}", created["id"].as_str().unwrap())).await;
     assert_eq!(fetched.status, 200);
     for (field, value) in sent.as_object().unwrap() {
         assert_eq!(&fetched.body[field], value, "{field}");
@@ -103,34 +85,20 @@ async fn create_stores_every_field_as_sent(app: TestApp) {
 async fn created_article_is_readable_by_id_and_by_slug(app: TestApp) {
     let created = app.create_article(&full_article()).await;
 
-    let by_id = app
-        .get(&format!("/v1/articles/{}", created["id"].as_str().unwrap()))
-        .await;
+    let by_id = app.get(&format!("/v1/articles/{}", created["id"].as_str().unwrap())).await;
     let by_slug = app.get("/v1/articles/missiles-fired").await;
-    let by_uppercase_id = app
-        .get(&format!(
-            "/v1/articles/{}",
-            created["id"].as_str().unwrap().to_uppercase()
-        ))
-        .await;
+    let by_uppercase_id = app.get(&format!("/v1/articles/{}", created["id"].as_str().unwrap().to_uppercase())).await;
 
     assert_eq!(by_id.body, created);
     assert_eq!(by_slug.body, created);
-    assert_eq!(
-        by_uppercase_id.body, created,
-        "a UUID in upper case names the same id"
-    );
+    assert_eq!(by_uppercase_id.body, created, "a UUID in upper case names the same id");
     assert_eq!(by_slug.header("etag"), Some("\"1\""));
 }
 
 async fn slugs_derived_from_the_same_title_are_made_unique(app: TestApp) {
     let mut slugs = Vec::new();
     for _ in 0..3 {
-        slugs.push(
-            app.create_article(&json!({"title": "Breaking: Storm Hits Coast!"}))
-                .await["slug"]
-                .clone(),
-        );
+        slugs.push(app.create_article(&json!({"title": "Breaking: Storm Hits Coast!"})).await["slug"].clone());
     }
     assert_eq!(
         slugs,
@@ -153,52 +121,24 @@ async fn non_latin_titles_get_transliterated_slugs(app: TestApp) {
 
 async fn publishing_without_a_date_sets_published_at_to_now(app: TestApp) {
     let before = chrono::Utc::now();
-    let draft = app
-        .create_article(&json!({"title": "Later", "body": "text"}))
-        .await;
+    let draft = app.create_article(&json!({"title": "Later", "body": "text"})).await;
     assert_eq!(draft["published_at"], Value::Null);
 
-    let published = app
-        .patch(
-            &format!("/v1/articles/{}", draft["id"].as_str().unwrap()),
-            &json!({"status": "published"}),
-        )
-        .await;
+    let published =
+        app.patch(&format!("/v1/articles/{}", draft["id"].as_str().unwrap()), &json!({"status": "published"})).await;
 
     assert_eq!(published.status, 200, "{}", published.text);
-    let at: chrono::DateTime<chrono::Utc> = published.body["published_at"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(
-        at >= before - chrono::TimeDelta::seconds(1) && at <= chrono::Utc::now(),
-        "{at}"
-    );
+    let at: chrono::DateTime<chrono::Utc> = published.body["published_at"].as_str().unwrap().parse().unwrap();
+    assert!(at >= before - chrono::TimeDelta::seconds(1) && at <= chrono::Utc::now(), "{at}");
 }
 
 async fn get_with_matching_if_none_match_is_304(app: TestApp) {
     let created = app.published("Cached").await;
     let path = format!("/v1/articles/{}", created["id"].as_str().unwrap());
 
-    let fresh = app
-        .send(
-            app.request(Method::GET, &path)
-                .header("if-none-match", "\"1\""),
-        )
-        .await;
-    let weak = app
-        .send(
-            app.request(Method::GET, &path)
-                .header("if-none-match", "W/\"1\""),
-        )
-        .await;
-    let stale = app
-        .send(
-            app.request(Method::GET, &path)
-                .header("if-none-match", "\"7\", \"8\""),
-        )
-        .await;
+    let fresh = app.send(app.request(Method::GET, &path).header("if-none-match", "\"1\"")).await;
+    let weak = app.send(app.request(Method::GET, &path).header("if-none-match", "W/\"1\"")).await;
+    let stale = app.send(app.request(Method::GET, &path).header("if-none-match", "\"7\", \"8\"")).await;
 
     assert_eq!(fresh.status, 304);
     assert_eq!(fresh.header("etag"), Some("\"1\""));
@@ -212,12 +152,7 @@ async fn put_replaces_every_field_and_clears_left_out_optional_ones(app: TestApp
     let created = app.create_article(&full_article()).await;
     let path = format!("/v1/articles/{}", created["id"].as_str().unwrap());
 
-    let reply = app
-        .put(
-            &path,
-            &json!({"title": "Rewritten", "body": "New text", "status": "published"}),
-        )
-        .await;
+    let reply = app.put(&path, &json!({"title": "Rewritten", "body": "New text", "status": "published"})).await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.header("etag"), Some("\"2\""));
@@ -229,11 +164,7 @@ async fn put_replaces_every_field_and_clears_left_out_optional_ones(app: TestApp
     for cleared in ["summary", "byline", "section", "source_name", "source_url"] {
         assert_eq!(article[cleared], Value::Null, "{cleared}");
     }
-    assert_ne!(
-        article["published_at"],
-        Value::Null,
-        "published without a date gets one"
-    );
+    assert_ne!(article["published_at"], Value::Null, "published without a date gets one");
     assert_eq!(article["created_at"], created["created_at"]);
     assert!(article["updated_at"].as_str() > created["updated_at"].as_str());
 }
@@ -241,12 +172,7 @@ async fn put_replaces_every_field_and_clears_left_out_optional_ones(app: TestApp
 async fn put_without_slug_keeps_the_current_slug(app: TestApp) {
     let created = app.create_article(&full_article()).await;
 
-    let reply = app
-        .put(
-            "/v1/articles/missiles-fired",
-            &json!({"title": "Another title entirely"}),
-        )
-        .await;
+    let reply = app.put("/v1/articles/missiles-fired", &json!({"title": "Another title entirely"})).await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.body["slug"], "missiles-fired");
@@ -256,29 +182,17 @@ async fn put_without_slug_keeps_the_current_slug(app: TestApp) {
 async fn put_by_slug_updates_the_article(app: TestApp) {
     app.create_article(&full_article()).await;
 
-    let reply = app
-        .put(
-            "/v1/articles/missiles-fired",
-            &json!({"title": "T", "slug": "renamed"}),
-        )
-        .await;
+    let reply = app.put("/v1/articles/missiles-fired", &json!({"title": "T", "slug": "renamed"})).await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(app.get("/v1/articles/renamed").await.body["title"], "T");
-    app.get("/v1/articles/missiles-fired")
-        .await
-        .assert_problem(404, "not-found");
+    app.get("/v1/articles/missiles-fired").await.assert_problem(404, "not-found");
 }
 
 async fn patch_changes_only_the_members_given(app: TestApp) {
     let created = app.create_article(&full_article()).await;
 
-    let reply = app
-        .patch(
-            "/v1/articles/missiles-fired",
-            &json!({"title": "Patched", "tags": ["One"]}),
-        )
-        .await;
+    let reply = app.patch("/v1/articles/missiles-fired", &json!({"title": "Patched", "tags": ["One"]})).await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
     let mut expected = created.clone();
@@ -294,7 +208,10 @@ async fn patch_null_clears_optional_fields_and_resets_defaults(app: TestApp) {
     app.create_article(&full_article()).await;
 
     let reply = app
-        .patch("/v1/articles/missiles-fired", &json!({"summary": null, "byline": null, "tags": null, "language": null, "source_url": null}))
+        .patch(
+            "/v1/articles/missiles-fired",
+            &json!({"summary": null, "byline": null, "tags": null, "language": null, "source_url": null}),
+        )
         .await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
@@ -303,22 +220,13 @@ async fn patch_null_clears_optional_fields_and_resets_defaults(app: TestApp) {
     assert_eq!(reply.body["source_url"], Value::Null);
     assert_eq!(reply.body["tags"], json!([]));
     assert_eq!(reply.body["language"], "en");
-    assert_eq!(
-        reply.body["section"], "World",
-        "members not in the patch stay"
-    );
+    assert_eq!(reply.body["section"], "World", "members not in the patch stay");
 }
 
 async fn patch_accepts_plain_application_json(app: TestApp) {
     app.create_article(&full_article()).await;
 
-    let reply = app
-        .send_json(
-            Method::PATCH,
-            "/v1/articles/missiles-fired",
-            &json!({"byline": "Kim"}),
-        )
-        .await;
+    let reply = app.send_json(Method::PATCH, "/v1/articles/missiles-fired", &json!({"byline": "Kim"})).await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.body["byline"], "Kim");
@@ -329,15 +237,10 @@ async fn every_write_grows_the_version_by_one(app: TestApp) {
     let path = format!("/v1/articles/{}", created["id"].as_str().unwrap());
 
     let patched = app.patch(&path, &json!({"summary": "s"})).await;
-    let put = app
-        .put(&path, &json!({"title": "Versioned", "body": "b"}))
-        .await;
+    let put = app.put(&path, &json!({"title": "Versioned", "body": "b"})).await;
     let patched_again = app.patch(&path, &json!({"summary": "s2"})).await;
 
-    assert_eq!(
-        [&patched, &put, &patched_again].map(|r| r.body["version"].clone()),
-        [json!(2), json!(3), json!(4)]
-    );
+    assert_eq!([&patched, &put, &patched_again].map(|r| r.body["version"].clone()), [json!(2), json!(3), json!(4)]);
     assert_eq!(patched_again.header("etag"), Some("\"4\""));
     assert_eq!(app.get(&path).await.header("etag"), Some("\"4\""));
 }
@@ -346,13 +249,7 @@ async fn matching_if_match_lets_the_write_through(app: TestApp) {
     let created = app.published("Guarded").await;
     let path = format!("/v1/articles/{}", created["id"].as_str().unwrap());
 
-    let put = app
-        .send(
-            app.request(Method::PUT, &path)
-                .header("if-match", "\"1\"")
-                .json(&json!({"title": "G2"})),
-        )
-        .await;
+    let put = app.send(app.request(Method::PUT, &path).header("if-match", "\"1\"").json(&json!({"title": "G2"}))).await;
     let patch = app
         .send(
             app.request(Method::PATCH, &path)
@@ -361,12 +258,7 @@ async fn matching_if_match_lets_the_write_through(app: TestApp) {
                 .body(r#"{"title":"G3"}"#),
         )
         .await;
-    let delete = app
-        .send(
-            app.request(Method::DELETE, &path)
-                .header("if-match", "\"3\""),
-        )
-        .await;
+    let delete = app.send(app.request(Method::DELETE, &path).header("if-match", "\"3\"")).await;
 
     assert_eq!(put.status, 200, "{}", put.text);
     assert_eq!(patch.status, 200, "{}", patch.text);
@@ -378,13 +270,7 @@ async fn if_match_star_requires_an_existing_article(app: TestApp) {
     let created = app.published("Star").await;
     let path = format!("/v1/articles/{}", created["id"].as_str().unwrap());
 
-    let existing = app
-        .send(
-            app.request(Method::PUT, &path)
-                .header("if-match", "*")
-                .json(&json!({"title": "S"})),
-        )
-        .await;
+    let existing = app.send(app.request(Method::PUT, &path).header("if-match", "*").json(&json!({"title": "S"}))).await;
     let missing = app
         .send(
             app.request(Method::PUT, "/v1/articles/no-such-article")

@@ -28,22 +28,9 @@ fn quote(n: usize) -> Value {
 
 /// Creates an article with `quotes` quotes, `internal` links to `targets` and
 /// `external` links to URLs.
-async fn article_with_children(
-    app: &TestApp,
-    title: &str,
-    quotes: usize,
-    targets: &[Value],
-    external: usize,
-) -> Value {
-    let mut links: Vec<Value> = targets
-        .iter()
-        .map(|t| json!({"target_article_id": t["id"]}))
-        .collect();
-    links.extend(
-        (0..external).map(
-            |n| json!({"url": format!("https://example.org/{title}/{n}"), "relation": "more"}),
-        ),
-    );
+async fn article_with_children(app: &TestApp, title: &str, quotes: usize, targets: &[Value], external: usize) -> Value {
+    let mut links: Vec<Value> = targets.iter().map(|t| json!({"target_article_id": t["id"]})).collect();
+    links.extend((0..external).map(|n| json!({"url": format!("https://example.org/{title}/{n}"), "relation": "more"})));
     app.create_article(&json!({
         "title": title, "body": "text", "status": "published",
         "quotes": (0..quotes).map(quote).collect::<Vec<_>>(),
@@ -60,41 +47,22 @@ async fn queries_for(app: &TestApp, path: &str) -> (u64, Value) {
     (app.db.queries_run() - before, reply.body)
 }
 
-async fn a_page_of_fifty_articles_with_children_costs_the_same_queries_as_a_page_of_one(
-    app: TestApp,
-) {
-    let targets = [
-        app.published("Target one").await,
-        app.published("Target two").await,
-    ];
+async fn a_page_of_fifty_articles_with_children_costs_the_same_queries_as_a_page_of_one(app: TestApp) {
+    let targets = [app.published("Target one").await, app.published("Target two").await];
     for n in 0..50 {
         article_with_children(&app, &format!("story-{n}"), 10, &targets, 3).await;
     }
     let include = "include=quotes,related_links";
 
-    let (fifty, page) = queries_for(
-        &app,
-        &format!("/v1/articles?limit=50&{include}&sort=-updated_at"),
-    )
-    .await;
+    let (fifty, page) = queries_for(&app, &format!("/v1/articles?limit=50&{include}&sort=-updated_at")).await;
     let (one, _) = queries_for(&app, &format!("/v1/articles?limit=1&{include}")).await;
     let (plain, _) = queries_for(&app, "/v1/articles?limit=50").await;
 
     let items = page["items"].as_array().unwrap();
     assert_eq!(items.len(), 50);
     for article in items {
-        assert_eq!(
-            article["quotes"].as_array().unwrap().len(),
-            10,
-            "{}",
-            article["slug"]
-        );
-        assert_eq!(
-            article["related_links"].as_array().unwrap().len(),
-            5,
-            "{}",
-            article["slug"]
-        );
+        assert_eq!(article["quotes"].as_array().unwrap().len(), 10, "{}", article["slug"]);
+        assert_eq!(article["related_links"].as_array().unwrap().len(), 5, "{}", article["slug"]);
         assert_eq!(article["related_links"][0]["target"]["title"], "Target one");
     }
     eprintln!(
@@ -110,21 +78,13 @@ async fn a_single_article_with_children_costs_a_fixed_number_of_queries(app: Tes
     let small = article_with_children(&app, "small", 1, std::slice::from_ref(&target), 0).await;
     let large = article_with_children(&app, "large", 40, std::slice::from_ref(&target), 30).await;
 
-    let path = |a: &Value| {
-        format!(
-            "/v1/articles/{}?include=quotes,related_links",
-            a["id"].as_str().unwrap()
-        )
-    };
+    let path = |a: &Value| format!("/v1/articles/{}?include=quotes,related_links", a["id"].as_str().unwrap());
     let (for_small, _) = queries_for(&app, &path(&small)).await;
     let (for_large, body) = queries_for(&app, &path(&large)).await;
 
     assert_eq!(body["quotes"].as_array().unwrap().len(), 40);
     assert_eq!(body["related_links"].as_array().unwrap().len(), 31);
-    eprintln!(
-        "[{:?}] queries per single-article request with include: {for_large}",
-        app.backend
-    );
+    eprintln!("[{:?}] queries per single-article request with include: {for_large}", app.backend);
     assert_eq!(for_small, for_large);
 }
 
@@ -150,28 +110,18 @@ async fn nested_create_stores_the_article_with_its_quotes_and_links_in_order(app
         .await;
 
     assert_eq!(reply.status, 201, "{}", reply.text);
-    let texts: Vec<&str> = reply.body["quotes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q["text"].as_str().unwrap())
-        .collect();
+    let texts: Vec<&str> =
+        reply.body["quotes"].as_array().unwrap().iter().map(|q| q["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["Goes first", "First", "Second"]);
-    let positions: Vec<i64> = reply.body["quotes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q["position"].as_i64().unwrap())
-        .collect();
+    let positions: Vec<i64> =
+        reply.body["quotes"].as_array().unwrap().iter().map(|q| q["position"].as_i64().unwrap()).collect();
     assert_eq!(positions, [0, 1, 2]);
     let links = reply.body["related_links"].as_array().unwrap();
     assert_eq!(links[0]["title"], "Background piece");
     assert_eq!(links[0]["target"]["slug"], "background-piece");
     assert_eq!(links[1]["relation"], "feature");
     let id = reply.body["id"].as_str().unwrap();
-    let stored = app
-        .get(&format!("/v1/articles/{id}?include=quotes,related_links"))
-        .await;
+    let stored = app.get(&format!("/v1/articles/{id}?include=quotes,related_links")).await;
     assert_eq!(stored.body["quotes"], reply.body["quotes"]);
     assert_eq!(stored.body["related_links"], reply.body["related_links"]);
     let backlinks = app.get("/v1/articles/background-piece/backlinks").await;
@@ -180,11 +130,7 @@ async fn nested_create_stores_the_article_with_its_quotes_and_links_in_order(app
 
 async fn stored_nothing(app: &TestApp) {
     let articles = app.get("/v1/articles?status=any&count=true").await;
-    assert_eq!(
-        articles.body["total"], 1,
-        "only the pre-existing article: {}",
-        articles.text
-    );
+    assert_eq!(articles.body["total"], 1, "only the pre-existing article: {}", articles.text);
     let quotes = app.get("/v1/quotes").await;
     assert_eq!(quotes.body["items"], json!([]), "{}", quotes.text);
 }
@@ -206,11 +152,7 @@ async fn nested_create_with_an_invalid_child_stores_nothing_and_points_at_the_ch
     reply.assert_problem(422, "validation-failed");
     assert_eq!(
         reply.error_locations(),
-        [
-            "/quotes/1/text",
-            "/related_links/1/url",
-            "/related_links/2/target_article_id"
-        ]
+        ["/quotes/1/text", "/related_links/1/url", "/related_links/2/target_article_id"]
     );
     stored_nothing(&app).await;
 }
@@ -230,10 +172,7 @@ async fn nested_create_with_a_missing_link_target_stores_nothing(app: TestApp) {
         .await;
 
     reply.assert_problem(422, "validation-failed");
-    assert_eq!(
-        reply.error_locations(),
-        ["/related_links/0/target_article_id"]
-    );
+    assert_eq!(reply.error_locations(), ["/related_links/0/target_article_id"]);
     stored_nothing(&app).await;
 }
 
@@ -252,14 +191,7 @@ async fn nested_create_with_two_links_to_one_target_is_a_409_and_stores_nothing(
         .await;
 
     reply.assert_problem(409, "conflict");
-    assert!(
-        reply.body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("/related_links/1"),
-        "{}",
-        reply.text
-    );
+    assert!(reply.body["detail"].as_str().unwrap().contains("/related_links/1"), "{}", reply.text);
     stored_nothing(&app).await;
 }
 
@@ -267,18 +199,9 @@ async fn nested_children_of_the_wrong_shape_are_422_with_their_pointer(app: Test
     app.published("Existing").await;
     let cases = [
         (json!({"title": "t", "quotes": "not a list"}), "/quotes"),
-        (
-            json!({"title": "t", "quotes": [{"text": "x", "speaker_name": "A", "mood": "angry"}]}),
-            "/quotes/0/mood",
-        ),
-        (
-            json!({"title": "t", "quotes": [{"text": "x"}]}),
-            "/quotes/0/speaker_name",
-        ),
-        (
-            json!({"title": "t", "related_links": [{"url": 5}]}),
-            "/related_links/0/url",
-        ),
+        (json!({"title": "t", "quotes": [{"text": "x", "speaker_name": "A", "mood": "angry"}]}), "/quotes/0/mood"),
+        (json!({"title": "t", "quotes": [{"text": "x"}]}), "/quotes/0/speaker_name"),
+        (json!({"title": "t", "related_links": [{"url": 5}]}), "/related_links/0/url"),
         (
             json!({"title": "t", "related_links": [{"target_article_id": "not-a-uuid"}]}),
             "/related_links/0/target_article_id",
@@ -294,28 +217,17 @@ async fn nested_children_of_the_wrong_shape_are_422_with_their_pointer(app: Test
 
 async fn include_embeds_only_what_was_asked_for(app: TestApp) {
     let target = app.published("Target").await;
-    let article =
-        article_with_children(&app, "with-children", 2, std::slice::from_ref(&target), 1).await;
+    let article = article_with_children(&app, "with-children", 2, std::slice::from_ref(&target), 1).await;
     let path = format!("/v1/articles/{}", article["id"].as_str().unwrap());
 
     let plain = app.get(&path).await;
     let quotes_only = app.get(&format!("{path}?include=quotes")).await;
-    let both = app
-        .get(&format!("{path}?include=related_links,quotes"))
-        .await;
-    let childless = app
-        .get(&format!(
-            "/v1/articles/{}?include=quotes,related_links",
-            target["id"].as_str().unwrap()
-        ))
-        .await;
+    let both = app.get(&format!("{path}?include=related_links,quotes")).await;
+    let childless =
+        app.get(&format!("/v1/articles/{}?include=quotes,related_links", target["id"].as_str().unwrap())).await;
     let listed = app.get("/v1/articles?include=related_links").await;
 
-    assert!(
-        plain.body.get("quotes").is_none() && plain.body.get("related_links").is_none(),
-        "{}",
-        plain.text
-    );
+    assert!(plain.body.get("quotes").is_none() && plain.body.get("related_links").is_none(), "{}", plain.text);
     assert_eq!(plain.header("etag"), Some("\"1\""));
     assert_eq!(quotes_only.body["quotes"].as_array().unwrap().len(), 2);
     assert!(quotes_only.body.get("related_links").is_none());
@@ -323,10 +235,7 @@ async fn include_embeds_only_what_was_asked_for(app: TestApp) {
     assert_eq!(childless.body["quotes"], json!([]));
     assert_eq!(childless.body["related_links"], json!([]));
     for item in listed.body["items"].as_array().unwrap() {
-        assert!(
-            item["related_links"].is_array() && item.get("quotes").is_none(),
-            "{item}"
-        );
+        assert!(item["related_links"].is_array() && item.get("quotes").is_none(), "{item}");
     }
 }
 
@@ -334,10 +243,7 @@ async fn include_with_an_unknown_value_is_a_422(app: TestApp) {
     let article = app.published("Story").await;
 
     for path in [
-        format!(
-            "/v1/articles/{}?include=comments",
-            article["id"].as_str().unwrap()
-        ),
+        format!("/v1/articles/{}?include=comments", article["id"].as_str().unwrap()),
         "/v1/articles?include=quotes,x".into(),
     ] {
         let reply = app.get(&path).await;
@@ -348,36 +254,15 @@ async fn include_with_an_unknown_value_is_a_422(app: TestApp) {
 
 async fn include_etag_changes_when_a_child_changes(app: TestApp) {
     let article = article_with_children(&app, "etagged", 2, &[], 0).await;
-    let path = format!(
-        "/v1/articles/{}?include=quotes",
-        article["id"].as_str().unwrap()
-    );
+    let path = format!("/v1/articles/{}?include=quotes", article["id"].as_str().unwrap());
     let first = app.get(&path).await;
     let tag = first.header("etag").unwrap().to_owned();
     assert!(tag.starts_with("W/\""), "{tag}");
 
-    let cached = app
-        .send(
-            app.request(Method::GET, &path)
-                .header("if-none-match", &tag),
-        )
-        .await;
+    let cached = app.send(app.request(Method::GET, &path).header("if-none-match", &tag)).await;
     let quote_id = first.body["quotes"][0]["id"].as_str().unwrap();
-    assert_eq!(
-        app.patch(
-            &format!("/v1/quotes/{quote_id}"),
-            &json!({"context": "later"})
-        )
-        .await
-        .status,
-        200
-    );
-    let changed = app
-        .send(
-            app.request(Method::GET, &path)
-                .header("if-none-match", &tag),
-        )
-        .await;
+    assert_eq!(app.patch(&format!("/v1/quotes/{quote_id}"), &json!({"context": "later"})).await.status, 200);
+    let changed = app.send(app.request(Method::GET, &path).header("if-none-match", &tag)).await;
 
     assert_eq!(cached.status, 304);
     assert_eq!(changed.status, 200);
@@ -395,45 +280,20 @@ async fn the_database_cascades_an_article_delete_to_its_children_and_inbound_lin
 
     let deleted = app
         .db
-        .run(move |c| {
-            diesel::sql_query("DELETE FROM articles WHERE id = $1")
-                .bind::<Text, _>(doomed_id)
-                .execute(c)
-        })
+        .run(move |c| diesel::sql_query("DELETE FROM articles WHERE id = $1").bind::<Text, _>(doomed_id).execute(c))
         .await
         .unwrap();
 
     assert_eq!(deleted, 1);
     for quote in doomed["quotes"].as_array().unwrap() {
-        app.get(&format!("/v1/quotes/{}", quote["id"].as_str().unwrap()))
-            .await
-            .assert_problem(404, "not-found");
+        app.get(&format!("/v1/quotes/{}", quote["id"].as_str().unwrap())).await.assert_problem(404, "not-found");
     }
     for link in doomed["related_links"].as_array().unwrap() {
-        app.get(&format!(
-            "/v1/related-links/{}",
-            link["id"].as_str().unwrap()
-        ))
-        .await
-        .assert_problem(404, "not-found");
+        app.get(&format!("/v1/related-links/{}", link["id"].as_str().unwrap())).await.assert_problem(404, "not-found");
     }
     let inbound = linker["related_links"][0]["id"].as_str().unwrap();
-    app.get(&format!("/v1/related-links/{inbound}"))
-        .await
-        .assert_problem(404, "not-found");
-    let remaining = app
-        .get(&format!(
-            "/v1/articles/{}?include=related_links",
-            linker["id"].as_str().unwrap()
-        ))
-        .await;
-    assert_eq!(
-        remaining.body["related_links"].as_array().unwrap().len(),
-        1,
-        "the external link stays"
-    );
-    assert_eq!(
-        app.get("/v1/articles/target/backlinks").await.body["items"],
-        json!([])
-    );
+    app.get(&format!("/v1/related-links/{inbound}")).await.assert_problem(404, "not-found");
+    let remaining = app.get(&format!("/v1/articles/{}?include=related_links", linker["id"].as_str().unwrap())).await;
+    assert_eq!(remaining.body["related_links"].as_array().unwrap().len(), 1, "the external link stays");
+    assert_eq!(app.get("/v1/articles/target/backlinks").await.body["items"], json!([]));
 }

@@ -50,34 +50,22 @@ pub fn run(tests: Vec<(&'static str, TestFn)>) -> ! {
     let mut trials = Vec::new();
     for (name, test) in tests {
         let name = name.trim_start_matches("api::");
-        trials.push(Trial::test(format!("sqlite::{name}"), move || {
-            run_one(Backend::Sqlite, test)
-        }));
+        trials.push(Trial::test(format!("sqlite::{name}"), move || run_one(Backend::Sqlite, test)));
         let trial = Trial::test(format!("postgres::{name}"), move || {
             if std::env::var(PG_ENV).is_err() {
-                return Err(Failed::from(format!(
-                    "CI=true but {PG_ENV} is not set: PostgreSQL is required"
-                )));
+                return Err(Failed::from(format!("CI=true but {PG_ENV} is not set: PostgreSQL is required")));
             }
             run_one(Backend::Postgres, test)
         });
         trials.push(trial.with_ignored_flag(pg.is_none() && !ci));
     }
     if pg.is_none() {
-        let note = if ci {
-            "FAILING"
-        } else {
-            "SKIPPED (shown as ignored)"
-        };
-        eprintln!(
-            "\n*** PostgreSQL half {note}: set {PG_ENV}=postgres://USER@HOST:5432/DB to run it ***\n"
-        );
+        let note = if ci { "FAILING" } else { "SKIPPED (shown as ignored)" };
+        eprintln!("\n*** PostgreSQL half {note}: set {PG_ENV}=postgres://USER@HOST:5432/DB to run it ***\n");
     }
     let conclusion = libtest_mimic::run(&args, trials);
     if pg.is_none() && !ci {
-        eprintln!(
-            "\n*** PostgreSQL half was SKIPPED: only SQLite was tested ({PG_ENV} is not set) ***\n"
-        );
+        eprintln!("\n*** PostgreSQL half was SKIPPED: only SQLite was tested ({PG_ENV} is not set) ***\n");
     }
     conclusion.exit()
 }
@@ -100,12 +88,11 @@ pub struct Scratch {
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        if let Some((admin_url, name)) = &self.pg_drop {
-            if let Ok(mut conn) = PgConnection::establish(admin_url) {
-                let _ =
-                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                        .execute(&mut conn);
-            }
+        if let Some((admin_url, name)) = &self.pg_drop
+            && let Ok(mut conn) = PgConnection::establish(admin_url)
+        {
+            // Best effort: a database left behind only costs disk on a test server.
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
         }
     }
 }
@@ -116,39 +103,23 @@ pub fn scratch_database(backend: Backend) -> (DatabaseUrl, Scratch) {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let path = dir.path().join("newsdesk.db");
-            (
-                DatabaseUrl::Sqlite(path),
-                Scratch {
-                    _sqlite_dir: Some(dir),
-                    pg_drop: None,
-                },
-            )
+            (DatabaseUrl::Sqlite(path), Scratch { _sqlite_dir: Some(dir), pg_drop: None })
         }
         Backend::Postgres => {
             let admin_url = std::env::var(PG_ENV).expect("PostgreSQL URL");
             let name = format!("newsdesk_test_{}", uuid::Uuid::now_v7().simple());
             let mut conn = PgConnection::establish(&admin_url)
                 .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {PG_ENV}: {e}"));
-            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-                .execute(&mut conn)
-                .expect("create database");
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).expect("create database");
             let url = with_database(&admin_url, &name);
-            (
-                DatabaseUrl::Postgres(url),
-                Scratch {
-                    _sqlite_dir: None,
-                    pg_drop: Some((admin_url, name)),
-                },
-            )
+            (DatabaseUrl::Postgres(url), Scratch { _sqlite_dir: None, pg_drop: Some((admin_url, name)) })
         }
     }
 }
 
 /// The same server URL with another database name.
 pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let (scheme, rest) = base.split_once("://").expect("URL with a scheme");
     let authority = rest.split('/').next().unwrap_or(rest);
     let mut out = format!("{scheme}://{authority}/{name}");
@@ -188,41 +159,13 @@ impl Reply {
     /// Asserts this is an RFC 9457 problem with the given status and type suffix.
     #[track_caller]
     pub fn assert_problem(&self, status: u16, kind: &str) -> &Self {
-        assert_eq!(
-            self.status, status,
-            "unexpected status, body: {}",
-            self.text
-        );
-        assert_eq!(
-            self.header("content-type"),
-            Some("application/problem+json"),
-            "body: {}",
-            self.text
-        );
+        assert_eq!(self.status, status, "unexpected status, body: {}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "body: {}", self.text);
         assert_eq!(self.body["status"], status, "body: {}", self.text);
-        assert_eq!(
-            self.body["type"],
-            format!("/problems/{kind}"),
-            "body: {}",
-            self.text
-        );
-        assert!(
-            self.body["title"].as_str().is_some_and(|t| !t.is_empty()),
-            "no title: {}",
-            self.text
-        );
-        assert!(
-            self.body["detail"].as_str().is_some_and(|t| !t.is_empty()),
-            "no detail: {}",
-            self.text
-        );
-        assert!(
-            self.body["instance"]
-                .as_str()
-                .is_some_and(|t| t.starts_with('/')),
-            "no instance: {}",
-            self.text
-        );
+        assert_eq!(self.body["type"], format!("/problems/{kind}"), "body: {}", self.text);
+        assert!(self.body["title"].as_str().is_some_and(|t| !t.is_empty()), "no title: {}", self.text);
+        assert!(self.body["detail"].as_str().is_some_and(|t| !t.is_empty()), "no detail: {}", self.text);
+        assert!(self.body["instance"].as_str().is_some_and(|t| t.starts_with('/')), "no instance: {}", self.text);
         self
     }
 
@@ -233,13 +176,7 @@ impl Reply {
             .map(|errors| {
                 errors
                     .iter()
-                    .map(|e| {
-                        e["pointer"]
-                            .as_str()
-                            .or(e["parameter"].as_str())
-                            .unwrap_or("?")
-                            .to_owned()
-                    })
+                    .map(|e| e["pointer"].as_str().or(e["parameter"].as_str()).unwrap_or("?").to_owned())
                     .collect()
             })
             .unwrap_or_default()
@@ -263,14 +200,8 @@ impl TestApp {
     /// Starts the service on a database that is not migrated (or not reachable),
     /// keeping `scratch` (if any) alive as long as the app.
     pub fn spawn_unmigrated(backend: Backend, url: DatabaseUrl, scratch: Option<Scratch>) -> Self {
-        let db = Database::new(&DatabaseSettings {
-            timeout_secs: 1,
-            ..DatabaseSettings::for_url(url)
-        });
-        let scratch = scratch.unwrap_or(Scratch {
-            _sqlite_dir: None,
-            pg_drop: None,
-        });
+        let db = Database::new(&DatabaseSettings { timeout_secs: 1, ..DatabaseSettings::for_url(url) });
+        let scratch = scratch.unwrap_or(Scratch { _sqlite_dir: None, pg_drop: None });
         Self::serve(backend, db, HttpSettings::default(), scratch)
     }
 
@@ -281,20 +212,12 @@ impl TestApp {
         let server = newsdesk::app::start(db.clone(), &http, listener).expect("server starts");
         let handle = server.handle();
         actix_web::rt::spawn(server);
-        Self {
-            address,
-            backend,
-            client: reqwest::Client::new(),
-            db,
-            server: handle,
-            _scratch: Arc::new(scratch),
-        }
+        Self { address, backend, client: reqwest::Client::new(), db, server: handle, _scratch: Arc::new(scratch) }
     }
 
     /// A request to a path on this app.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}{path}", self.address))
+        self.client.request(method, format!("{}{path}", self.address))
     }
 
     /// Sends a request and reads the whole response.
@@ -304,12 +227,7 @@ impl TestApp {
         let headers = response.headers().clone();
         let text = response.text().await.expect("body read");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            text,
-            body,
-        }
+        Reply { status, headers, text, body }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -351,9 +269,6 @@ impl TestApp {
 
     /// A minimal valid published article with the given title.
     pub async fn published(&self, title: &str) -> Value {
-        self.create_article(
-            &serde_json::json!({"title": title, "body": "text", "status": "published"}),
-        )
-        .await
+        self.create_article(&serde_json::json!({"title": title, "body": "text", "status": "published"})).await
     }
 }

@@ -56,11 +56,7 @@ async fn docs_page_is_served_without_external_assets(app: TestApp) {
     let page = app.get("/docs/").await;
     assert_eq!(page.status, 200);
     assert!(page.text.contains("swagger-ui"), "{}", page.text);
-    for asset in [
-        "/docs/swagger-ui-bundle.js",
-        "/docs/swagger-initializer.js",
-        "/docs/swagger-ui.css",
-    ] {
+    for asset in ["/docs/swagger-ui-bundle.js", "/docs/swagger-initializer.js", "/docs/swagger-ui.css"] {
         let reply = app.get(asset).await;
         assert_eq!(reply.status, 200, "{asset}");
         assert!(
@@ -68,12 +64,7 @@ async fn docs_page_is_served_without_external_assets(app: TestApp) {
             "{asset} loads from the internet"
         );
     }
-    assert!(
-        app.get("/docs/swagger-initializer.js")
-            .await
-            .text
-            .contains("/openapi.json")
-    );
+    assert!(app.get("/docs/swagger-initializer.js").await.text.contains("/openapi.json"));
 }
 
 async fn service_becomes_ready_on_its_own_when_the_database_appears(app: TestApp) {
@@ -86,25 +77,17 @@ async fn service_becomes_ready_on_its_own_when_the_database_appears(app: TestApp
             let port = free_port();
             let upstream = pg_address(url);
             let service_url = url.replacen(&upstream, &format!("127.0.0.1:{port}"), 1);
-            (
-                DatabaseUrl::Postgres(service_url),
-                Box::new(move || start_proxy(port, upstream)),
-            )
+            (DatabaseUrl::Postgres(service_url), Box::new(move || start_proxy(port, upstream)))
         }
         DatabaseUrl::Sqlite(path) => {
             let dir = path.parent().unwrap().join("later");
             let file = dir.join("newsdesk.db");
-            (
-                DatabaseUrl::Sqlite(file),
-                Box::new(move || std::fs::create_dir(dir).unwrap()),
-            )
+            (DatabaseUrl::Sqlite(file), Box::new(move || std::fs::create_dir(dir).unwrap()))
         }
     };
     let down = TestApp::spawn_unmigrated(app.backend, service_url, Some(scratch));
     down.db.migrate_in_background("test database".into());
-    down.get("/readyz")
-        .await
-        .assert_problem(503, "service-unavailable");
+    down.get("/readyz").await.assert_problem(503, "service-unavailable");
 
     make_available();
 
@@ -114,11 +97,7 @@ async fn service_becomes_ready_on_its_own_when_the_database_appears(app: TestApp
         if reply.status == 200 {
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "not ready 20 s after the database appeared: {}",
-            reply.text
-        );
+        assert!(Instant::now() < deadline, "not ready 20 s after the database appeared: {}", reply.text);
         actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(down.get("/v1/articles").await.status, 200);
@@ -126,11 +105,7 @@ async fn service_becomes_ready_on_its_own_when_the_database_appears(app: TestApp
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// `host:port` of a PostgreSQL URL (port 5432 when not given).
@@ -138,11 +113,7 @@ fn pg_address(url: &str) -> String {
     let rest = url.split_once("://").unwrap().1;
     let authority = rest.split('/').next().unwrap();
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if host.contains(':') {
-        host.to_owned()
-    } else {
-        format!("{host}:5432")
-    }
+    if host.contains(':') { host.to_owned() } else { format!("{host}:5432") }
 }
 
 /// Forwards connections from `port` to `upstream` on background threads.
@@ -153,8 +124,7 @@ fn start_proxy(port: u16, upstream: String) {
             let Ok(server) = std::net::TcpStream::connect(&upstream) else {
                 continue;
             };
-            let (mut c_read, mut s_write) =
-                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
             let (mut s_read, mut c_write) = (server, client);
             std::thread::spawn(move || std::io::copy(&mut c_read, &mut s_write));
             std::thread::spawn(move || std::io::copy(&mut s_read, &mut c_write));
