@@ -6,6 +6,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod healthcheck;
 pub mod http;
 pub mod openapi;
+pub mod problem_responses;
 pub mod routes;

@@ -30,22 +30,29 @@ enum Command {
     },
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Exit 0 if the service at NEWSDESK_ADDR answers `/readyz` with 200, else 1
+    /// (for container health checks).
+    Healthcheck {
+        /// Address the service listens on (a wildcard address is asked on loopback).
+        #[arg(long = "addr", env = "NEWSDESK_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
 }
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let command = Cli::parse().command.unwrap_or_else(|| {
         // No subcommand: parse again as `serve` so its flags and env vars apply.
-        let args = std::iter::once("newsdesk".to_owned()).chain(["serve".to_owned()]);
-        match Cli::parse_from(args).command {
+        match Cli::parse_from(["newsdesk", "serve"]).command {
             Some(command) => command,
-            None => Command::Openapi,
+            None => unreachable!("parsing `serve` yields the serve command"),
         }
     });
     let result = match command {
         Command::Serve { db, http } => serve(&db, &http),
         Command::Migrate { db } => migrate(&db),
         Command::Openapi => print_openapi(),
+        Command::Healthcheck { addr } => newsdesk::healthcheck::check(&addr),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,11 +3,15 @@
 
 use actix_web::App;
 use utoipa::OpenApi;
-use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+use utoipa::openapi::RefOr;
 use utoipa_actix_web::AppExt;
 
 use crate::domain::FieldError;
 use crate::error::{Problem, ProblemKind};
+use crate::problem_responses::{
+    BadRequest, Conflict, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable,
+    UnsupportedMediaType, ValidationFailed,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,7 +27,11 @@ Every error is an RFC 9457 problem document (`application/problem+json`) whose `
         (name = "related-links", description = "An article's \"More:\" and \"Related posts\" lists, pointing at other articles or external URLs, and the backlinks they make."),
         (name = "service", description = "Liveness and readiness checks."),
     ),
-    components(schemas(Problem, FieldError))
+    components(
+        schemas(Problem, FieldError),
+        responses(BadRequest, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType,
+                  ValidationFailed, ServiceUnavailable, InternalError),
+    )
 )]
 struct ApiDoc;
 
@@ -63,19 +71,14 @@ fn flatten_new_article(api: &mut utoipa::openapi::OpenApi) {
 
 /// Any operation can fail unexpectedly; declare the 500 problem on each.
 fn add_framework_responses(api: &mut utoipa::openapi::OpenApi) {
-    let problem =
-        || ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))).build();
     for item in api.paths.paths.values_mut() {
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for operation in operations.into_iter().flatten() {
-            operation.responses.responses.entry("500".to_owned()).or_insert_with(|| {
-                RefOr::T(
-                    ResponseBuilder::new()
-                        .description("Unexpected error")
-                        .content("application/problem+json", problem())
-                        .build(),
-                )
-            });
+            operation
+                .responses
+                .responses
+                .entry("500".to_owned())
+                .or_insert_with(|| RefOr::Ref(utoipa::openapi::Ref::from_response_name("InternalError")));
         }
     }
 }

@@ -19,10 +19,14 @@ use crate::domain::cursor::{ArticleSort, Cursor, CursorKey};
 use crate::domain::quote::QuoteFields;
 use crate::domain::related_link::RelatedLinkFields;
 use crate::domain::slug::Slug;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::conditional::{etag, if_match, if_none_match, representation_etag};
 use crate::http::json::{JsonBody, from_value, from_value_under};
 use crate::http::query::QueryParams;
+use crate::problem_responses::{
+    BadRequest, Conflict, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable, UnsupportedMediaType,
+    ValidationFailed,
+};
 
 /// Registers the article routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -77,10 +81,9 @@ fn article_response(mut response: HttpResponseBuilder, article: &Article) -> Res
     responses(
         (status = 200, description = "One page of articles", body = ArticlePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, description = "Malformed cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json",
-         headers(("Retry-After" = u32, description = "Seconds to wait"))),
+        (status = 400, response = BadRequest),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles")]
@@ -132,10 +135,10 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
         (status = 200, description = "The article", body = Article,
          headers(("ETag" = String, description = "The article's version as a strong ETag"))),
         (status = 304, description = "The cached copy is current"),
-        (status = 400, description = "Neither a UUID nor a slug", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles/{article}")]
@@ -177,12 +180,12 @@ pub async fn get_article(
         (status = 201, description = "Created", body = Article,
          headers(("Location" = String, description = "URL of the new article"),
                  ("ETag" = String, description = "The article's version as a strong ETag"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already taken, or two links to one target", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid article or child", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/articles")]
@@ -259,14 +262,14 @@ fn validate_new(
     responses(
         (status = 200, description = "Replaced", body = Article,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The article changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid article", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[put("/articles/{article}")]
@@ -300,14 +303,14 @@ pub async fn replace_article(
     responses(
         (status = 200, description = "Updated", body = Article,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already taken", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The article changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid result", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/articles/{article}")]
@@ -342,10 +345,10 @@ pub async fn update_article(
            ("If-Match" = Option<String>, Header, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Neither a UUID nor a slug", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The article changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/articles/{article}")]

@@ -20,10 +20,14 @@ use crate::domain::cursor::{Cursor, CursorKey};
 use crate::domain::paging::{ListError, Paging};
 use crate::domain::quote::{QuoteFields, QuoteInput, speaker_key};
 use crate::domain::text::bounded;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::conditional::{etag, if_match, if_none_match};
 use crate::http::json::JsonBody;
 use crate::http::query::QueryParams;
+use crate::problem_responses::{
+    BadRequest, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable, UnsupportedMediaType,
+    ValidationFailed,
+};
 
 /// Registers the quote routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -132,10 +136,10 @@ fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
     responses(
         (status = 200, description = "One page of the article's quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, description = "Malformed path or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles/{article}/quotes")]
@@ -171,12 +175,12 @@ pub async fn list_article_quotes(
         (status = 201, description = "Created", body = Quote,
          headers(("Location" = String, description = "URL of the new quote"),
                  ("ETag" = String, description = "The quote's version as a strong ETag"))),
-        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid quote", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/articles/{article}/quotes")]
@@ -206,9 +210,9 @@ pub async fn create_quote(
     responses(
         (status = 200, description = "One page of matching quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, description = "Malformed cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/quotes")]
@@ -236,9 +240,9 @@ pub async fn search_quotes(
         (status = 200, description = "The quote", body = Quote,
          headers(("ETag" = String, description = "The quote's version as a strong ETag"))),
         (status = 304, description = "The cached copy is current"),
-        (status = 400, description = "Not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such quote", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/quotes/{id}")]
@@ -267,13 +271,13 @@ pub async fn get_quote(
     responses(
         (status = 200, description = "Replaced", body = Quote,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such quote", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The quote changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid quote", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[put("/quotes/{id}")]
@@ -307,13 +311,13 @@ pub async fn replace_quote(
     responses(
         (status = 200, description = "Updated", body = Quote,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such quote", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The quote changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid result", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/quotes/{id}")]
@@ -347,10 +351,10 @@ pub async fn update_quote(
            ("If-Match" = Option<String>, Header, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such quote", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The quote changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/quotes/{id}")]

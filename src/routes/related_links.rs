@@ -19,10 +19,14 @@ use crate::domain::article::now;
 use crate::domain::cursor::{Cursor, CursorKey};
 use crate::domain::paging::Paging;
 use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::conditional::{etag, if_match, if_none_match};
 use crate::http::json::JsonBody;
 use crate::http::query::QueryParams;
+use crate::problem_responses::{
+    BadRequest, Conflict, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable, UnsupportedMediaType,
+    ValidationFailed,
+};
 
 /// Most links one `PUT` may set.
 pub const MAX_LINKS_PER_PUT: usize = 200;
@@ -59,10 +63,10 @@ fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
     responses(
         (status = 200, description = "One page of the article's links", body = RelatedLinkPage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, description = "Malformed path or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles/{article}/related-links")]
@@ -101,13 +105,13 @@ pub async fn list_related_links(
         (status = 201, description = "Created", body = RelatedLink,
          headers(("Location" = String, description = "URL of the new link"),
                  ("ETag" = String, description = "The link's version as a strong ETag"))),
-        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The article already links to this target", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid link", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/articles/{article}/related-links")]
@@ -138,13 +142,13 @@ pub async fn create_related_link(
     request_body(content = Vec<RelatedLinkInput>, content_type = "application/json"),
     responses(
         (status = 200, description = "The new list", body = RelatedLinkPage),
-        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The list names a target twice", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An invalid link; pointers name it (`/2/url`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[put("/articles/{article}/related-links")]
@@ -197,10 +201,10 @@ fn validate_list(inputs: Vec<RelatedLinkInput>) -> Result<Vec<RelatedLinkFields>
     responses(
         (status = 200, description = "One page of linking articles", body = ArticlePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, description = "Malformed path or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles/{article}/backlinks")]
@@ -235,9 +239,9 @@ pub async fn list_backlinks(
         (status = 200, description = "The link", body = RelatedLink,
          headers(("ETag" = String, description = "The link's version as a strong ETag"))),
         (status = 304, description = "The cached copy is current"),
-        (status = 400, description = "Not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/related-links/{id}")]
@@ -266,14 +270,14 @@ pub async fn get_related_link(
     responses(
         (status = 200, description = "Updated", body = RelatedLink,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, description = "Malformed JSON or path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The article already links to this target", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The link changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid result", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/related-links/{id}")]
@@ -307,10 +311,10 @@ pub async fn update_related_link(
            ("If-Match" = Option<String>, Header, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The link changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/related-links/{id}")]

@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::db::Database;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::problem_responses::ServiceUnavailable;
 
 /// Registers the service routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -38,8 +39,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(operation_id = "readyz", tag = "service",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json",
-         headers(("Retry-After" = u32, description = "Seconds to wait"))),
+        (status = 503, response = ServiceUnavailable),
     ))]
 #[get("/readyz")]
 pub async fn readyz(db: web::Data<Database>) -> Result<HttpResponse, ApiError> {

@@ -1,0 +1,81 @@
+//! The problem responses of the OpenAPI document, one reusable component per kind
+//! of problem (`#/components/responses/NotFound`, …), each with an example. These
+//! types only describe responses; `ApiError` produces them.
+#![expect(dead_code, reason = "the types describe responses in the OpenAPI document and are never built")]
+
+use utoipa::ToResponse;
+
+use crate::error::Problem;
+
+/// The request could not be parsed: broken JSON, a malformed cursor, a path id that
+/// is neither a UUID nor a slug, a malformed conditional header.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "/problems/bad-request", "title": "Request could not be parsed", "status": 400,
+    "detail": "malformed JSON: EOF while parsing an object", "instance": "/v1/articles"}))]
+pub struct BadRequest(Problem);
+
+/// No such resource.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "/problems/not-found", "title": "Resource not found", "status": 404,
+    "detail": "no article with that id or slug", "instance": "/v1/articles/no-such-story"}))]
+pub struct NotFound(Problem);
+
+/// A uniqueness conflict: the slug is taken, or the article already links to the
+/// target.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "/problems/conflict", "title": "Conflict with the current state", "status": 409,
+    "detail": "slug `missiles-fired` is already taken", "instance": "/v1/articles"}))]
+pub struct Conflict(Problem);
+
+/// `If-Match` does not match the stored version: someone else changed the resource.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "/problems/precondition-failed", "title": "Precondition failed", "status": 412,
+    "detail": "If-Match does not match the stored version, which is \"4\"",
+    "instance": "/v1/articles/missiles-fired"}))]
+pub struct PreconditionFailed(Problem);
+
+/// The body is larger than the configured limit (1 MiB by default).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "/problems/payload-too-large", "title": "Request body too large", "status": 413,
+    "detail": "the body must be at most 1048576 bytes", "instance": "/v1/articles"}))]
+pub struct PayloadTooLarge(Problem);
+
+/// The body is not JSON (`application/json`, or `application/merge-patch+json` for
+/// `PATCH`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "/problems/unsupported-media-type", "title": "Unsupported media type", "status": 415,
+    "detail": "Content-Type text/plain is not JSON; send application/json (or application/merge-patch+json for PATCH)",
+    "instance": "/v1/articles"}))]
+pub struct UnsupportedMediaType(Problem);
+
+/// JSON that parses but is not a valid request; `errors` holds one entry per
+/// invalid member (`pointer`) or query parameter (`parameter`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "/problems/validation-failed", "title": "Request body failed validation", "status": 422,
+    "detail": "2 fields are invalid", "instance": "/v1/articles",
+    "errors": [{"pointer": "/title", "detail": "must not be empty"},
+               {"pointer": "/source_url", "detail": "must be an absolute http or https URL"}]}))]
+pub struct ValidationFailed(Problem);
+
+/// The database cannot be reached; retry after the given number of seconds.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json",
+    headers(("Retry-After" = u32, description = "Seconds to wait before retrying")),
+    example = json!({
+    "type": "/problems/service-unavailable", "title": "Service unavailable", "status": 503,
+    "detail": "the database cannot be reached; try again shortly", "instance": "/v1/articles"}))]
+pub struct ServiceUnavailable(Problem);
+
+/// An unexpected error; the body says nothing about internals.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "/problems/internal-error", "title": "Internal server error", "status": 500,
+    "detail": "an unexpected error occurred; it has been logged", "instance": "/v1/articles"}))]
+pub struct InternalError(Problem);
