@@ -99,6 +99,10 @@ pub struct HttpSettings {
     #[arg(long = "workers", env = "NEWSDESK_WORKERS")]
     pub workers: Option<usize>,
 
+    /// Seconds in-flight requests get to finish after SIGTERM or SIGINT.
+    #[arg(long = "shutdown-timeout", env = "NEWSDESK_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
+    pub shutdown_timeout_secs: u64,
+
     /// Key that list cursors are signed with, so clients cannot forge them; give
     /// every replica the same one.
     #[arg(long = "cursor-secret", env = "NEWSDESK_CURSOR_SECRET", hide_env_values = true)]
@@ -107,7 +111,13 @@ pub struct HttpSettings {
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Self { addr: "127.0.0.1:8080".into(), body_limit: 1024 * 1024, workers: None, cursor_secret: None }
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            body_limit: 1024 * 1024,
+            workers: None,
+            shutdown_timeout_secs: 30,
+            cursor_secret: None,
+        }
     }
 }
 

@@ -132,6 +132,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "/v1/articles")]
     pub instance: Option<String>,
+    /// The request's id, as in the `X-Request-Id` response header and the logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a")]
+    pub request_id: Option<String>,
     /// One entry per invalid field or parameter (validation problems only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
@@ -203,8 +207,8 @@ impl ApiError {
         }
     }
 
-    /// The problem document, with `instance` when the request path is known.
-    pub fn problem(&self, instance: Option<&str>) -> Problem {
+    /// The problem document, with `instance` and `request_id` when known.
+    pub fn problem(&self, instance: Option<&str>, request_id: Option<&str>) -> Problem {
         let kind = self.kind();
         let detail = match self {
             Self::Invalid(errors) if errors.len() == 1 => "1 field is invalid".to_owned(),
@@ -226,6 +230,7 @@ impl ApiError {
             status: kind.status().as_u16(),
             detail,
             instance: instance.map(str::to_owned),
+            request_id: request_id.map(str::to_owned),
             errors: match self {
                 Self::Invalid(errors) => Some(errors.clone()),
                 _ => None,
@@ -234,7 +239,7 @@ impl ApiError {
     }
 
     /// The full response: problem body plus `Allow` or `Retry-After` where they apply.
-    pub fn to_response(&self, instance: Option<&str>) -> HttpResponse {
+    pub fn to_response(&self, instance: Option<&str>, request_id: Option<&str>) -> HttpResponse {
         let mut response = HttpResponse::build(self.kind().status());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
@@ -246,7 +251,7 @@ impl ApiError {
             }
             _ => {}
         }
-        let body = serde_json::to_string(&self.problem(instance))
+        let body = serde_json::to_string(&self.problem(instance, request_id))
             .unwrap_or_else(|_| r#"{"title":"Internal server error","status":500}"#.to_owned());
         response.body(body)
     }
@@ -258,7 +263,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        self.to_response(None)
+        self.to_response(None, None)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The `newsdesk` binary: `serve` (the default), `migrate`, `openapi`.
+//! The `newsdesk` binary: `serve` (the default), `migrate`, `seed`, `openapi`,
+//! `healthcheck`.
 
 use std::net::TcpListener;
 use std::process::ExitCode;
@@ -6,10 +7,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use newsdesk::config::{DatabaseSettings, HttpSettings};
 use newsdesk::db::Database;
+use newsdesk::logging::{self, LogFormat};
 
 #[derive(Parser)]
 #[command(version, about = "Newsdesk: an open content API for news")]
 struct Cli {
+    /// Log lines as text or as one JSON object per line.
+    #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -28,6 +33,14 @@ enum Command {
         #[command(flatten)]
         db: DatabaseSettings,
     },
+    /// Load a small example newsroom into an empty database.
+    Seed {
+        #[command(flatten)]
+        db: DatabaseSettings,
+        /// Load it even though the database already holds articles (alongside them).
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the OpenAPI document to stdout.
     Openapi,
     /// Exit 0 if the service at NEWSDESK_ADDR answers `/readyz` with 200, else 1
@@ -40,8 +53,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let command = Cli::parse().command.unwrap_or_else(|| {
+    let cli = Cli::parse();
+    logging::init(cli.log_format);
+    let command = cli.command.unwrap_or_else(|| {
         // No subcommand: parse again as `serve` so its flags and env vars apply.
         match Cli::parse_from(["newsdesk", "serve"]).command {
             Some(command) => command,
@@ -51,6 +65,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Serve { db, http } => serve(&db, &http),
         Command::Migrate { db } => migrate(&db),
+        Command::Seed { db, force } => seed(&db, force),
         Command::Openapi => print_openapi(),
         Command::Healthcheck { addr } => newsdesk::healthcheck::check(&addr),
     };
@@ -70,12 +85,20 @@ fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
     database.migrate_in_background(db.url.describe());
     log::info!("listening on http://{} (docs at /docs)", listener.local_addr()?);
     actix_web::rt::System::new().block_on(async { newsdesk::app::start(database, http, listener)?.await })?;
+    // The server has stopped and its workers (and their pool handles) are gone.
+    log::info!("stopped");
     Ok(())
 }
 
 fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
     let applied = Database::new(db).migrate()?;
     log::info!("{}: {applied} migration(s) applied", db.url.describe());
+    Ok(())
+}
+
+fn seed(db: &DatabaseSettings, force: bool) -> anyhow::Result<()> {
+    let loaded = newsdesk::seed::run(&Database::new(db), force)?;
+    log::info!("{}: loaded the example newsroom ({loaded} articles); try GET /v1/articles", db.url.describe());
     Ok(())
 }
 

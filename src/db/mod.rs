@@ -10,7 +10,7 @@ pub mod related_links;
 pub mod schema;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, InstrumentationEvent, SimpleConnection, TransactionManager};
@@ -129,6 +129,8 @@ pub type DbPool = Pool<Connector>;
 pub struct Database {
     pool: DbPool,
     connector: Connector,
+    /// Requests waiting for a pooled connection right now.
+    waiting: Arc<AtomicI64>,
     migrated: Arc<AtomicBool>,
 }
 
@@ -143,7 +145,7 @@ impl Database {
             .connection_timeout(settings.timeout())
             .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
             .build_unchecked(connector.clone());
-        Self { pool, connector, migrated: Arc::new(AtomicBool::new(false)) }
+        Self { pool, connector, waiting: Arc::new(AtomicI64::new(0)), migrated: Arc::new(AtomicBool::new(false)) }
     }
 
     /// Applies pending migrations once, on a connection of its own (not from the
@@ -192,9 +194,15 @@ impl Database {
         self.migrated.load(Ordering::Acquire)
     }
 
-    /// The underlying pool, for pool statistics.
-    pub fn pool(&self) -> &DbPool {
-        &self.pool
+    /// The pool's connections right now, for metrics.
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        PoolState {
+            connections: state.connections,
+            idle: state.idle_connections,
+            waiting: self.waiting.load(Ordering::Relaxed),
+            max: self.pool.max_size(),
+        }
     }
 
     /// Runs synchronous diesel work on the blocking thread pool with a pooled
@@ -208,8 +216,12 @@ impl Database {
             return Err(ApiError::Unavailable);
         }
         let pool = self.pool.clone();
+        let waiting = Arc::clone(&self.waiting);
         actix_web::web::block(move || -> Result<T, ApiError> {
-            let mut conn = pool.get().map_err(|e| {
+            waiting.fetch_add(1, Ordering::Relaxed);
+            let conn = pool.get();
+            waiting.fetch_sub(1, Ordering::Relaxed);
+            let mut conn = conn.map_err(|e| {
                 log::warn!("no database connection: {e}");
                 ApiError::Unavailable
             })?;
@@ -219,10 +231,31 @@ impl Database {
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
+    /// Runs synchronous diesel work on the calling thread with a pooled connection,
+    /// for command-line tasks such as `newsdesk seed`. It blocks, so handlers use
+    /// `run` instead; unlike `run`, it does not check that migrations have run.
+    pub fn blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> anyhow::Result<T>) -> anyhow::Result<T> {
+        let mut conn = self.pool.get().map_err(|e| anyhow::anyhow!("no database connection: {e}"))?;
+        f(&mut conn)
+    }
+
     /// Checks the database answers, for `/readyz`.
     pub async fn ping(&self) -> Result<(), ApiError> {
         self.run(|conn| conn.ping()).await
     }
+}
+
+/// A snapshot of the connection pool.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolState {
+    /// Open connections.
+    pub connections: u32,
+    /// Open connections not lent out.
+    pub idle: u32,
+    /// Requests waiting for a connection.
+    pub waiting: i64,
+    /// Most connections the pool may open.
+    pub max: u32,
 }
 
 /// Runs `f` in a transaction that takes the write lock up front. On SQLite that is

@@ -5,8 +5,9 @@
 use actix_web::dev::{ResourceDef, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
+use super::observe::RequestId;
 use crate::error::{ApiError, PROBLEM_JSON, ProblemKind};
 
 /// Every route template and the methods it accepts.
@@ -56,6 +57,7 @@ pub async fn not_matched(req: HttpRequest, routes: web::Data<RouteTable>) -> Res
 pub fn render_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let (req, res) = res.into_parts();
     let path = req.path().to_owned();
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     let status = res.status();
     let api_error = res.error().and_then(|e| e.as_error::<ApiError>());
     let new_response = match api_error {
@@ -63,7 +65,7 @@ pub fn render_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHand
             if let ApiError::Internal(cause) = error {
                 log::error!("{} {path} failed: {cause:#}", req.method());
             }
-            error.to_response(Some(&path))
+            error.to_response(Some(&path), request_id.as_deref())
         }
         None => {
             let detail = match res.error() {
@@ -74,21 +76,29 @@ pub fn render_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHand
                 }
                 None => ProblemKind::for_status(status).title().to_owned(),
             };
-            framework_problem(status, &path, detail)
+            framework_problem(status, &path, request_id.as_deref(), detail)
         }
     };
     let res = ServiceResponse::new(req, new_response).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }
 
-fn framework_problem(status: actix_web::http::StatusCode, path: &str, detail: String) -> HttpResponse {
+fn framework_problem(
+    status: actix_web::http::StatusCode,
+    path: &str,
+    request_id: Option<&str>,
+    detail: String,
+) -> HttpResponse {
     let kind = ProblemKind::for_status(status);
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "type": kind.type_uri(),
         "title": kind.title(),
         "status": status.as_u16(),
         "detail": detail,
         "instance": path,
     });
+    if let Some(id) = request_id {
+        body["request_id"] = id.into();
+    }
     HttpResponse::build(status).insert_header((header::CONTENT_TYPE, PROBLEM_JSON)).body(body.to_string())
 }

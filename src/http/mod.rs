@@ -5,5 +5,6 @@
 pub mod conditional;
 pub mod fallback;
 pub mod json;
+pub mod observe;
 pub mod query;
 pub mod strict_json;

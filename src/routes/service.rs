@@ -7,11 +7,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 use crate::problem_responses::ServiceUnavailable;
 
 /// Registers the service routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(healthz).service(readyz);
+    cfg.service(healthz).service(readyz).service(metrics);
 }
 
 /// Health report.
@@ -45,4 +46,18 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(db: web::Data<Database>) -> Result<HttpResponse, ApiError> {
     db.ping().await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))
+}
+
+/// Metrics
+///
+/// Prometheus text format: requests and latency histograms by route template and
+/// status, connection pool use, SQL statements run, and the service version.
+#[utoipa::path(operation_id = "metrics", tag = "service",
+    responses((status = 200, description = "Metrics in the Prometheus text exposition format", body = String,
+               content_type = "text/plain; version=0.0.4",
+               example = "# HELP newsdesk_http_requests_total HTTP requests answered\n# TYPE newsdesk_http_requests_total counter\nnewsdesk_http_requests_total{method=\"GET\",route=\"/v1/articles\",status=\"200\"} 1\n")))]
+#[get("/metrics")]
+pub async fn metrics(db: web::Data<Database>, metrics: web::Data<Metrics>) -> Result<HttpResponse, ApiError> {
+    let text = metrics.render(&db).map_err(|e| ApiError::Internal(anyhow::anyhow!("rendering metrics: {e}")))?;
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(text))
 }

@@ -6,8 +6,10 @@ mod articles_crud;
 mod articles_list;
 mod embedding;
 mod errors;
+mod observability;
 mod quotes;
 mod related_links;
+mod seed;
 mod service;
 
 fn main() {
@@ -16,8 +18,10 @@ fn main() {
         articles_list::tests(),
         embedding::tests(),
         errors::tests(),
+        observability::tests(),
         quotes::tests(),
         related_links::tests(),
+        seed::tests(),
         service::tests(),
     ]
     .concat();

@@ -1,0 +1,101 @@
+//! Prometheus metrics: requests and their latency by route template (not raw path,
+//! so the number of series stays bounded) and status, the connection pool, and the
+//! service version. Rendered in the Prometheus text format at `GET /metrics`.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::Registry;
+
+use crate::db::Database;
+
+/// Labels of one request series.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+/// Latency buckets in seconds, from 1 ms to 10 s.
+const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(BUCKETS)
+}
+
+/// The service's metrics, shared by every worker.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    pool_size: Gauge,
+    pool_in_use: Gauge,
+    pool_idle: Gauge,
+    pool_waiting: Gauge,
+    pool_max: Gauge,
+    queries: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// A registry with every metric declared.
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("newsdesk");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by method, route template and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer HTTP requests, by method, route template and status",
+            latency.clone(),
+        );
+        let gauge = |registry: &mut Registry, name: &str, help: &str| {
+            let gauge = Gauge::default();
+            registry.register(name, help, gauge.clone());
+            gauge
+        };
+        let pool_size = gauge(&mut registry, "db_pool_connections", "Open database connections");
+        let pool_in_use = gauge(&mut registry, "db_pool_connections_in_use", "Database connections lent to requests");
+        let pool_idle = gauge(&mut registry, "db_pool_connections_idle", "Open database connections not in use");
+        let pool_waiting =
+            gauge(&mut registry, "db_pool_waiting", "Requests waiting for a database connection right now");
+        let pool_max = gauge(&mut registry, "db_pool_max_connections", "Most connections the pool may open");
+        let queries = gauge(&mut registry, "db_queries", "SQL statements run since start-up");
+        registry.register("build", "The running service", Info::new(vec![("version", env!("CARGO_PKG_VERSION"))]));
+        Self { registry, requests, latency, pool_size, pool_in_use, pool_idle, pool_waiting, pool_max, queries }
+    }
+
+    /// Records one answered request.
+    pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let labels = RequestLabels { method: method.to_owned(), route: route.to_owned(), status };
+        self.requests.get_or_create(&labels).inc();
+        self.latency.get_or_create(&labels).observe(seconds);
+    }
+
+    /// The metrics in the Prometheus text format, with the pool read now.
+    pub fn render(&self, db: &Database) -> Result<String, std::fmt::Error> {
+        let pool = db.pool_state();
+        self.pool_size.set(i64::from(pool.connections));
+        self.pool_idle.set(i64::from(pool.idle));
+        self.pool_in_use.set(i64::from(pool.connections.saturating_sub(pool.idle)));
+        self.pool_waiting.set(pool.waiting);
+        self.pool_max.set(i64::from(pool.max));
+        self.queries.set(i64::try_from(db.queries_run()).unwrap_or(i64::MAX));
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
+        Ok(text)
+    }
+}

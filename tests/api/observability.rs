@@ -1,0 +1,100 @@
+//! Request ids, metrics and readiness as operators see them.
+
+use reqwest::Method;
+
+use crate::helpers::TestApp;
+
+crate::tests![
+    a_sane_client_request_id_is_returned_on_the_response,
+    a_missing_or_unsafe_request_id_is_replaced_by_a_new_uuid,
+    problem_documents_carry_the_request_id,
+    metrics_count_requests_by_route_template_not_raw_path,
+    metrics_report_latency_histograms_pool_and_version,
+    the_healthcheck_succeeds_against_a_ready_service,
+];
+
+async fn a_sane_client_request_id_is_returned_on_the_response(app: TestApp) {
+    for id in ["abc-123", "trace:0af7651916cd43dd8448eb211c80319c", "a.b_c/d+e=f@g"] {
+        let reply = app.send(app.request(Method::GET, "/healthz").header("x-request-id", id)).await;
+        assert_eq!(reply.header("x-request-id"), Some(id));
+    }
+}
+
+async fn a_missing_or_unsafe_request_id_is_replaced_by_a_new_uuid(app: TestApp) {
+    let none = app.get("/v1/articles").await;
+    let unsafe_id = app.send(app.request(Method::GET, "/v1/articles").header("x-request-id", "evil id\"; drop")).await;
+    let too_long = app.send(app.request(Method::GET, "/v1/articles").header("x-request-id", "x".repeat(129))).await;
+
+    let ids: Vec<&str> = [&none, &unsafe_id, &too_long].iter().map(|r| r.header("x-request-id").unwrap()).collect();
+    for id in &ids {
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{id} is not a UUID");
+    }
+    assert_ne!(ids[0], ids[1], "every request gets its own id");
+}
+
+async fn problem_documents_carry_the_request_id(app: TestApp) {
+    let given = app.send(app.request(Method::GET, "/v1/articles/no-such-story").header("x-request-id", "req-42")).await;
+    let made = app.send(app.request(Method::POST, "/v1/articles").header("content-type", "text/plain").body("x")).await;
+    let unrouted = app.get("/nowhere").await;
+
+    given.assert_problem(404, "not-found");
+    assert_eq!(given.body["request_id"], "req-42");
+    made.assert_problem(415, "unsupported-media-type");
+    assert_eq!(made.body["request_id"].as_str(), made.header("x-request-id"));
+    unrouted.assert_problem(404, "not-found");
+    assert_eq!(unrouted.body["request_id"].as_str(), unrouted.header("x-request-id"));
+}
+
+/// The value of the series whose line starts with `series` (name and labels).
+fn sample(metrics: &str, series: &str) -> Option<f64> {
+    metrics.lines().find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+async fn metrics_count_requests_by_route_template_not_raw_path(app: TestApp) {
+    for slug in ["first-missing", "second-missing", "third-missing"] {
+        assert_eq!(app.get(&format!("/v1/articles/{slug}")).await.status, 404);
+    }
+    app.get("/v1/articles").await;
+    app.get("/no/such/route/1").await;
+    app.get("/no/such/route/2").await;
+
+    let reply = app.get("/metrics").await;
+
+    assert_eq!(reply.status, 200);
+    assert!(reply.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
+    let text = &reply.text;
+    let by_template = r#"newsdesk_http_requests_total{method="GET",route="/v1/articles/{article}",status="404"}"#;
+    assert_eq!(sample(text, by_template), Some(3.0), "{text}");
+    let list = r#"newsdesk_http_requests_total{method="GET",route="/v1/articles",status="200"}"#;
+    assert_eq!(sample(text, list), Some(1.0), "{text}");
+    let unmatched = r#"newsdesk_http_requests_total{method="GET",route="unmatched",status="404"}"#;
+    assert_eq!(sample(text, unmatched), Some(2.0), "{text}");
+    assert!(!text.contains("first-missing") && !text.contains("/no/such/route"), "raw paths leaked into labels");
+}
+
+async fn metrics_report_latency_histograms_pool_and_version(app: TestApp) {
+    app.published("Measured").await;
+
+    let text = app.get("/metrics").await.text;
+
+    let bucket =
+        r#"newsdesk_http_request_duration_seconds_bucket{le="+Inf",method="POST",route="/v1/articles",status="201"}"#;
+    let count = r#"newsdesk_http_request_duration_seconds_count{method="POST",route="/v1/articles",status="201"}"#;
+    assert_eq!(sample(&text, bucket), Some(1.0), "{text}");
+    assert_eq!(sample(&text, count), Some(1.0), "{text}");
+    assert!(text.contains("# TYPE newsdesk_http_request_duration_seconds histogram"), "{text}");
+    assert!(sample(&text, "newsdesk_db_pool_connections ").is_some_and(|n| n >= 1.0), "{text}");
+    assert_eq!(sample(&text, "newsdesk_db_pool_max_connections "), Some(10.0), "{text}");
+    assert_eq!(sample(&text, "newsdesk_db_pool_waiting "), Some(0.0), "{text}");
+    assert!(sample(&text, "newsdesk_db_queries ").is_some_and(|n| n >= 2.0), "{text}");
+    let version = format!(r#"newsdesk_build_info{{version="{}"}}"#, env!("CARGO_PKG_VERSION"));
+    assert_eq!(sample(&text, &version), Some(1.0), "{text}");
+}
+
+async fn the_healthcheck_succeeds_against_a_ready_service(app: TestApp) {
+    let address = app.address.trim_start_matches("http://").to_owned();
+
+    let ready = actix_web::web::block(move || newsdesk::healthcheck::check(&address)).await.unwrap();
+
+    assert!(ready.is_ok(), "{ready:?}");
+}

@@ -1,0 +1,156 @@
+//! The binary as operators run it: graceful shutdown on SIGTERM, the healthcheck
+//! subcommand's exit codes, and JSON logs. Each test starts `newsdesk` as a child
+//! process on a fresh SQLite file.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
+
+struct Service {
+    child: Child,
+    addr: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Service {
+    fn start(extra_env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let addr = format!("127.0.0.1:{port}");
+        let mut command = Command::new(BIN);
+        command
+            .current_dir(dir.path())
+            .env("NEWSDESK_ADDR", &addr)
+            .env("DATABASE_URL", dir.path().join("newsdesk.db"))
+            .env("NEWSDESK_WORKERS", "2")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (key, value) in extra_env {
+            command.env(key, value);
+        }
+        let service = Self { child: command.spawn().unwrap(), addr, _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !healthcheck(&service.addr).success() {
+            assert!(Instant::now() < deadline, "the service did not become ready");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        service
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill").args([&format!("-{name}"), &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+    }
+
+    fn wait(&mut self, limit: Duration) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the service did not exit within {limit:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn healthcheck(addr: &str) -> ExitStatus {
+    Command::new(BIN).args(["healthcheck", "--addr", addr]).stderr(Stdio::null()).status().unwrap()
+}
+
+/// Sends a POST whose body trickles in over `duration`, and returns the response's
+/// status line once it arrives.
+fn slow_post(addr: String, title: String, duration: Duration) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let body = format!(r#"{{"title": "{title}", "body": "{}"}}"#, "x".repeat(2000));
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "POST /v1/articles HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        let chunks: Vec<&[u8]> = body.as_bytes().chunks(body.len() / 20 + 1).collect();
+        let pause = duration / u32::try_from(chunks.len()).unwrap();
+        for chunk in chunks {
+            stream.write_all(chunk).unwrap();
+            std::thread::sleep(pause);
+        }
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response.lines().next().unwrap_or_default().to_owned()
+    })
+}
+
+#[test]
+fn sigterm_lets_requests_in_flight_finish_then_exits_zero() {
+    let mut service = Service::start(&[]);
+    let uploads: Vec<_> =
+        (0..6).map(|n| slow_post(service.addr.clone(), format!("Slow {n}"), Duration::from_secs(2))).collect();
+    std::thread::sleep(Duration::from_millis(500));
+
+    service.signal("TERM");
+
+    for upload in uploads {
+        assert_eq!(upload.join().unwrap(), "HTTP/1.1 201 Created");
+    }
+    assert!(service.wait(Duration::from_secs(10)).success());
+    assert!(TcpStream::connect(&service.addr).is_err(), "still accepting after shutdown");
+}
+
+#[test]
+fn sigint_stops_an_idle_service_with_exit_code_zero() {
+    let mut service = Service::start(&[]);
+
+    service.signal("INT");
+
+    assert!(service.wait(Duration::from_secs(10)).success());
+}
+
+#[test]
+fn healthcheck_exits_zero_when_ready_and_one_when_nothing_answers() {
+    let mut service = Service::start(&[]);
+    assert_eq!(healthcheck(&service.addr).code(), Some(0));
+
+    service.signal("TERM");
+    service.wait(Duration::from_secs(10));
+
+    assert_eq!(healthcheck(&service.addr).code(), Some(1));
+}
+
+#[test]
+fn json_log_format_writes_one_object_per_line_with_the_request_fields() {
+    let mut service = Service::start(&[("NEWSDESK_LOG_FORMAT", "json")]);
+    let mut stream = TcpStream::connect(&service.addr).unwrap();
+    write!(
+        stream,
+        "GET /v1/articles/missing HTTP/1.1\r\nHost: x\r\nX-Request-Id: log-test-7\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    service.signal("TERM");
+    service.wait(Duration::from_secs(10));
+
+    let stderr = BufReader::new(service.child.stderr.take().unwrap());
+    let lines: Vec<serde_json::Value> =
+        stderr.lines().map(|l| serde_json::from_str(&l.unwrap()).expect("every line is JSON")).collect();
+    let access = lines.iter().find(|l| l["request_id"] == "log-test-7").expect("an access line for the request");
+    assert_eq!(access["method"], "GET");
+    assert_eq!(access["route"], "/v1/articles/{article}");
+    assert_eq!(access["path"], "/v1/articles/missing");
+    assert_eq!(access["status"], 404);
+    assert!(access["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0));
+    assert_eq!(access["level"], "INFO");
+}
