@@ -3,9 +3,10 @@
 
 use std::net::TcpListener;
 
+use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::middleware::{Condition, ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -22,6 +23,7 @@ pub fn build_app(
     api: utoipa::openapi::OpenApi,
     body_limit: usize,
     metrics: web::Data<Metrics>,
+    cors_origins: Vec<String>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -42,10 +44,25 @@ pub fn build_app(
         // logs, counts and tags with the request id) the final response.
         .wrap(ErrorHandlers::new().default_handler(render_problem))
         .wrap(from_fn(observe))
+        .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
         .configure(|cfg| crate::routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .service(web::resource("/docs").route(web::get().to(docs_redirect)))
         .default_service(web::to(not_matched))
+}
+
+/// Cross-origin access for the configured origins: preflights answered, and the
+/// headers clients need (`ETag`, `Location`, `Link`, …) readable by scripts.
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin.trim()))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([header::CONTENT_TYPE, header::IF_MATCH, header::IF_NONE_MATCH, header::AUTHORIZATION])
+        .allowed_header("x-request-id")
+        .expose_headers([header::ETAG, header::LOCATION, header::LINK, header::RETRY_AFTER])
+        .expose_headers(["x-request-id"])
+        .max_age(3600)
 }
 
 async fn docs_redirect() -> HttpResponse {
@@ -61,10 +78,12 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
     let api = crate::openapi::api_doc();
     let limit = http.body_limit;
     let metrics = web::Data::new(Metrics::new());
-    let mut server = HttpServer::new(move || build_app(db.clone(), api.clone(), limit, metrics.clone()))
-        // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish.
-        .shutdown_timeout(http.shutdown_timeout_secs)
-        .listen(listener)?;
+    let origins = http.cors_origins.clone();
+    let mut server =
+        HttpServer::new(move || build_app(db.clone(), api.clone(), limit, metrics.clone(), origins.clone()))
+            // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish.
+            .shutdown_timeout(http.shutdown_timeout_secs)
+            .listen(listener)?;
     if let Some(workers) = http.workers {
         server = server.workers(workers);
     }

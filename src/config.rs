@@ -99,6 +99,11 @@ pub struct HttpSettings {
     #[arg(long = "workers", env = "NEWSDESK_WORKERS")]
     pub workers: Option<usize>,
 
+    /// Origins allowed to call the API from a browser, comma-separated (such as
+    /// `https://news.example.org,http://localhost:3000`); none by default.
+    #[arg(long = "cors-origins", env = "NEWSDESK_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
     /// Seconds in-flight requests get to finish after SIGTERM or SIGINT.
     #[arg(long = "shutdown-timeout", env = "NEWSDESK_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
@@ -115,6 +120,7 @@ impl Default for HttpSettings {
             addr: "127.0.0.1:8080".into(),
             body_limit: 1024 * 1024,
             workers: None,
+            cors_origins: Vec::new(),
             shutdown_timeout_secs: 30,
             cursor_secret: None,
         }

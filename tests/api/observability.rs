@@ -2,6 +2,8 @@
 
 use reqwest::Method;
 
+use newsdesk::config::HttpSettings;
+
 use crate::helpers::TestApp;
 
 crate::tests![
@@ -11,6 +13,8 @@ crate::tests![
     metrics_count_requests_by_route_template_not_raw_path,
     metrics_report_latency_histograms_pool_and_version,
     the_healthcheck_succeeds_against_a_ready_service,
+    cors_answers_preflights_and_exposes_etag_to_allowed_origins_only,
+    without_configured_origins_no_cross_origin_access_is_granted,
 ];
 
 async fn a_sane_client_request_id_is_returned_on_the_response(app: TestApp) {
@@ -97,4 +101,44 @@ async fn the_healthcheck_succeeds_against_a_ready_service(app: TestApp) {
     let ready = actix_web::web::block(move || newsdesk::healthcheck::check(&address)).await.unwrap();
 
     assert!(ready.is_ok(), "{ready:?}");
+}
+
+async fn cors_answers_preflights_and_exposes_etag_to_allowed_origins_only(app: TestApp) {
+    let settings = HttpSettings {
+        cors_origins: vec!["https://front.example.org".into(), "http://localhost:3000".into()],
+        ..HttpSettings::default()
+    };
+    let cors = TestApp::spawn_with(app.backend, settings).await;
+    let article = cors.published("Shared").await;
+    let path = format!("/v1/articles/{}", article["id"].as_str().unwrap());
+
+    let preflight = cors
+        .send(
+            cors.request(Method::OPTIONS, &path)
+                .header("origin", "https://front.example.org")
+                .header("access-control-request-method", "PATCH")
+                .header("access-control-request-headers", "content-type, if-match"),
+        )
+        .await;
+    let read = cors.send(cors.request(Method::GET, &path).header("origin", "http://localhost:3000")).await;
+    let stranger = cors.send(cors.request(Method::GET, &path).header("origin", "https://evil.example.net")).await;
+
+    assert_eq!(preflight.status, 200, "{}", preflight.text);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("https://front.example.org"));
+    assert!(preflight.header("access-control-allow-methods").unwrap().contains("PATCH"));
+    assert_eq!(read.status, 200);
+    assert_eq!(read.header("access-control-allow-origin"), Some("http://localhost:3000"));
+    let exposed = read.header("access-control-expose-headers").unwrap().to_lowercase();
+    for header in ["etag", "location", "link", "x-request-id"] {
+        assert!(exposed.contains(header), "{header} not exposed: {exposed}");
+    }
+    assert_eq!(stranger.header("access-control-allow-origin"), None);
+    cors.server.stop(true).await;
+}
+
+async fn without_configured_origins_no_cross_origin_access_is_granted(app: TestApp) {
+    let reply = app.send(app.request(Method::GET, "/v1/articles").header("origin", "https://front.example.org")).await;
+
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("access-control-allow-origin"), None);
 }
