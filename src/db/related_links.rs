@@ -207,7 +207,6 @@ pub fn update(
             return Err(WriteError::VersionMismatch { current: current.version });
         }
         let fields = fields_for(&stored)?;
-        let current = &stored.0;
         check_target(c, &current.article_id, Some(id), &fields.target)?;
         let position = fields.position.unwrap_or(current.position);
         let list = OrderedList::new(OrderedTable::RelatedLinks, &current.article_id, now.naive_utc());

@@ -3,6 +3,8 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::domain::cursor::Cursor;
 use crate::domain::paging::ListError;
@@ -48,4 +50,23 @@ pub fn list_error(error: ListError) -> ApiError {
 /// Reads a stored id back as a UUID (a failure means corrupt data: a 500).
 pub fn stored_uuid(id: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::try_parse(id).map_err(|e| ApiError::Internal(anyhow::anyhow!("stored id {id:?}: {e}")))
+}
+
+/// Page parameters of a child list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1..=100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Reads `{id}` of a quote or link: it must be a UUID.
+pub fn child_id(raw: &str) -> Result<String, ApiError> {
+    uuid::Uuid::try_parse(raw)
+        .map(|id| id.to_string())
+        .map_err(|_| ApiError::BadRequest(format!("`{raw}` is not an id (UUID)")))
 }

@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::articles::article_key;
-use super::paging::{list_error, page_response, split_page, stored_uuid};
+use super::paging::{PageParams, child_id, list_error, page_response, split_page, stored_uuid};
 use super::patching::{merged, require_object};
 use super::quote_types::{Quote, QuotePage, QuotePatch};
 use crate::db::quotes::{self as store, QuoteSearch};
@@ -44,18 +44,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 const POSITION_ORDER: &str = "position";
 /// The order quote search pages in.
 const NEWEST_ORDER: &str = "-created_at";
-
-/// Page parameters of a child list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Page size, 1..=100 (default 20).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
 
 /// Query parameters of the quote search.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -110,13 +98,6 @@ impl QuoteSearchParams {
         let paging = Paging::parse(self.limit.as_deref(), self.cursor.as_deref(), NEWEST_ORDER)?;
         Ok(QuoteSearch { speaker, article, text, paging })
     }
-}
-
-/// Reads `{id}` of a quote or link: it must be a UUID.
-pub fn child_id(raw: &str) -> Result<String, ApiError> {
-    uuid::Uuid::try_parse(raw)
-        .map(|id| id.to_string())
-        .map_err(|_| ApiError::BadRequest(format!("`{raw}` is not an id (UUID)")))
 }
 
 fn quote_response(mut response: actix_web::HttpResponseBuilder, quote: &Quote) -> HttpResponse {
