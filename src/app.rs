@@ -78,7 +78,9 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
     let api = crate::openapi::api_doc();
     let limit = http.body_limit;
     let metrics = web::Data::new(Metrics::new());
-    let origins = http.cors_origins.clone();
+    // An empty NEWSDESK_CORS_ORIGINS (as compose passes by default) means none.
+    let origins: Vec<String> =
+        http.cors_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).map(str::to_owned).collect();
     let mut server =
         HttpServer::new(move || build_app(db.clone(), api.clone(), limit, metrics.clone(), origins.clone()))
             // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish.
