@@ -46,7 +46,13 @@ pub fn build_app(
         .wrap(from_fn(observe))
         .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
         .configure(|cfg| crate::routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        // No validator badge: Swagger UI would otherwise send the document to an
+        // outside validator whenever /docs is not served on localhost.
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/openapi.json", api)
+                .config(utoipa_swagger_ui::Config::default().validator_url("none")),
+        )
         .service(web::resource("/docs").route(web::get().to(docs_redirect)))
         .default_service(web::to(not_matched))
 }

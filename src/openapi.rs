@@ -7,6 +7,7 @@ use utoipa::openapi::RefOr;
 use utoipa_actix_web::AppExt;
 
 use crate::domain::FieldError;
+use crate::domain::article_filter::IncludeOption;
 use crate::error::{Problem, ProblemKind};
 use crate::problem_responses::{
     BadRequest, Conflict, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable,
@@ -21,6 +22,7 @@ use crate::problem_responses::{
 Every error is an RFC 9457 problem document (`application/problem+json`) whose `type` is one of: {problem_types}.",
         license(name = "MIT", identifier = "MIT"),
     ),
+    servers((url = "/", description = "The server that serves this document")),
     tags(
         (name = "articles", description = "News articles: create, read by id or slug, replace, patch, delete, list and search."),
         (name = "quotes", description = "Quotations inside articles: who said what, in what role, where; searchable by speaker and text."),
@@ -28,7 +30,7 @@ Every error is an RFC 9457 problem document (`application/problem+json`) whose `
         (name = "service", description = "Liveness and readiness checks."),
     ),
     components(
-        schemas(Problem, FieldError),
+        schemas(Problem, FieldError, IncludeOption),
         responses(BadRequest, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType,
                   ValidationFailed, ServiceUnavailable, InternalError),
     )
@@ -47,7 +49,40 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     }
     add_framework_responses(&mut api);
     flatten_new_article(&mut api);
+    add_links(&mut api);
     api
+}
+
+/// The operations a create's 201 leads to: (create, path parameter of the targets,
+/// targets). Each link is named after its target and fills the parameter with the new
+/// resource's `id`.
+const LINKS: [(&str, &str, [&str; 3]); 3] = [
+    ("createArticle", "article", ["getArticle", "updateArticle", "deleteArticle"]),
+    ("createQuote", "id", ["getQuote", "updateQuote", "deleteQuote"]),
+    ("createRelatedLink", "id", ["getRelatedLink", "updateRelatedLink", "deleteRelatedLink"]),
+];
+
+/// OpenAPI `links` from each create's 201 to reading, patching and deleting what it
+/// created (utoipa's `#[utoipa::path]` cannot declare them).
+fn add_links(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::link::LinkBuilder;
+    for item in api.paths.paths.values_mut() {
+        let Some(operation) = item.post.as_mut() else { continue };
+        let Some((_, parameter, targets)) =
+            LINKS.iter().find(|(create, ..)| operation.operation_id.as_deref() == Some(*create))
+        else {
+            continue;
+        };
+        let Some(RefOr::T(created)) = operation.responses.responses.get_mut("201") else { continue };
+        for target in targets {
+            let link = LinkBuilder::new()
+                .operation_id(*target)
+                .parameter(*parameter, "$response.body#/id")
+                .description(format!("`{parameter}` of `{target}` is the `id` of the created resource."))
+                .build();
+            created.links.insert((*target).to_owned(), RefOr::T(link));
+        }
+    }
 }
 
 /// `NewArticleInput` is `ArticleInput` plus `quotes` and `related_links`. utoipa

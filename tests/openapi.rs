@@ -25,6 +25,7 @@ fn every_operation_has_a_stable_operation_id_summary_and_tag() {
         for (method, op) in item.as_object().unwrap() {
             let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{id} has no summary");
+            assert!(op["description"].as_str().is_some_and(|s| !s.is_empty()), "{id} has no description");
             assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{id} has no tag");
             assert!(op["responses"]["500"].is_object(), "{id} does not declare 500");
             ids.push(id.to_owned());
@@ -33,5 +34,29 @@ fn every_operation_has_a_stable_operation_id_summary_and_tag() {
     for expected in ["listArticles", "getArticle", "createArticle", "replaceArticle", "updateArticle", "deleteArticle"]
     {
         assert!(ids.iter().any(|id| id == expected), "{expected} missing from {ids:?}");
+    }
+}
+
+#[test]
+fn creates_link_to_reading_updating_and_deleting_what_they_created() {
+    let api = serde_json::to_value(newsdesk::openapi::api_doc()).unwrap();
+    for (path, create, parameter, targets) in [
+        ("/v1/articles", "createArticle", "article", ["getArticle", "updateArticle", "deleteArticle"]),
+        ("/v1/articles/{article}/quotes", "createQuote", "id", ["getQuote", "updateQuote", "deleteQuote"]),
+        (
+            "/v1/articles/{article}/related-links",
+            "createRelatedLink",
+            "id",
+            ["getRelatedLink", "updateRelatedLink", "deleteRelatedLink"],
+        ),
+    ] {
+        let op = &api["paths"][path]["post"];
+        assert_eq!(op["operationId"], create);
+        let links: Vec<&serde_json::Value> = op["responses"]["201"]["links"].as_object().unwrap().values().collect();
+        for target in targets {
+            let link =
+                links.iter().find(|l| l["operationId"] == target).unwrap_or_else(|| panic!("{create} -> {target}"));
+            assert_eq!(link["parameters"][parameter], "$response.body#/id", "{create} -> {target}");
+        }
     }
 }

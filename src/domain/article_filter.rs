@@ -53,7 +53,7 @@ pub struct ArticleListParams {
     pub cursor: Option<String>,
     /// Children to embed in each article: `quotes`, `related_links` or both,
     /// comma-separated.
-    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, example = "quotes,related_links")]
+    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, example = json!(["quotes", "related_links"]))]
     pub include: Option<String>,
     /// `true` adds `total`, the number of matching articles.
     #[param(value_type = Option<bool>)]
@@ -144,7 +144,7 @@ impl Include {
 #[into_params(parameter_in = Query)]
 pub struct ArticleReadParams {
     /// Children to embed: `quotes`, `related_links` or both, comma-separated.
-    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, example = "quotes,related_links")]
+    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, example = json!(["quotes", "related_links"]))]
     pub include: Option<String>,
 }
 

@@ -184,6 +184,28 @@ pub struct NewArticleInput {
 
 /// One page of articles.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": "0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a",
+        "slug": "north-korea-fires-missiles-as-allies-meet",
+        "title": "North Korea fires missiles as allies meet",
+        "summary": "The launch came hours before talks in Seoul.",
+        "body": "Pyongyang launched two short-range missiles on Thursday...",
+        "byline": "Jane Doe",
+        "status": "published",
+        "published_at": "2024-03-28T09:30:00Z",
+        "section": "World",
+        "tags": ["North Korea", "Defence"],
+        "language": "en",
+        "source_name": "Example Wire",
+        "source_url": "https://news.example.org/world/123",
+        "version": 1,
+        "created_at": "2024-03-28T09:12:44.120Z",
+        "updated_at": "2024-03-28T09:12:44.120Z"
+    }],
+    "next_cursor": null,
+    "total": 1
+}))]
 pub struct ArticlePage {
     /// The articles on this page, in the requested order.
     pub items: Vec<Article>,

@@ -134,7 +134,8 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
     responses(
         (status = 200, description = "The article", body = Article,
          headers(("ETag" = String, description = "The article's version as a strong ETag"))),
-        (status = 304, description = "The cached copy is current"),
+        (status = 304, description = "The cached copy is current",
+         headers(("ETag" = String, description = "The same ETag the 200 response would carry"))),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
         (status = 422, response = ValidationFailed),

@@ -140,6 +140,23 @@ pub struct RelatedLinkPatch {
 
 /// One page of related links.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": "0192f0c3-44aa-7b21-8c10-7e9d0f1a2b3c",
+        "article_id": "0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a",
+        "target_article_id": "0192f0a0-0000-7000-8000-000000000001",
+        "url": null,
+        "title": "Seoul and Tokyo hold talks",
+        "relation": "related",
+        "position": 0,
+        "target": {"id": "0192f0a0-0000-7000-8000-000000000001", "slug": "seoul-and-tokyo-hold-talks",
+                   "title": "Seoul and Tokyo hold talks", "status": "published"},
+        "version": 1,
+        "created_at": "2024-03-28T09:12:44.120Z",
+        "updated_at": "2024-03-28T09:12:44.120Z"
+    }],
+    "next_cursor": null
+}))]
 pub struct RelatedLinkPage {
     /// The links on this page, in position order.
     pub items: Vec<RelatedLink>,

@@ -102,6 +102,21 @@ pub struct QuotePatch {
 
 /// One page of quotes.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": "0192f0c2-1b7d-7a10-9f55-2c0e5d8b7a31",
+        "article_id": "0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a",
+        "text": "We will respond firmly to any provocation.",
+        "speaker_name": "Park Jin",
+        "speaker_title": "Foreign Minister",
+        "context": "in a statement carried by the state news agency",
+        "position": 0,
+        "version": 1,
+        "created_at": "2024-03-28T09:12:44.120Z",
+        "updated_at": "2024-03-28T09:12:44.120Z"
+    }],
+    "next_cursor": null
+}))]
 pub struct QuotePage {
     /// The quotes on this page.
     pub items: Vec<Quote>,

@@ -213,6 +213,9 @@ pub async fn search_quotes(
 }
 
 /// Get a quote
+///
+/// By id. Send the ETag back in `If-None-Match` to get a 304 when the quote has not
+/// changed.
 #[utoipa::path(
     operation_id = "getQuote", tag = "quotes",
     params(("id" = String, Path, description = "The quote's id"),
@@ -220,7 +223,8 @@ pub async fn search_quotes(
     responses(
         (status = 200, description = "The quote", body = Quote,
          headers(("ETag" = String, description = "The quote's version as a strong ETag"))),
-        (status = 304, description = "The cached copy is current"),
+        (status = 304, description = "The cached copy is current",
+         headers(("ETag" = String, description = "The quote's current version as a strong ETag"))),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
         (status = 503, response = ServiceUnavailable),

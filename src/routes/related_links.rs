@@ -138,7 +138,12 @@ pub async fn create_related_link(
 #[utoipa::path(
     operation_id = "replaceRelatedLinks", tag = "related-links",
     params(("article" = String, Path, description = "The article's id (UUID) or slug")),
-    request_body(content = Vec<RelatedLinkInput>, content_type = "application/json"),
+    request_body(content = Vec<RelatedLinkInput>, content_type = "application/json",
+        example = json!([
+            {"target_article_id": "0192f0a0-0000-7000-8000-000000000001", "relation": "related"},
+            {"url": "https://example.org/analysis/korea-missiles", "title": "Analysis: what the launches mean",
+             "relation": "more"}
+        ])),
     responses(
         (status = 200, description = "The new list", body = RelatedLinkPage),
         (status = 400, response = BadRequest),
@@ -230,6 +235,9 @@ pub async fn list_backlinks(
 }
 
 /// Get a related link
+///
+/// By id. Send the ETag back in `If-None-Match` to get a 304 when the link has not
+/// changed.
 #[utoipa::path(
     operation_id = "getRelatedLink", tag = "related-links",
     params(("id" = String, Path, description = "The link's id"),
@@ -237,7 +245,8 @@ pub async fn list_backlinks(
     responses(
         (status = 200, description = "The link", body = RelatedLink,
          headers(("ETag" = String, description = "The link's version as a strong ETag"))),
-        (status = 304, description = "The cached copy is current"),
+        (status = 304, description = "The cached copy is current",
+         headers(("ETag" = String, description = "The link's current version as a strong ETag"))),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
         (status = 503, response = ServiceUnavailable),

@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// Health report.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
 pub struct Health {
     /// `ok` when the check passed.
     #[schema(example = "ok")]
