@@ -1,7 +1,7 @@
 //! Articles: the request shape a client sends and the validated fields the service
 //! stores. Every rule of the contract's article table lives here.
 
-use chrono::{DateTime, Datelike, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, DurationRound, TimeDelta, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -211,7 +211,10 @@ pub fn storable_time(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     if !(1..=9999).contains(&at.year()) {
         return Err("must be between the years 0001 and 9999".into());
     }
-    at.duration_trunc(TimeDelta::microseconds(1)).map_err(|e| e.to_string())
+    // Not `duration_trunc`: it counts nanoseconds in an i64 and so fails outside
+    // the years 1677..=2262, which are valid here.
+    let micros = at.nanosecond() / 1_000 * 1_000;
+    at.with_nanosecond(micros).ok_or_else(|| "is not a valid time".to_owned())
 }
 
 #[cfg(test)]

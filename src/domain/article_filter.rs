@@ -20,7 +20,7 @@ use super::text::bounded;
 pub struct ArticleListParams {
     /// `draft`, `published` (the default; hides articles scheduled in the future),
     /// `archived`, or `any`.
-    #[param(example = "published")]
+    #[param(pattern = "^(draft|published|archived|any)$", example = "published")]
     pub status: Option<String>,
     /// Only articles in this section (exact match).
     pub section: Option<String>,
@@ -44,7 +44,7 @@ pub struct ArticleListParams {
     #[param(example = "missile launch")]
     pub q: Option<String>,
     /// Order: `-published_at` (default), `published_at`, `-updated_at`, `updated_at`.
-    #[param(example = "-published_at")]
+    #[param(pattern = "^-?(published_at|updated_at)$", example = "-published_at")]
     pub sort: Option<String>,
     /// Page size, 1..=100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
@@ -53,7 +53,7 @@ pub struct ArticleListParams {
     pub cursor: Option<String>,
     /// Children to embed in each article: `quotes`, `related_links` or both,
     /// comma-separated.
-    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, example = json!(["quotes", "related_links"]))]
+    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, min_items = 1, example = json!(["quotes", "related_links"]))]
     pub include: Option<String>,
     /// `true` adds `total`, the number of matching articles.
     #[param(value_type = Option<bool>)]
@@ -144,7 +144,7 @@ impl Include {
 #[into_params(parameter_in = Query)]
 pub struct ArticleReadParams {
     /// Children to embed: `quotes`, `related_links` or both, comma-separated.
-    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, example = json!(["quotes", "related_links"]))]
+    #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, min_items = 1, example = json!(["quotes", "related_links"]))]
     pub include: Option<String>,
 }
 

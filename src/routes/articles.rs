@@ -127,10 +127,10 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
 /// representation (use a plain read's ETag for `If-Match`).
 #[utoipa::path(
     operation_id = "getArticle", tag = "articles",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug",
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug",
             example = "north-korea-fires-missiles-as-allies-meet"),
            ArticleReadParams,
-           ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy")),
+           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The article", body = Article,
          headers(("ETag" = String, description = "The article's version as a strong ETag"))),
@@ -257,8 +257,8 @@ fn validate_new(
 /// if someone else changed the article meanwhile.
 #[utoipa::path(
     operation_id = "replaceArticle", tag = "articles",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, description = "Only write if the stored ETag matches")),
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = ArticleInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Replaced", body = Article,
@@ -298,8 +298,8 @@ pub async fn replace_article(
 /// an optional member.
 #[utoipa::path(
     operation_id = "updateArticle", tag = "articles",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, description = "Only write if the stored ETag matches")),
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = ArticlePatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = Article,
@@ -342,8 +342,8 @@ pub async fn update_article(
 /// Its quotes and related links go with it, and so do other articles' links to it.
 #[utoipa::path(
     operation_id = "deleteArticle", tag = "articles",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, description = "Only delete if the stored ETag matches")),
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),

@@ -113,7 +113,7 @@ fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
 /// In position order, 0 first.
 #[utoipa::path(
     operation_id = "listArticleQuotes", tag = "quotes",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug"), PageParams),
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of the article's quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -150,7 +150,7 @@ pub async fn list_article_quotes(
 /// After the last quote, or at `position` (the quotes from there on move down).
 #[utoipa::path(
     operation_id = "createQuote", tag = "quotes",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug")),
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Quote,
@@ -218,8 +218,8 @@ pub async fn search_quotes(
 /// changed.
 #[utoipa::path(
     operation_id = "getQuote", tag = "quotes",
-    params(("id" = String, Path, description = "The quote's id"),
-           ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy")),
+    params(("id" = uuid::Uuid, Path, description = "The quote's id"),
+           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The quote", body = Quote,
          headers(("ETag" = String, description = "The quote's version as a strong ETag"))),
@@ -250,8 +250,8 @@ pub async fn get_quote(
 /// `position` keeps the quote where it is; a new one moves it.
 #[utoipa::path(
     operation_id = "replaceQuote", tag = "quotes",
-    params(("id" = String, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, description = "Only write if the stored ETag matches")),
+    params(("id" = uuid::Uuid, Path, description = "The quote's id"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Replaced", body = Quote,
@@ -290,8 +290,8 @@ pub async fn replace_quote(
 /// close up around it.
 #[utoipa::path(
     operation_id = "updateQuote", tag = "quotes",
-    params(("id" = String, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, description = "Only write if the stored ETag matches")),
+    params(("id" = uuid::Uuid, Path, description = "The quote's id"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = QuotePatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = Quote,
@@ -332,8 +332,8 @@ pub async fn update_quote(
 /// The quotes after it move up one place.
 #[utoipa::path(
     operation_id = "deleteQuote", tag = "quotes",
-    params(("id" = String, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, description = "Only delete if the stored ETag matches")),
+    params(("id" = uuid::Uuid, Path, description = "The quote's id"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),

@@ -58,7 +58,7 @@ fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
 /// slug, title and status.
 #[utoipa::path(
     operation_id = "listRelatedLinks", tag = "related-links",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug"), PageParams),
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of the article's links", body = RelatedLinkPage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -98,7 +98,7 @@ pub async fn list_related_links(
 /// `position`. An article cannot link to itself or to the same target twice.
 #[utoipa::path(
     operation_id = "createRelatedLink", tag = "related-links",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug")),
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = RelatedLinkInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = RelatedLink,
@@ -137,7 +137,7 @@ pub async fn create_related_link(
 /// must equal its index). Returns the new list.
 #[utoipa::path(
     operation_id = "replaceRelatedLinks", tag = "related-links",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug")),
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = Vec<RelatedLinkInput>, content_type = "application/json",
         example = json!([
             {"target_article_id": "0192f0a0-0000-7000-8000-000000000001", "relation": "related"},
@@ -201,7 +201,7 @@ fn validate_list(inputs: Vec<RelatedLinkInput>) -> Result<Vec<RelatedLinkFields>
 /// The articles whose related links point at this one, oldest first.
 #[utoipa::path(
     operation_id = "listBacklinks", tag = "related-links",
-    params(("article" = String, Path, description = "The article's id (UUID) or slug"), PageParams),
+    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of linking articles", body = ArticlePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -240,8 +240,8 @@ pub async fn list_backlinks(
 /// changed.
 #[utoipa::path(
     operation_id = "getRelatedLink", tag = "related-links",
-    params(("id" = String, Path, description = "The link's id"),
-           ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy")),
+    params(("id" = uuid::Uuid, Path, description = "The link's id"),
+           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The link", body = RelatedLink,
          headers(("ETag" = String, description = "The link's version as a strong ETag"))),
@@ -272,8 +272,8 @@ pub async fn get_related_link(
 /// close up around it.
 #[utoipa::path(
     operation_id = "updateRelatedLink", tag = "related-links",
-    params(("id" = String, Path, description = "The link's id"),
-           ("If-Match" = Option<String>, Header, description = "Only write if the stored ETag matches")),
+    params(("id" = uuid::Uuid, Path, description = "The link's id"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = RelatedLinkPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = RelatedLink,
@@ -315,8 +315,8 @@ pub async fn update_related_link(
 /// The links after it move up one place.
 #[utoipa::path(
     operation_id = "deleteRelatedLink", tag = "related-links",
-    params(("id" = String, Path, description = "The link's id"),
-           ("If-Match" = Option<String>, Header, description = "Only delete if the stored ETag matches")),
+    params(("id" = uuid::Uuid, Path, description = "The link's id"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),

@@ -6,6 +6,7 @@ mod articles_crud;
 mod articles_list;
 mod embedding;
 mod errors;
+mod fuzz_findings;
 mod observability;
 mod quotes;
 mod related_links;
@@ -18,6 +19,7 @@ fn main() {
         articles_list::tests(),
         embedding::tests(),
         errors::tests(),
+        fuzz_findings::tests(),
         observability::tests(),
         quotes::tests(),
         related_links::tests(),
