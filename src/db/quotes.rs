@@ -9,7 +9,6 @@ use super::articles::{self, ArticleKey};
 use super::positions::{self, OrderedList, OrderedTable};
 use super::schema::quotes;
 use super::{Backend, DbConn, WriteError, write_transaction};
-use crate::domain::FieldError;
 use crate::domain::article_filter::SearchText;
 use crate::domain::cursor::CursorKey;
 use crate::domain::paging::Paging;
@@ -117,8 +116,10 @@ pub fn insert(
     Ok(row)
 }
 
+/// A position past the end depends on the list as stored now, so it is a conflict
+/// with the current state (409), not a malformed request.
 fn past_the_end(last: i32) -> WriteError {
-    WriteError::Invalid(vec![FieldError::body("/position", format!("must be at most {last}, the end of the list"))])
+    WriteError::Conflict(format!("position is past the end of the quote list: at most {last} is possible now"))
 }
 
 /// Replaces a quote's fields with what `fields_for` makes of the stored quote (a

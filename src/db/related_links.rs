@@ -145,8 +145,10 @@ fn split_target(target: &LinkTarget) -> (Option<String>, Option<String>) {
     }
 }
 
+/// A position past the end depends on the list as stored now, so it is a conflict
+/// with the current state (409), not a malformed request.
 fn past_the_end(last: i32) -> WriteError {
-    WriteError::Invalid(vec![FieldError::body("/position", format!("must be at most {last}, the end of the list"))])
+    WriteError::Conflict(format!("position is past the end of the link list: at most {last} is possible now"))
 }
 
 /// An internal target must exist and not be the article itself; no target may
@@ -170,10 +172,8 @@ fn check_target(
             if articles::find(conn, &ArticleKey::Id(uuid::Uuid::try_parse(&id).map_err(|_| WriteError::NotFound)?))?
                 .is_none()
             {
-                return Err(WriteError::Invalid(vec![FieldError::body(
-                    "/target_article_id",
-                    "no article has this id",
-                )]));
+                // Like a position past the end: depends on what is stored now.
+                return Err(WriteError::Conflict("target_article_id: no article has this id".into()));
             }
             same = same.filter(related_links::target_article_id.eq(id));
         }

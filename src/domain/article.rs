@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::language::Language;
 use super::slug::Slug;
-use super::tags::Tags;
+use super::tags::{Tag, Tags};
 use super::text::{bounded, http_url, optional, trimmed_required};
 use super::{FieldError, Problems};
 
@@ -74,7 +74,7 @@ pub struct ArticleInput {
     )]
     pub slug: Option<String>,
     /// Headline, 1..=300 characters after trimming.
-    #[schema(example = "North Korea fires missiles as allies meet", min_length = 1, max_length = 300)]
+    #[schema(example = "North Korea fires missiles as allies meet", min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
     /// Standfirst: one sentence under the headline, up to 1,000 characters.
     #[schema(max_length = 1000)]
@@ -95,12 +95,12 @@ pub struct ArticleInput {
     /// Section or programme name, up to 100 characters.
     #[schema(max_length = 100)]
     pub section: Option<String>,
-    /// Up to 50 tags, each 1..=64 characters after trimming, unique ignoring case.
+    /// Up to 50 tags, unique ignoring case.
     #[serde(default)]
-    #[schema(max_items = 50)]
+    #[schema(max_items = 50, value_type = Option<Vec<Tag>>)]
     pub tags: Option<Vec<String>>,
     /// BCP 47 language tag; `en` when not given.
-    #[schema(example = "en")]
+    #[schema(example = "en", max_length = 35, pattern = r"^([A-Za-z]{2,3}|[Xx])(-[A-Za-z0-9]{1,8})*$")]
     pub language: Option<String>,
     /// Name of the original source, up to 200 characters.
     #[schema(max_length = 200)]

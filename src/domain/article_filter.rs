@@ -40,8 +40,9 @@ pub struct ArticleListParams {
     #[param(format = DateTime, value_type = Option<String>, example = "2024-04-01T00:00:00Z")]
     pub published_before: Option<String>,
     /// Full-text search over title, summary and body: every word must match
-    /// (English stemming, so `elections` finds `election`).
-    #[param(example = "missile launch")]
+    /// (English stemming, so `elections` finds `election`). Text without any letter
+    /// or digit, such as an empty `q=`, means no search.
+    #[param(example = "missile launch", max_length = 500)]
     pub q: Option<String>,
     /// Order: `-published_at` (default), `published_at`, `-updated_at`, `updated_at`.
     #[param(pattern = "^-?(published_at|updated_at)$", example = "-published_at")]
@@ -68,15 +69,14 @@ pub struct SearchText {
 }
 
 impl SearchText {
-    /// Parses `q`: at most 500 characters holding at least one letter or digit.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    /// Parses `q` (at most 500 characters). Text without a letter or digit, such
+    /// as the empty `q=` of a blank search box, has nothing to search for and means
+    /// no search (`None`).
+    pub fn parse(raw: &str) -> Result<Option<Self>, String> {
         bounded(raw, 500)?;
         let words: Vec<String> =
             raw.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
-        if words.is_empty() {
-            return Err("must contain at least one word".into());
-        }
-        Ok(Self { raw: raw.to_owned(), words })
+        Ok((!words.is_empty()).then(|| Self { raw: raw.to_owned(), words }))
     }
 
     /// The text as the client sent it (PostgreSQL's parser splits it itself).
@@ -198,7 +198,7 @@ impl ArticleFilter {
             }
         }
         if let Some(q) = params.q.as_deref() {
-            check("q", SearchText::parse(q).map(|s| filter.search = Some(s)));
+            check("q", SearchText::parse(q).map(|s| filter.search = s));
         }
         if let Some(sort) = params.sort.as_deref() {
             check("sort", ArticleSort::parse(sort).map(|s| filter.sort = s));
@@ -266,7 +266,7 @@ mod tests {
             status: Some("gone".into()),
             limit: Some("0".into()),
             sort: Some("title".into()),
-            q: Some("!!".into()),
+            q: Some("x".repeat(501)),
             ..Default::default()
         };
         let Err(ListError::Invalid(errors)) = ArticleFilter::parse(params) else { panic!("accepted") };
@@ -275,8 +275,15 @@ mod tests {
     }
 
     #[test]
+    fn text_without_words_is_no_search() {
+        assert!(SearchText::parse("").unwrap().is_none());
+        assert!(SearchText::parse(" !? ").unwrap().is_none());
+        assert!(SearchText::parse("kim!").unwrap().is_some());
+    }
+
+    #[test]
     fn search_words_cannot_inject_fts5_syntax() {
-        let q = SearchText::parse("kim\" OR body:* NEAR(").unwrap();
+        let q = SearchText::parse("kim\" OR body:* NEAR(").unwrap().unwrap();
         assert_eq!(q.fts5_query(), "\"kim\" \"OR\" \"body\" \"NEAR\"");
     }
 }

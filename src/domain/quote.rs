@@ -1,7 +1,8 @@
 //! Quotes: who said what, in what role, where. Every rule of the contract's quote
 //! table lives here.
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use super::text::{bounded, optional, trimmed_required};
@@ -23,8 +24,8 @@ pub struct QuoteInput {
     /// What was said, 1..=5,000 characters, stored exactly as sent.
     #[schema(min_length = 1, max_length = 5000)]
     pub text: String,
-    /// Who said it, 1..=200 characters after trimming.
-    #[schema(example = "Park Jin", min_length = 1, max_length = 200)]
+    /// Who said it, 1..=200 characters after trimming (so not blank).
+    #[schema(example = "Park Jin", min_length = 1, max_length = 200, pattern = r"\S")]
     pub speaker_name: String,
     /// The speaker's role or description, up to 300 characters.
     #[schema(example = "Foreign Minister", max_length = 300)]
@@ -35,7 +36,8 @@ pub struct QuoteInput {
     /// Place in the article's quote list (0 is first). New quotes go after the last
     /// one when left out; on `PUT` a left-out position keeps the current one. The
     /// quotes after it move down to make room.
-    #[schema(minimum = 0, example = 0)]
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 0, maximum = 100000, example = 0)]
     pub position: Option<i64>,
 }
 
@@ -82,6 +84,19 @@ pub fn speaker_key(name: &str) -> String {
 
 fn non_empty(text: &str) -> Result<(), String> {
     if text.is_empty() { Err("must not be empty".into()) } else { Ok(()) }
+}
+
+/// Reads an optional position. JSON has one number type and JSON Schema counts a
+/// whole number written as `3.0` as the integer 3, so it is read as 3; any other
+/// fraction is refused. Whole numbers beyond `i64` saturate, and the position rule
+/// then refuses them.
+pub fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    #[expect(clippy::cast_possible_truncation, reason = "saturating on purpose; only whole numbers get here")]
+    let whole = number.as_i64().or_else(|| number.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64));
+    whole.map(Some).ok_or_else(|| D::Error::custom(format!("invalid type: number {number}, expected an integer")))
 }
 
 /// Checks a client-supplied position (0..=100,000).

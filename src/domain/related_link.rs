@@ -43,31 +43,48 @@ impl LinkRelation {
     }
 }
 
-/// The writable fields of a related link, as `POST` takes them (and each item of
-/// the list `PUT`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+/// The writable fields of a related link, as `POST` takes them. (Its OpenAPI
+/// schema, which says "exactly one of `target_article_id` and `url`" as a `oneOf`,
+/// is in `routes::link_types`.)
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "url": "https://example.org/analysis/korea-missiles",
-    "title": "Analysis: what the launches mean",
-    "relation": "more"
-}))]
 pub struct RelatedLinkInput {
-    /// Another Newsdesk article to link to; exactly one of this and `url`.
     pub target_article_id: Option<Uuid>,
-    /// An absolute http(s) URL (up to 2,048 characters) to link to; exactly one of
-    /// this and `target_article_id`.
-    #[schema(format = "uri", max_length = 2048)]
     pub url: Option<String>,
-    /// Display text, 1..=300 characters after trimming. For an internal link left
-    /// out (or `null`), responses show the target's current title.
-    #[schema(max_length = 300)]
     pub title: Option<String>,
-    /// Kind of link; `related` when left out.
     pub relation: Option<LinkRelation>,
-    /// Place in the article's link list (0 is first); after the last when left out.
-    #[schema(minimum = 0, example = 0)]
+    #[serde(default, deserialize_with = "super::quote::whole_number")]
     pub position: Option<i64>,
+}
+
+/// One item of a list `PUT`: a link without `position`, since the array order is
+/// the position order.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedLinkListItem {
+    pub target_article_id: Option<Uuid>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub relation: Option<LinkRelation>,
+}
+
+impl From<RelatedLinkListItem> for RelatedLinkInput {
+    fn from(item: RelatedLinkListItem) -> Self {
+        let RelatedLinkListItem { target_article_id, url, title, relation } = item;
+        Self { target_article_id, url, title, relation, position: None }
+    }
+}
+
+/// A link's target is what the link is: a merge patch may not name it.
+pub fn check_patch(patch: &serde_json::Value) -> Result<(), Vec<FieldError>> {
+    let errors: Vec<FieldError> = ["target_article_id", "url"]
+        .into_iter()
+        .filter(|member| patch.get(member).is_some())
+        .map(|member| {
+            FieldError::body(format!("/{member}"), "a link's target cannot be changed: delete it and create another")
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// Where a link points.

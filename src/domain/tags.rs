@@ -41,6 +41,12 @@ impl Tags {
     }
 }
 
+// The spec's description of one tag; tags are read as strings and checked by `Tags`.
+/// A tag: 1..=64 characters after trimming, so never blank.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, min_length = 1, max_length = 64, pattern = r"\S", example = "North Korea")]
+pub struct Tag(#[expect(dead_code, reason = "documents a tag's schema")] String);
+
 /// The form a tag is matched in: trimmed and lowercased.
 pub fn key(tag: &str) -> String {
     tag.trim().to_lowercase()

@@ -19,29 +19,36 @@ struct EntityTag<'a> {
     opaque: &'a str,
 }
 
-/// Parses `*` (as `None`) or a comma-separated list of entity tags.
-fn parse_list<'a>(name: &HeaderName, value: &'a str) -> Result<Option<Vec<EntityTag<'a>>>, ApiError> {
+/// How a conditional header reads.
+#[derive(Debug, PartialEq, Eq)]
+enum Condition<'a> {
+    /// `*`: any current representation.
+    Any,
+    /// A list of entity tags.
+    Tags(Vec<EntityTag<'a>>),
+    /// Not entity-tag syntax. It can match no entity tag the service hands out, so
+    /// it is read as a condition that never holds (RFC 9110 lets a server fail
+    /// closed): `If-Match` answers 412, `If-None-Match` does not apply.
+    Unmatchable,
+}
+
+/// Parses `*` or a comma-separated list of entity tags.
+fn parse_list(value: &str) -> Condition<'_> {
     let value = value.trim();
     if value == "*" {
-        return Ok(None);
+        return Condition::Any;
     }
-    let malformed = || ApiError::BadRequest(format!("{name} must be `*` or entity tags such as \"3\""));
-    value
-        .split(',')
-        .map(|item| {
-            let item = item.trim();
-            let (weak, quoted) = match item.strip_prefix("W/") {
-                Some(rest) => (true, rest),
-                None => (false, item),
-            };
-            let opaque = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')).ok_or_else(malformed)?;
-            if opaque.contains('"') {
-                return Err(malformed());
-            }
-            Ok(EntityTag { weak, opaque })
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
+    value.split(',').map(entity_tag).collect::<Option<Vec<_>>>().map_or(Condition::Unmatchable, Condition::Tags)
+}
+
+fn entity_tag(item: &str) -> Option<EntityTag<'_>> {
+    let item = item.trim();
+    let (weak, quoted) = match item.strip_prefix("W/") {
+        Some(rest) => (true, rest),
+        None => (false, item),
+    };
+    let opaque = quoted.strip_prefix('"')?.strip_suffix('"')?;
+    (!opaque.contains('"')).then_some(EntityTag { weak, opaque })
 }
 
 fn header_text<'a>(req: &'a HttpRequest, name: &HeaderName) -> Result<Option<&'a str>, ApiError> {
@@ -58,9 +65,12 @@ pub fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
     let Some(value) = header_text(req, &header::IF_MATCH)? else {
         return Ok(Expected::Anything);
     };
-    Ok(match parse_list(&header::IF_MATCH, value)? {
-        None => Expected::Exists,
-        Some(tags) => Expected::OneOf(tags.iter().filter(|t| !t.weak).filter_map(|t| t.opaque.parse().ok()).collect()),
+    Ok(match parse_list(value) {
+        Condition::Any => Expected::Exists,
+        Condition::Tags(tags) => {
+            Expected::OneOf(tags.iter().filter(|t| !t.weak).filter_map(|t| t.opaque.parse().ok()).collect())
+        }
+        Condition::Unmatchable => Expected::OneOf(Vec::new()),
     })
 }
 
@@ -71,9 +81,10 @@ pub fn if_none_match(req: &HttpRequest, current: &str) -> Result<bool, ApiError>
         return Ok(false);
     };
     let current = current.strip_prefix("W/").unwrap_or(current).trim_matches('"');
-    Ok(match parse_list(&header::IF_NONE_MATCH, value)? {
-        None => true,
-        Some(tags) => tags.iter().any(|t| t.opaque == current),
+    Ok(match parse_list(value) {
+        Condition::Any => true,
+        Condition::Tags(tags) => tags.iter().any(|t| t.opaque == current),
+        Condition::Unmatchable => false,
     })
 }
 
@@ -104,9 +115,10 @@ mod tests {
     }
 
     #[test]
-    fn malformed_tags_are_bad_requests() {
-        for bad in ["3", "\"3", "W/3", "\"a\"b\""] {
-            assert!(if_match(&with(header::IF_MATCH, bad)).is_err(), "{bad} accepted");
+    fn malformed_tags_match_nothing() {
+        for bad in ["3", "\"3", "W/3", "\"a\"b\"", "0"] {
+            assert_eq!(if_match(&with(header::IF_MATCH, bad)).unwrap(), Expected::OneOf(vec![]), "{bad}");
+            assert!(!if_none_match(&with(header::IF_NONE_MATCH, bad), &etag(3)).unwrap(), "{bad}");
         }
     }
 

@@ -130,32 +130,42 @@ impl From<Article> for ArticleInput {
 /// `tags` to none).
 #[derive(Debug, ToSchema)]
 #[schema(example = json!({"summary": null, "tags": ["Korea"], "status": "published"}))]
+#[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents the PATCH body, which is merged as plain JSON")]
 pub struct ArticlePatch {
-    /// New slug.
+    /// New slug; `null` keeps the current one.
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 200)]
     slug: Option<String>,
     /// New headline.
+    #[schema(nullable = false, min_length = 1, max_length = 300, pattern = r"\S")]
     title: Option<String>,
     /// New standfirst, or `null` to clear it.
+    #[schema(max_length = 1000)]
     summary: Option<String>,
-    /// New text.
+    /// New text, or `null` to empty it (only while not published).
+    #[schema(max_length = 200000)]
     body: Option<String>,
     /// New author credit, or `null` to clear it.
+    #[schema(max_length = 200)]
     byline: Option<String>,
     /// New status.
     status: Option<ArticleStatus>,
     /// New publication time, or `null` to clear it.
     published_at: Option<DateTime<Utc>>,
     /// New section, or `null` to clear it.
+    #[schema(max_length = 100)]
     section: Option<String>,
     /// The new complete list of tags.
+    #[schema(max_items = 50, value_type = Option<Vec<crate::domain::tags::Tag>>)]
     tags: Option<Vec<String>>,
     /// New language tag.
+    #[schema(max_length = 35, pattern = r"^([A-Za-z]{2,3}|[Xx])(-[A-Za-z0-9]{1,8})*$")]
     language: Option<String>,
     /// New source name, or `null` to clear it.
+    #[schema(max_length = 200)]
     source_name: Option<String>,
     /// New source URL, or `null` to clear it.
-    #[schema(format = "uri")]
+    #[schema(format = "uri", max_length = 2048)]
     source_url: Option<String>,
 }
 
@@ -179,6 +189,7 @@ pub struct NewArticleInput {
     pub quotes: Option<Vec<QuoteInput>>,
     /// Related links to store with the article, in order (same fields as
     /// `createRelatedLink`).
+    #[schema(value_type = Option<Vec<super::link_types::RelatedLinkInputSchema>>)]
     pub related_links: Option<Vec<RelatedLinkInput>>,
 }
 

@@ -85,18 +85,24 @@ impl From<Quote> for QuoteInput {
 /// `speaker_title` or `context`. A new `position` moves the quote.
 #[derive(Debug, ToSchema)]
 #[schema(example = json!({"speaker_title": "Former Foreign Minister", "position": 0}))]
+#[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents the PATCH body, which is merged as plain JSON")]
 pub struct QuotePatch {
     /// New text.
+    #[schema(nullable = false, min_length = 1, max_length = 5000)]
     text: Option<String>,
     /// New speaker name.
+    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"\S")]
     speaker_name: Option<String>,
     /// New role, or `null` to clear it.
+    #[schema(max_length = 300)]
     speaker_title: Option<String>,
     /// New context, or `null` to clear it.
+    #[schema(max_length = 500)]
     context: Option<String>,
-    /// New place in the list; the quotes in between move to make room.
-    #[schema(minimum = 0)]
+    /// New place in the list; the quotes in between move to make room. `null`
+    /// keeps the current place.
+    #[schema(minimum = 0, maximum = 100000)]
     position: Option<i64>,
 }
 

@@ -54,9 +54,14 @@ pub struct QuoteSearchParams {
     #[param(example = "Park Jin")]
     pub speaker: Option<String>,
     /// Only quotes in this article (id or slug).
+    #[param(
+        pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$",
+        max_length = 200
+    )]
     pub article: Option<String>,
-    /// Full-text search over the quote text; every word must match.
-    #[param(example = "provocation")]
+    /// Full-text search over the quote text; every word must match. Text without
+    /// any letter or digit means no search.
+    #[param(example = "provocation", max_length = 500)]
     pub q: Option<String>,
     /// Page size, 1..=100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
@@ -83,7 +88,7 @@ impl QuoteSearchParams {
             }
         });
         let text = self.q.and_then(|q| match SearchText::parse(&q) {
-            Ok(text) => Some(text),
+            Ok(text) => text,
             Err(detail) => {
                 errors.push(FieldError::parameter("q", detail));
                 None

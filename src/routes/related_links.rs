@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::article_types::{Article, ArticlePage};
 use super::articles::article_key;
-use super::link_types::{RelatedLink, RelatedLinkPage, RelatedLinkPatch};
+use super::link_types::{RelatedLink, RelatedLinkInputSchema, RelatedLinkList, RelatedLinkPage, RelatedLinkPatch};
 use super::paging::{PageParams, child_id, list_error, page_response, split_page, stored_uuid};
 use super::patching::{merged, require_object};
 use crate::db::related_links::{self as store, LinkWithTarget};
@@ -17,7 +17,7 @@ use crate::domain::FieldError;
 use crate::domain::article::now;
 use crate::domain::cursor::{Cursor, CursorKey};
 use crate::domain::paging::Paging;
-use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput};
+use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput, RelatedLinkListItem, check_patch};
 use crate::error::ApiError;
 use crate::http::conditional::{etag, if_match, if_none_match};
 use crate::http::json::JsonBody;
@@ -99,7 +99,7 @@ pub async fn list_related_links(
 #[utoipa::path(
     operation_id = "createRelatedLink", tag = "related-links",
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
-    request_body(content = RelatedLinkInput, content_type = "application/json"),
+    request_body(content = RelatedLinkInputSchema, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = RelatedLink,
          headers(("Location" = String, description = "URL of the new link"),
@@ -133,12 +133,12 @@ pub async fn create_related_link(
 /// Replace an article's related links
 ///
 /// The whole ordered list at once, in one transaction: every link is stored or
-/// none. The array order is the position order (an item's `position`, if given,
-/// must equal its index). Returns the new list.
+/// none. The array order is the position order (so items have no `position`).
+/// Returns the new list.
 #[utoipa::path(
     operation_id = "replaceRelatedLinks", tag = "related-links",
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
-    request_body(content = Vec<RelatedLinkInput>, content_type = "application/json",
+    request_body(content = RelatedLinkList, content_type = "application/json",
         example = json!([
             {"target_article_id": "0192f0a0-0000-7000-8000-000000000001", "relation": "related"},
             {"url": "https://example.org/analysis/korea-missiles", "title": "Analysis: what the launches mean",
@@ -159,7 +159,7 @@ pub async fn create_related_link(
 pub async fn replace_related_links(
     db: web::Data<Database>,
     path: web::Path<String>,
-    body: JsonBody<Vec<RelatedLinkInput>>,
+    body: JsonBody<Vec<RelatedLinkListItem>>,
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
     let items = validate_list(body.0)?;
@@ -171,7 +171,7 @@ pub async fn replace_related_links(
 }
 
 /// Checks every item of a list `PUT`, pointing at each bad one.
-fn validate_list(inputs: Vec<RelatedLinkInput>) -> Result<Vec<RelatedLinkFields>, ApiError> {
+fn validate_list(inputs: Vec<RelatedLinkListItem>) -> Result<Vec<RelatedLinkFields>, ApiError> {
     if inputs.len() > MAX_LINKS_PER_PUT {
         return Err(ApiError::Invalid(vec![FieldError::body(
             "",
@@ -182,13 +182,7 @@ fn validate_list(inputs: Vec<RelatedLinkInput>) -> Result<Vec<RelatedLinkFields>
     let mut items = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.into_iter().enumerate() {
         let prefix = format!("/{index}");
-        if input.position.is_some_and(|p| usize::try_from(p).ok() != Some(index)) {
-            errors.push(FieldError::body(
-                format!("{prefix}/position"),
-                "must equal the item's index in the list, or be left out",
-            ));
-        }
-        match RelatedLinkFields::validate(input) {
+        match RelatedLinkFields::validate(input.into()) {
             Ok(fields) => items.push(RelatedLinkFields { position: None, ..fields }),
             Err(e) => errors.extend(e.into_iter().map(|e| e.under(&prefix))),
         }
@@ -298,6 +292,7 @@ pub async fn update_related_link(
     let id = child_id(&path)?;
     let expected = if_match(&req)?;
     require_object(&body.0)?;
+    check_patch(&body.0).map_err(ApiError::Invalid)?;
     let patch = body.0;
     let apply = move |current: &LinkWithTarget| {
         let link = RelatedLink::try_from(current.clone()).map_err(|e| WriteError::corrupt(e.to_string()))?;
