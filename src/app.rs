@@ -50,7 +50,7 @@ pub fn build_app(
         // outside validator whenever /docs is not served on localhost.
         .service(
             SwaggerUi::new("/docs/{_:.*}")
-                .url("/openapi.json", api)
+                .external_url_unchecked("/openapi.json", crate::openapi::refined(&api))
                 .config(utoipa_swagger_ui::Config::default().validator_url("none")),
         )
         .service(web::resource("/docs").route(web::get().to(docs_redirect)))

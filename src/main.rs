@@ -103,6 +103,6 @@ fn seed(db: &DatabaseSettings, force: bool) -> anyhow::Result<()> {
 }
 
 fn print_openapi() -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(&newsdesk::openapi::api_doc())?);
+    println!("{}", serde_json::to_string_pretty(&newsdesk::openapi::document())?);
     Ok(())
 }

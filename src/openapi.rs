@@ -2,6 +2,7 @@
 //! from the route registrations.
 
 use actix_web::App;
+use serde_json::{Value, json};
 use utoipa::OpenApi;
 use utoipa::openapi::RefOr;
 use utoipa_actix_web::AppExt;
@@ -36,6 +37,96 @@ Every error is an RFC 9457 problem document (`application/problem+json`) whose `
     )
 )]
 struct ApiDoc;
+
+/// The document as served at `/openapi.json` and committed: [`api_doc`] plus the
+/// JSON Schema rules that utoipa's model cannot hold.
+pub fn document() -> Value {
+    refined(&api_doc())
+}
+
+/// `api` with the rules utoipa's model cannot hold added.
+pub fn refined(api: &utoipa::openapi::OpenApi) -> Value {
+    let mut doc = serde_json::to_value(api).expect("the OpenAPI model serializes");
+    strings_hold_no_nul(&mut doc);
+    require_body_when_published(&mut doc);
+    unique_tags(&mut doc);
+    allow_null_other_target(&mut doc);
+    doc
+}
+
+/// No text the service stores or matches may hold NUL (PostgreSQL cannot store it),
+/// and the domain refuses it everywhere.
+const NO_NUL: &str = "^[^\\u0000]*$";
+
+/// Text holding something besides blanks (and no NUL): the spec's form of
+/// `text::trim(value)` being non-empty. ECMAScript's `\\s` is the service's blank
+/// set, except that it leaves out U+0085, which the class names itself.
+const NON_BLANK: &str = "^[^\\u0000]*[^\\s\\u0000\\u0085][^\\u0000]*$";
+
+/// Adds [`NO_NUL`] to every plain string schema (no format, enum or pattern of its
+/// own) and turns the derive-level `\\S` ("not blank") patterns into [`NON_BLANK`].
+fn strings_hold_no_nul(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            let is_string = match map.get("type") {
+                Some(Value::String(t)) => t == "string",
+                Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            if is_string && !map.contains_key("format") && !map.contains_key("enum") {
+                match map.get("pattern").and_then(Value::as_str) {
+                    None => {
+                        map.insert("pattern".into(), NO_NUL.into());
+                    }
+                    Some("\\S") => {
+                        map.insert("pattern".into(), NON_BLANK.into());
+                    }
+                    Some(_) => {}
+                }
+            }
+            map.values_mut().for_each(strings_hold_no_nul);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strings_hold_no_nul),
+        _ => {}
+    }
+}
+
+/// A published article needs a body: `if status is published then body is not blank`.
+fn require_body_when_published(doc: &mut Value) {
+    for name in ["ArticleInput", "NewArticleInput"] {
+        let Some(schema) = doc.pointer_mut(&format!("/components/schemas/{name}")).and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        schema.insert("if".into(), json!({"properties": {"status": {"const": "published"}}, "required": ["status"]}));
+        schema.insert("then".into(), json!({"properties": {"body": {"pattern": NON_BLANK}}, "required": ["body"]}));
+    }
+}
+
+/// Tags are unique (ignoring case, which JSON Schema cannot say; exact repeats it can).
+fn unique_tags(doc: &mut Value) {
+    for name in ["ArticleInput", "NewArticleInput", "ArticlePatch"] {
+        if let Some(tags) = doc.pointer_mut(&format!("/components/schemas/{name}/properties/tags")) {
+            tags["uniqueItems"] = true.into();
+        }
+    }
+}
+
+/// A new link names one target; the other may be sent as `null` (as clients that
+/// write every member do).
+fn allow_null_other_target(doc: &mut Value) {
+    let null = |description: &str| json!({"type": "null", "description": description});
+    for (schema, other) in [
+        ("InternalLinkInput", "url"),
+        ("InternalLinkItem", "url"),
+        ("ExternalLinkInput", "target_article_id"),
+        ("ExternalLinkItem", "target_article_id"),
+    ] {
+        if let Some(properties) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties")) {
+            properties[other] = null("Always `null` (or left out) here: a link has one target.");
+        }
+    }
+}
 
 /// Builds the complete document from the route registrations.
 pub fn api_doc() -> utoipa::openapi::OpenApi {

@@ -160,8 +160,8 @@ impl ArticleFields {
                 None => Ok(None),
             },
         );
-        if status == ArticleStatus::Published && body.as_ref().is_some_and(|b| b.trim().is_empty()) {
-            p.push(FieldError::body("/body", "must not be empty when the article is published"));
+        if status == ArticleStatus::Published && body.as_ref().is_some_and(|b| super::text::trim(b).is_empty()) {
+            p.push(FieldError::across("/body", "status", "must not be empty when the article is published"));
         }
         let errors = p.finish().err().unwrap_or_default();
         // A failed check recorded an error, so this only matches when all passed.

@@ -10,7 +10,7 @@ use super::article::{ArticleStatus, storable_time};
 use super::cursor::{ArticleSort, Cursor, CursorKey};
 use super::paging::{DEFAULT_LIMIT, ListError, Paging};
 use super::tags;
-use super::text::bounded;
+use super::text::{bounded, trimmed_required};
 
 /// Query parameters of the article list, as sent. Every value arrives as text so
 /// that each bad one is reported by name.
@@ -23,15 +23,18 @@ pub struct ArticleListParams {
     #[param(pattern = "^(draft|published|archived|any)$", example = "published")]
     pub status: Option<String>,
     /// Only articles in this section (exact match).
+    #[param(min_length = 1, max_length = 300)]
     pub section: Option<String>,
     /// Only articles carrying this tag (case-insensitive). Repeat the parameter to
     /// require several tags at once.
     #[serde(default)]
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, value_type = Vec<crate::domain::tags::Tag>)]
     pub tag: Vec<String>,
     /// Only articles from this source (exact match).
+    #[param(min_length = 1, max_length = 300)]
     pub source_name: Option<String>,
     /// Only articles in this language (BCP 47 tag, exact match).
+    #[param(min_length = 1, max_length = 300)]
     pub language: Option<String>,
     /// Only articles published at or after this time (RFC 3339).
     #[param(format = DateTime, value_type = Option<String>, example = "2024-03-01T00:00:00Z")]
@@ -177,11 +180,11 @@ impl ArticleFilter {
             ("language", params.language, &mut filter.language),
         ] {
             if let Some(value) = value {
-                check(name, bounded(&value, 300).map(|()| *slot = Some(value)));
+                check(name, non_empty(&value).and_then(|()| bounded(&value, 300)).map(|()| *slot = Some(value)));
             }
         }
         for tag in &params.tag {
-            check("tag", bounded(tag, tags::MAX_TAG_LEN).map(|()| filter.tags.push(tags::key(tag))));
+            check("tag", trimmed_required(tag, tags::MAX_TAG_LEN).map(|tag| filter.tags.push(tags::key(&tag))));
         }
         for (name, value, slot) in [
             ("published_after", params.published_after, &mut filter.published_after),
@@ -237,6 +240,11 @@ fn status_filter(raw: &str) -> Result<Option<ArticleStatus>, String> {
             ArticleStatus::parse(other).map(Some).ok_or_else(|| "must be one of draft, published, archived, any".into())
         }
     }
+}
+
+/// An exact-match filter for nothing would match nothing: refused instead.
+fn non_empty(value: &str) -> Result<(), String> {
+    if value.is_empty() { Err("must not be empty".into()) } else { Ok(()) }
 }
 
 /// `true` or `false`, nothing else.

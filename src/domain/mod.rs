@@ -32,12 +32,23 @@ pub struct FieldError {
     /// What is wrong with it.
     #[schema(example = "must not be empty")]
     pub detail: String,
+    /// For a rule across two members: the other one (a published article's body
+    /// depends on `status`). A merge patch that sets only one of them breaks the
+    /// rule together with the stored state, not on its own.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub depends_on: Option<&'static str>,
 }
 
 impl FieldError {
     /// An error about a member of the JSON body.
     pub fn body(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { pointer: Some(pointer.into()), parameter: None, detail: detail.into() }
+        Self { pointer: Some(pointer.into()), parameter: None, detail: detail.into(), depends_on: None }
+    }
+
+    /// An error about `pointer` that only holds given the member `other`.
+    pub fn across(pointer: impl Into<String>, other: &'static str, detail: impl Into<String>) -> Self {
+        Self { depends_on: Some(other), ..Self::body(pointer, detail) }
     }
 
     /// The same error for a member nested under `prefix` (e.g. `/quotes/1`).
@@ -50,7 +61,7 @@ impl FieldError {
 
     /// An error about a query parameter or header.
     pub fn parameter(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { pointer: None, parameter: Some(name.into()), detail: detail.into() }
+        Self { pointer: None, parameter: Some(name.into()), detail: detail.into(), depends_on: None }
     }
 }
 

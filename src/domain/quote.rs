@@ -79,7 +79,7 @@ impl QuoteFields {
 
 /// Case-folded speaker name, as stored and as searched for.
 pub fn speaker_key(name: &str) -> String {
-    name.trim().to_lowercase()
+    super::text::trim(name).to_lowercase()
 }
 
 fn non_empty(text: &str) -> Result<(), String> {

@@ -49,7 +49,7 @@ pub struct Tag(#[expect(dead_code, reason = "documents a tag's schema")] String)
 
 /// The form a tag is matched in: trimmed and lowercased.
 pub fn key(tag: &str) -> String {
-    tag.trim().to_lowercase()
+    crate::domain::text::trim(tag).to_lowercase()
 }
 
 #[cfg(test)]

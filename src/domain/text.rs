@@ -14,9 +14,21 @@ pub fn bounded(value: &str, max: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Trims surrounding whitespace and checks the result holds 1..=`max` characters.
+/// What counts as blank around text: Unicode white space, and the byte-order mark,
+/// which the spec's (ECMAScript) patterns also count as space. `openapi::NON_BLANK`
+/// says the same in the spec.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// `value` without blank characters around it.
+pub fn trim(value: &str) -> &str {
+    value.trim_matches(is_blank)
+}
+
+/// Trims surrounding blanks and checks the result holds 1..=`max` characters.
 pub fn trimmed_required(value: &str, max: usize) -> Result<String, String> {
-    let value = value.trim();
+    let value = trim(value);
     if value.is_empty() {
         return Err("must not be empty".into());
     }
@@ -65,6 +77,8 @@ mod tests {
     fn required_text_is_trimmed_and_not_blank() {
         assert_eq!(trimmed_required("  Hi  ", 5), Ok("Hi".into()));
         assert!(trimmed_required(" \t\n", 5).is_err());
+        assert!(trimmed_required("\u{feff}\u{85}\u{3000}", 5).is_err());
+        assert_eq!(trimmed_required("\u{feff}Hi\u{85}", 5), Ok("Hi".into()));
     }
 
     #[test]

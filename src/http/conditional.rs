@@ -26,9 +26,8 @@ enum Condition<'a> {
     Any,
     /// A list of entity tags.
     Tags(Vec<EntityTag<'a>>),
-    /// Not entity-tag syntax. It can match no entity tag the service hands out, so
-    /// it is read as a condition that never holds (RFC 9110 lets a server fail
-    /// closed): `If-Match` answers 412, `If-None-Match` does not apply.
+    /// Not entity-tag syntax. For `If-Match` it can match no entity tag the service
+    /// hands out, so the write fails closed (412); `If-None-Match` is a 400.
     Unmatchable,
 }
 
@@ -84,7 +83,9 @@ pub fn if_none_match(req: &HttpRequest, current: &str) -> Result<bool, ApiError>
     Ok(match parse_list(value) {
         Condition::Any => true,
         Condition::Tags(tags) => tags.iter().any(|t| t.opaque == current),
-        Condition::Unmatchable => false,
+        Condition::Unmatchable => {
+            return Err(ApiError::BadRequest("if-none-match must be `*` or entity tags such as \"3\"".into()));
+        }
     })
 }
 
@@ -115,10 +116,10 @@ mod tests {
     }
 
     #[test]
-    fn malformed_tags_match_nothing() {
+    fn malformed_if_match_matches_nothing_and_if_none_match_is_refused() {
         for bad in ["3", "\"3", "W/3", "\"a\"b\"", "0"] {
             assert_eq!(if_match(&with(header::IF_MATCH, bad)).unwrap(), Expected::OneOf(vec![]), "{bad}");
-            assert!(!if_none_match(&with(header::IF_NONE_MATCH, bad), &etag(3)).unwrap(), "{bad}");
+            assert!(if_none_match(&with(header::IF_NONE_MATCH, bad), &etag(3)).is_err(), "{bad}");
         }
     }
 

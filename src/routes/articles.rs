@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::article_types::{Article, ArticlePage, ArticlePatch, NewArticleInput};
 use super::embedding::assemble;
 use super::paging::{list_error, page_response, split_page, stored_uuid};
-use super::patching::{merged, require_object};
+use super::patching::{merged, patch_errors, require_object};
 use crate::db::articles::{self as store, ArticleKey, ArticleRow, NewChildren};
 use crate::db::{Database, WriteError, embedding};
 use crate::domain::FieldError;
@@ -329,7 +329,7 @@ pub async fn update_article(
     let apply = move |current: &ArticleRow| {
         let article = Article::try_from(current.clone()).map_err(WriteError::corrupt)?;
         let input = merged(ArticleInput::from(article), &patch)?;
-        ArticleFields::validate(input, at).map_err(WriteError::Invalid)
+        ArticleFields::validate(input, at).map_err(|e| patch_errors(&patch, e))
     };
     let row = db
         .run(move |c| store::update(c, &key, &expected, apply, at).map_err(|e| ApiError::from_write(e, "article")))

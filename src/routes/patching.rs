@@ -21,6 +21,25 @@ pub fn require_object(patch: &Value) -> Result<(), ApiError> {
     }
 }
 
+/// The rule violations of a merged document. One at a member the patch sets (and,
+/// for a rule across two members, the other one too) is the patch's own fault (422).
+/// When every violation involves stored members the patch left alone (publishing a
+/// draft whose stored body is empty, say), the stored state is what the patch
+/// conflicts with (409).
+pub fn patch_errors(patch: &Value, errors: Vec<FieldError>) -> WriteError {
+    let sets = |member: &str| patch.get(member.replace("~1", "/").replace("~0", "~")).is_some();
+    let patch_sets = |error: &FieldError| {
+        let member = error.pointer.as_deref().and_then(|p| p.split('/').nth(1));
+        member.is_none_or(sets) && error.depends_on.is_none_or(sets)
+    };
+    if errors.iter().any(patch_sets) {
+        return WriteError::Invalid(errors);
+    }
+    let broken: Vec<String> =
+        errors.iter().map(|e| format!("{} {}", e.pointer.as_deref().unwrap_or_default(), e.detail)).collect();
+    WriteError::Conflict(format!("with this patch the stored resource would break a rule: {}", broken.join("; ")))
+}
+
 /// `current` (the writable fields of the stored resource) with `patch` applied, read
 /// back as the request type; shape errors point into the patch.
 pub fn merged<I: Serialize + DeserializeOwned>(current: I, patch: &Value) -> Result<I, WriteError> {

@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::articles::article_key;
 use super::paging::{PageParams, child_id, list_error, page_response, split_page, stored_uuid};
-use super::patching::{merged, require_object};
+use super::patching::{merged, patch_errors, require_object};
 use super::quote_types::{Quote, QuotePage, QuotePatch};
 use crate::db::quotes::{self as store, QuoteSearch};
 use crate::db::{Database, WriteError, articles};
@@ -19,13 +19,13 @@ use crate::domain::article_filter::SearchText;
 use crate::domain::cursor::{Cursor, CursorKey};
 use crate::domain::paging::{ListError, Paging};
 use crate::domain::quote::{QuoteFields, QuoteInput, speaker_key};
-use crate::domain::text::bounded;
+use crate::domain::text::trimmed_required;
 use crate::error::ApiError;
 use crate::http::conditional::{etag, if_match, if_none_match};
 use crate::http::json::JsonBody;
 use crate::http::query::QueryParams;
 use crate::problem_responses::{
-    BadRequest, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable, UnsupportedMediaType,
+    BadRequest, Conflict, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable, UnsupportedMediaType,
     ValidationFailed,
 };
 
@@ -51,7 +51,7 @@ const NEWEST_ORDER: &str = "-created_at";
 #[into_params(parameter_in = Query)]
 pub struct QuoteSearchParams {
     /// Only quotes by this speaker (whole name, case-insensitive).
-    #[param(example = "Park Jin")]
+    #[param(example = "Park Jin", min_length = 1, max_length = 200, pattern = r"\S")]
     pub speaker: Option<String>,
     /// Only quotes in this article (id or slug).
     #[param(
@@ -73,8 +73,8 @@ pub struct QuoteSearchParams {
 impl QuoteSearchParams {
     fn parse(self) -> Result<QuoteSearch, ListError> {
         let mut errors = Vec::new();
-        let speaker = self.speaker.and_then(|s| match bounded(&s, 200) {
-            Ok(()) => Some(speaker_key(&s)),
+        let speaker = self.speaker.and_then(|s| match trimmed_required(&s, 200) {
+            Ok(name) => Some(speaker_key(&name)),
             Err(detail) => {
                 errors.push(FieldError::parameter("speaker", detail));
                 None
@@ -163,6 +163,7 @@ pub async fn list_article_quotes(
                  ("ETag" = String, description = "The quote's version as a strong ETag"))),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = ValidationFailed),
@@ -263,6 +264,7 @@ pub async fn get_quote(
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
         (status = 412, response = PreconditionFailed),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -303,6 +305,7 @@ pub async fn replace_quote(
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
         (status = 412, response = PreconditionFailed),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -323,7 +326,7 @@ pub async fn update_quote(
     let patch = body.0;
     let apply = move |current: &store::QuoteRow| {
         let quote = Quote::try_from(current.clone()).map_err(|e| WriteError::corrupt(e.to_string()))?;
-        QuoteFields::validate(merged(QuoteInput::from(quote), &patch)?).map_err(WriteError::Invalid)
+        QuoteFields::validate(merged(QuoteInput::from(quote), &patch)?).map_err(|e| patch_errors(&patch, e))
     };
     let at = now();
     let row = db

@@ -10,7 +10,7 @@ use super::article_types::{Article, ArticlePage};
 use super::articles::article_key;
 use super::link_types::{RelatedLink, RelatedLinkInputSchema, RelatedLinkList, RelatedLinkPage, RelatedLinkPatch};
 use super::paging::{PageParams, child_id, list_error, page_response, split_page, stored_uuid};
-use super::patching::{merged, require_object};
+use super::patching::{merged, patch_errors, require_object};
 use crate::db::related_links::{self as store, LinkWithTarget};
 use crate::db::{Database, WriteError, articles};
 use crate::domain::FieldError;
@@ -296,7 +296,7 @@ pub async fn update_related_link(
     let patch = body.0;
     let apply = move |current: &LinkWithTarget| {
         let link = RelatedLink::try_from(current.clone()).map_err(|e| WriteError::corrupt(e.to_string()))?;
-        RelatedLinkFields::validate(merged(RelatedLinkInput::from(link), &patch)?).map_err(WriteError::Invalid)
+        RelatedLinkFields::validate(merged(RelatedLinkInput::from(link), &patch)?).map_err(|e| patch_errors(&patch, e))
     };
     let at = now();
     let row = db
