@@ -24,11 +24,9 @@ impl Needs {
     fn missing(&self) -> Option<String> {
         match self {
             Self::Nothing => None,
-            Self::PgBinaries => pg::find_bin().is_none().then(|| {
-                format!(
-                    "no PostgreSQL binaries (initdb, pg_ctl) in ${}, /usr/lib/postgresql/*/bin or PATH",
-                    pg::PG_BIN_ENV
-                )
+            Self::PgBinaries => pg::find_bin().is_none().then(|| match std::env::var(pg::PG_BIN_ENV) {
+                Ok(dir) => format!("{}={dir} holds no initdb and pg_ctl", pg::PG_BIN_ENV),
+                Err(_) => "no PostgreSQL binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or PATH".to_owned(),
             }),
             Self::PgServer => std::env::var(pg::PG_ENV)
                 .ok()
