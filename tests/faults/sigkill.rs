@@ -284,6 +284,10 @@ fn run(database_url: &str, dir: &std::path::Path) {
         );
     }
 
+    let creates: usize = all_logs.iter().map(|l| l.created.len()).sum();
+    let puts: usize = all_logs.iter().map(|l| l.puts_acknowledged).sum();
+    assert!(creates > 0 && puts > 0, "no write was acknowledged before the kills: nothing was tested");
+
     // The restarted service serves exactly what SQL sees.
     let stored = read_stored(database_url);
     let generations = check(&stored, &all_logs, &anchor);
