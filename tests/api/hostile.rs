@@ -431,6 +431,11 @@ async fn hostile_corpus_is_refused_with_problems_and_changes_nothing(app: TestAp
             before = after;
         }
     }
+    // The limit that refuses 10,000 tag filters still lets the most an article can
+    // carry through.
+    let fifty: Vec<String> = (0..50).map(|i| format!("tag=t{i}")).collect();
+    let (status, _, body) = exchange(&app, &get(&format!("/v1/articles?{}", fifty.join("&"))));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     eprintln!(
         "[{:?}] hostile corpus: {} items, {} refused as expected",
         app.backend,
