@@ -26,9 +26,9 @@ pub struct ArticleListParams {
     #[param(min_length = 1, max_length = 300)]
     pub section: Option<String>,
     /// Only articles carrying this tag (case-insensitive). Repeat the parameter to
-    /// require several tags at once.
+    /// require several tags at once (at most 50).
     #[serde(default)]
-    #[param(style = Form, explode, value_type = Vec<crate::domain::tags::Tag>)]
+    #[param(style = Form, explode, max_items = 50, value_type = Vec<crate::domain::tags::Tag>)]
     pub tag: Vec<String>,
     /// Only articles from this source (exact match).
     #[param(min_length = 1, max_length = 300)]
@@ -183,8 +183,18 @@ impl ArticleFilter {
                 check(name, non_empty(&value).and_then(|()| bounded(&value, 300)).map(|()| *slot = Some(value)));
             }
         }
-        for tag in &params.tag {
-            check("tag", trimmed_required(tag, tags::MAX_TAG_LEN).map(|tag| filter.tags.push(tags::key(&tag))));
+        // Each tag is one more condition in the query: thousands of them would
+        // overflow the stack building it, and no article could match more than
+        // it can carry anyway.
+        if params.tag.len() > tags::MAX_TAGS {
+            check(
+                "tag",
+                Err(format!("must be given at most {} times (an article has at most that many tags)", tags::MAX_TAGS)),
+            );
+        } else {
+            for tag in &params.tag {
+                check("tag", trimmed_required(tag, tags::MAX_TAG_LEN).map(|tag| filter.tags.push(tags::key(&tag))));
+            }
         }
         for (name, value, slot) in [
             ("published_after", params.published_after, &mut filter.published_after),
@@ -266,6 +276,14 @@ mod tests {
         assert_eq!(filter.status, Some(ArticleStatus::Published));
         assert_eq!(filter.sort, ArticleSort::PublishedDesc);
         assert_eq!(filter.limit, 20);
+    }
+
+    #[test]
+    fn at_most_fifty_tag_filters() {
+        let tags = |n: usize| ArticleListParams { tag: vec!["a".into(); n], ..Default::default() };
+        assert_eq!(ArticleFilter::parse(tags(50)).unwrap().tags.len(), 50);
+        let Err(ListError::Invalid(errors)) = ArticleFilter::parse(tags(51)) else { panic!("accepted") };
+        assert_eq!(errors[0].parameter.as_deref(), Some("tag"));
     }
 
     #[test]

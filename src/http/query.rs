@@ -26,6 +26,7 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 
 /// Parses a raw query string.
 pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    check_utf8(query)?;
     serde_html_form::from_str(query).map_err(|e| {
         let message = e.to_string();
         let named = |prefix: &str| message.strip_prefix(prefix)?.split_once('`').map(|(name, _)| name.to_owned());
@@ -40,6 +41,35 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         };
         ApiError::Invalid(vec![error])
     })
+}
+
+/// Refuses percent-encoded bytes that are not UTF-8 (400): the form decoder would
+/// silently turn them into U+FFFD and filter on a value the client never sent.
+fn check_utf8(query: &str) -> Result<(), ApiError> {
+    for pair in query.split('&') {
+        let mut bytes = Vec::with_capacity(pair.len());
+        let mut rest = pair.as_bytes();
+        while let Some((&byte, tail)) = rest.split_first() {
+            let escaped = (byte == b'%')
+                .then(|| tail.get(..2))
+                .flatten()
+                .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+            match escaped {
+                Some(decoded) => {
+                    bytes.push(decoded);
+                    rest = &tail[2..];
+                }
+                None => {
+                    bytes.push(byte);
+                    rest = tail;
+                }
+            }
+        }
+        if std::str::from_utf8(&bytes).is_err() {
+            return Err(ApiError::BadRequest("the query string is not UTF-8 once percent-decoded".into()));
+        }
+    }
+    Ok(())
 }
 
 /// The first key that appears more than once, other than the repeatable `tag`.
@@ -66,6 +96,15 @@ mod tests {
         let p: Params = parse("tag=a&tag=b%20c&limit=5").unwrap();
         assert_eq!(p.tag, ["a", "b c"]);
         assert_eq!(p.limit.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn percent_encoded_bytes_must_be_utf8() {
+        assert!(parse::<Params>("tag=%E2%82%AC&limit=%35").is_ok());
+        assert!(parse::<Params>("tag=100%").is_ok(), "a lone % stays literal");
+        for query in ["tag=%FF", "tag=%E2%82", "t%C0%AFg=1"] {
+            assert!(matches!(parse::<Params>(query), Err(ApiError::BadRequest(_))), "{query}");
+        }
     }
 
     #[test]

@@ -4,9 +4,12 @@ mod helpers;
 
 mod articles_crud;
 mod articles_list;
+mod contention;
+mod dump;
 mod embedding;
 mod errors;
 mod fuzz_findings;
+mod hostile;
 mod observability;
 mod quotes;
 mod related_links;
@@ -17,9 +20,11 @@ fn main() {
     let tests = [
         articles_crud::tests(),
         articles_list::tests(),
+        contention::tests(),
         embedding::tests(),
         errors::tests(),
         fuzz_findings::tests(),
+        hostile::tests(),
         observability::tests(),
         quotes::tests(),
         related_links::tests(),

@@ -1,0 +1,59 @@
+//! Every row of every table, read with SQL (not through the API), so a test can
+//! prove that a refused request changed nothing at all.
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use newsdesk::db::DbConn;
+
+use crate::helpers::TestApp;
+
+#[derive(QueryableByName)]
+struct Line {
+    #[diesel(sql_type = Text)]
+    line: String,
+}
+
+/// `table: row` lines for every row of every table (the migrations table, the
+/// search indexes and any table added later included), sorted.
+pub fn all_rows(app: &TestApp) -> Vec<String> {
+    app.db
+        .blocking(|conn| {
+            Ok(match conn {
+                DbConn::Pg(pg) => pg_rows(pg)?,
+                DbConn::Sqlite(sqlite) => sqlite_rows(sqlite)?,
+            })
+        })
+        .expect("dump the database")
+}
+
+fn pg_rows(conn: &mut PgConnection) -> QueryResult<Vec<String>> {
+    let tables = diesel::sql_query(
+        "SELECT table_name AS line FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+    )
+    .load::<Line>(conn)?;
+    let mut rows = Vec::new();
+    for table in tables {
+        // A whole row as text, whatever its columns.
+        let query = format!(r#"SELECT '{0}: ' || t::text AS line FROM "{0}" t ORDER BY 1"#, table.line);
+        rows.extend(diesel::sql_query(query).load::<Line>(conn)?.into_iter().map(|l| l.line));
+    }
+    Ok(rows)
+}
+
+fn sqlite_rows(conn: &mut SqliteConnection) -> QueryResult<Vec<String>> {
+    let tables = diesel::sql_query("SELECT name AS line FROM sqlite_master WHERE type = 'table' ORDER BY 1")
+        .load::<Line>(conn)?;
+    let mut rows = Vec::new();
+    for table in tables {
+        let columns =
+            diesel::sql_query(format!("SELECT name AS line FROM pragma_table_info('{}') ORDER BY cid", table.line))
+                .load::<Line>(conn)?;
+        // quote() renders any value (text, number, blob, NULL) as a literal.
+        let values: Vec<String> = columns.iter().map(|c| format!(r#"quote("{}")"#, c.line)).collect();
+        let query =
+            format!(r#"SELECT '{0}: ' || {1} AS line FROM "{0}" ORDER BY 1"#, table.line, values.join(" || ',' || "));
+        rows.extend(diesel::sql_query(query).load::<Line>(conn)?.into_iter().map(|l| l.line));
+    }
+    Ok(rows)
+}

@@ -1,0 +1,78 @@
+//! The real `newsdesk` binary as a child process, with its log in a file (a piped
+//! stderr nobody reads would fill up and stall the service under load).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::http::{self, Request};
+
+const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
+
+pub struct Service {
+    child: Child,
+    pub addr: String,
+    log: PathBuf,
+}
+
+impl Service {
+    /// Starts the service on `database_url` and waits until `/readyz` answers 200
+    /// (migrations applied).
+    pub fn start(database_url: &str, log_dir: &Path, extra_env: &[(&str, &str)]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let addr = format!("127.0.0.1:{port}");
+        let log = log_dir.join(format!("newsdesk-{port}.log"));
+        let mut command = Command::new(BIN);
+        command
+            .current_dir(log_dir)
+            .env("NEWSDESK_ADDR", &addr)
+            .env("DATABASE_URL", database_url)
+            .env("NEWSDESK_WORKERS", "2")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap());
+        for (key, value) in extra_env {
+            command.env(key, value);
+        }
+        let mut service = Self { child: command.spawn().expect("start newsdesk"), addr, log };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if service.get("/readyz").is_ok_and(|r| r.status == 200) {
+                return service;
+            }
+            if let Some(status) = service.child.try_wait().unwrap() {
+                panic!("newsdesk exited with {status} before it was ready; log:\n{}", service.log_tail());
+            }
+            assert!(Instant::now() < deadline, "newsdesk not ready within 30 s; log:\n{}", service.log_tail());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn send(&self, request: &Request<'_>) -> std::io::Result<http::Response> {
+        http::send(&self.addr, request, Duration::from_secs(30))
+    }
+
+    pub fn get(&self, path: &str) -> std::io::Result<http::Response> {
+        self.send(&Request::get(path))
+    }
+
+    /// SIGKILL: no shutdown handler, no flush, no rollback runs.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reap");
+    }
+
+    /// The last lines of the service's log, for failure messages.
+    pub fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
