@@ -48,6 +48,13 @@ pub fn document() -> Value {
 pub fn refined(api: &utoipa::openapi::OpenApi) -> Value {
     let mut doc = serde_json::to_value(api).expect("the OpenAPI model serializes");
     strings_hold_no_nul(&mut doc);
+    // Problem documents echo what the client sent (a JSON Pointer to a member it
+    // named, say), which may hold anything.
+    for echoing in ["Problem", "FieldError"] {
+        if let Some(schema) = doc.pointer(&format!("/components/schemas/{echoing}")).cloned() {
+            doc["components"]["schemas"][echoing] = without_no_nul(schema);
+        }
+    }
     require_body_when_published(&mut doc);
     unique_tags(&mut doc);
     allow_null_other_target(&mut doc);
@@ -91,15 +98,44 @@ fn strings_hold_no_nul(node: &mut Value) {
     }
 }
 
-/// A published article needs a body: `if status is published then body is not blank`.
+/// `schema` without the [`NO_NUL`] patterns [`strings_hold_no_nul`] added.
+fn without_no_nul(mut schema: Value) -> Value {
+    match &mut schema {
+        Value::Object(map) => {
+            if map.get("pattern").and_then(Value::as_str) == Some(NO_NUL) {
+                map.remove("pattern");
+            }
+            for value in map.values_mut() {
+                *value = without_no_nul(value.take());
+            }
+        }
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                *item = without_no_nul(item.take());
+            }
+        }
+        _ => {}
+    }
+    schema
+}
+
+/// A published article needs a body: `if status is published then body is not
+/// blank`. A patch setting `status` to published may leave `body` out (the stored
+/// one counts) but may not empty it.
 fn require_body_when_published(doc: &mut Value) {
-    for name in ["ArticleInput", "NewArticleInput"] {
+    let published = json!({"properties": {"status": {"const": "published"}}, "required": ["status"]});
+    let non_blank = json!({"type": "string", "pattern": NON_BLANK});
+    for (name, body_required) in [("ArticleInput", true), ("NewArticleInput", true), ("ArticlePatch", false)] {
         let Some(schema) = doc.pointer_mut(&format!("/components/schemas/{name}")).and_then(Value::as_object_mut)
         else {
             continue;
         };
-        schema.insert("if".into(), json!({"properties": {"status": {"const": "published"}}, "required": ["status"]}));
-        schema.insert("then".into(), json!({"properties": {"body": {"pattern": NON_BLANK}}, "required": ["body"]}));
+        let mut then = json!({"properties": {"body": non_blank}});
+        if body_required {
+            then["required"] = json!(["body"]);
+        }
+        schema.insert("if".into(), published.clone());
+        schema.insert("then".into(), then);
     }
 }
 

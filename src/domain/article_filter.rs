@@ -23,7 +23,7 @@ pub struct ArticleListParams {
     #[param(pattern = "^(draft|published|archived|any)$", example = "published")]
     pub status: Option<String>,
     /// Only articles in this section (exact match).
-    #[param(min_length = 1, max_length = 300)]
+    #[param(max_length = 300)]
     pub section: Option<String>,
     /// Only articles carrying this tag (case-insensitive). Repeat the parameter to
     /// require several tags at once (at most 50).
@@ -31,10 +31,10 @@ pub struct ArticleListParams {
     #[param(style = Form, explode, max_items = 50, value_type = Vec<crate::domain::tags::Tag>)]
     pub tag: Vec<String>,
     /// Only articles from this source (exact match).
-    #[param(min_length = 1, max_length = 300)]
+    #[param(max_length = 300)]
     pub source_name: Option<String>,
     /// Only articles in this language (BCP 47 tag, exact match).
-    #[param(min_length = 1, max_length = 300)]
+    #[param(max_length = 300)]
     pub language: Option<String>,
     /// Only articles published at or after this time (RFC 3339).
     #[param(format = DateTime, value_type = Option<String>, example = "2024-03-01T00:00:00Z")]
@@ -180,7 +180,7 @@ impl ArticleFilter {
             ("language", params.language, &mut filter.language),
         ] {
             if let Some(value) = value {
-                check(name, non_empty(&value).and_then(|()| bounded(&value, 300)).map(|()| *slot = Some(value)));
+                check(name, bounded(&value, 300).map(|()| *slot = Some(value)));
             }
         }
         // Each tag is one more condition in the query: thousands of them would
@@ -250,11 +250,6 @@ fn status_filter(raw: &str) -> Result<Option<ArticleStatus>, String> {
             ArticleStatus::parse(other).map(Some).ok_or_else(|| "must be one of draft, published, archived, any".into())
         }
     }
-}
-
-/// An exact-match filter for nothing would match nothing: refused instead.
-fn non_empty(value: &str) -> Result<(), String> {
-    if value.is_empty() { Err("must not be empty".into()) } else { Ok(()) }
 }
 
 /// `true` or `false`, nothing else.
