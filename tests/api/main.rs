@@ -7,6 +7,9 @@ mod articles_list;
 mod embedding;
 mod errors;
 mod fuzz_findings;
+mod headers;
+mod idempotency;
+mod limits;
 mod observability;
 mod quotes;
 mod related_links;
@@ -20,6 +23,9 @@ fn main() {
         embedding::tests(),
         errors::tests(),
         fuzz_findings::tests(),
+        headers::tests(),
+        idempotency::tests(),
+        limits::tests(),
         observability::tests(),
         quotes::tests(),
         related_links::tests(),
