@@ -38,8 +38,11 @@ impl Limits {
         Self {
             body_limit: http.body_limit,
             max_in_flight: http.max_in_flight,
-            rate_limiter: (http.rate_limit > 0)
-                .then(|| web::Data::new(RateLimiter::new(http.rate_limit, http.burst()))),
+            rate_limiter: (http.rate_limit > 0).then(|| {
+                web::Data::new(
+                    RateLimiter::new(http.rate_limit, http.burst()).trusting_forwarded(http.rate_limit_trust_forwarded),
+                )
+            }),
         }
     }
 }

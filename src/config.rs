@@ -129,6 +129,11 @@ pub struct HttpSettings {
     #[arg(long = "rate-limit-burst", env = "NEWSDESK_RATE_LIMIT_BURST")]
     pub rate_limit_burst: Option<u32>,
 
+    /// Take the client address for rate limiting from `Forwarded` / `X-Forwarded-For`
+    /// (only behind a reverse proxy that overwrites those headers).
+    #[arg(long = "rate-limit-trust-forwarded", env = "NEWSDESK_RATE_LIMIT_TRUST_FORWARDED")]
+    pub rate_limit_trust_forwarded: bool,
+
     /// Requests each worker serves at once; more are answered 503 at once rather
     /// than queued.
     #[arg(long = "max-in-flight", env = "NEWSDESK_MAX_IN_FLIGHT", default_value_t = 256,
@@ -159,6 +164,7 @@ impl Default for HttpSettings {
             cursor_secret: None,
             rate_limit: 100,
             rate_limit_burst: None,
+            rate_limit_trust_forwarded: false,
             max_in_flight: 256,
             max_connections: 10_000,
         }

@@ -52,13 +52,30 @@ pub struct Decision {
 pub struct RateLimiter {
     rate: f64,
     burst: f64,
+    /// Whether the client address comes from `Forwarded` / `X-Forwarded-For`.
+    trust_forwarded: bool,
     buckets: Mutex<HashMap<String, Bucket>>,
 }
 
 impl RateLimiter {
     /// A limiter of `rate` requests per second with bursts of up to `burst`.
     pub fn new(rate: u32, burst: u32) -> Self {
-        Self { rate: f64::from(rate.max(1)), burst: f64::from(burst.max(1)), buckets: Mutex::new(HashMap::new()) }
+        Self {
+            rate: f64::from(rate.max(1)),
+            burst: f64::from(burst.max(1)),
+            trust_forwarded: false,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes the client address from the `Forwarded` or `X-Forwarded-For` header,
+    /// for a service behind a reverse proxy that sets it (else every client would
+    /// share the proxy's bucket). Only safe when the proxy overwrites the header:
+    /// otherwise clients choose their own address.
+    #[must_use]
+    pub fn trusting_forwarded(mut self, trust: bool) -> Self {
+        self.trust_forwarded = trust;
+        self
     }
 
     /// The `RateLimit-Policy` value: the burst as quota over the seconds it takes to
@@ -98,12 +115,22 @@ fn whole_secs(seconds: f64) -> u64 {
     seconds.max(0.0).ceil() as u64
 }
 
-/// Who a request counts against: the hash of its credentials when it has any (so
-/// clients behind one proxy do not share a bucket), else its IP address.
-pub fn client_key(req: &ServiceRequest) -> String {
-    match req.headers().get(header::AUTHORIZATION) {
-        Some(credentials) => format!("credentials:{}", super::sha256_hex(&[credentials.as_bytes()])),
-        None => format!("ip:{}", req.peer_addr().map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())),
+impl RateLimiter {
+    /// Who a request counts against: the hash of its credentials when it has any
+    /// (so clients behind one proxy do not share a bucket), else its IP address.
+    pub fn client_key(&self, req: &ServiceRequest) -> String {
+        if let Some(credentials) = req.headers().get(header::AUTHORIZATION) {
+            return format!("credentials:{}", super::sha256_hex(&[credentials.as_bytes()]));
+        }
+        let forwarded = if self.trust_forwarded {
+            req.connection_info().realip_remote_addr().map(|addr| {
+                addr.parse::<std::net::SocketAddr>().map_or_else(|_| addr.to_owned(), |a| a.ip().to_string())
+            })
+        } else {
+            None
+        };
+        let address = forwarded.or_else(|| req.peer_addr().map(|a| a.ip().to_string()));
+        format!("ip:{}", address.as_deref().unwrap_or("unknown"))
     }
 }
 
@@ -116,7 +143,7 @@ pub async fn rate_limit(
     let Some(limiter) = limiter.filter(|_| !EXEMPT.contains(&req.path())) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    let decision = limiter.check(&client_key(&req), Instant::now());
+    let decision = limiter.check(&limiter.client_key(&req), Instant::now());
     let mut res = if decision.allowed {
         next.call(req).await?.map_into_left_body()
     } else {

@@ -19,6 +19,7 @@ crate::tests![
     a_client_over_its_rate_gets_429_with_retry_after,
     clients_are_limited_separately_and_health_checks_not_at_all,
     rate_limiting_can_be_turned_off,
+    forwarded_addresses_count_only_when_trusted,
     a_worker_at_its_in_flight_cap_answers_503_at_once,
     bodies_nested_too_deep_are_refused_and_nothing_is_stored,
     a_database_call_stuck_behind_a_lock_becomes_a_503,
@@ -93,6 +94,22 @@ async fn rate_limiting_can_be_turned_off(app: TestApp) {
         assert_eq!(reply.status, 200);
         assert!(reply.header("ratelimit").is_none() && reply.header("ratelimit-policy").is_none());
     }
+}
+
+async fn forwarded_addresses_count_only_when_trusted(app: TestApp) {
+    async fn from(app: &TestApp, address: &str) -> crate::helpers::Reply {
+        app.send(app.request(Method::GET, "/v1/articles").header("x-forwarded-for", address)).await
+    }
+    let untrusting = TestApp::spawn_with(app.backend, limited(1, 1)).await;
+    assert_eq!(from(&untrusting, "203.0.113.1").await.status, 200);
+    // A client cannot escape its limit by claiming another address.
+    assert_eq!(from(&untrusting, "203.0.113.2").await.status, 429);
+
+    let settings = HttpSettings { rate_limit_trust_forwarded: true, ..limited(1, 1) };
+    let behind_proxy = TestApp::spawn_with(app.backend, settings).await;
+    assert_eq!(from(&behind_proxy, "203.0.113.1").await.status, 200);
+    assert_eq!(from(&behind_proxy, "203.0.113.1").await.status, 429);
+    assert_eq!(from(&behind_proxy, "203.0.113.2").await.status, 200, "each forwarded client has its own bucket");
 }
 
 async fn a_worker_at_its_in_flight_cap_answers_503_at_once(app: TestApp) {
