@@ -13,15 +13,45 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::HttpSettings;
 use crate::db::Database;
 use crate::http::fallback::{RouteTable, not_matched, render_problem};
+use crate::http::headers::security_headers;
+use crate::http::idempotency::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotency};
+use crate::http::in_flight::{InFlight, limit_in_flight};
 use crate::http::json::BodyLimit;
-use crate::http::observe::observe;
+use crate::http::observe::{REQUEST_ID, observe};
+use crate::http::rate_limit::{RATE_LIMIT, RATE_LIMIT_POLICY, RateLimiter, rate_limit};
 use crate::metrics::Metrics;
+
+/// Limits shared by every worker's app.
+#[derive(Clone)]
+pub struct Limits {
+    /// The configured body limit in bytes.
+    pub body_limit: usize,
+    /// Requests each worker serves at once.
+    pub max_in_flight: u32,
+    /// The shared rate limiter, or `None` when rate limiting is off.
+    pub rate_limiter: Option<web::Data<RateLimiter>>,
+}
+
+impl Limits {
+    /// The limits the settings ask for.
+    pub fn from_settings(http: &HttpSettings) -> Self {
+        Self {
+            body_limit: http.body_limit,
+            max_in_flight: http.max_in_flight,
+            rate_limiter: (http.rate_limit > 0).then(|| {
+                web::Data::new(
+                    RateLimiter::new(http.rate_limit, http.burst()).trusting_forwarded(http.rate_limit_trust_forwarded),
+                )
+            }),
+        }
+    }
+}
 
 /// The application with every route, middleware and fallback.
 pub fn build_app(
     db: Database,
     api: utoipa::openapi::OpenApi,
-    body_limit: usize,
+    limits: Limits,
     metrics: web::Data<Metrics>,
     cors_origins: Vec<String>,
 ) -> App<
@@ -34,17 +64,29 @@ pub fn build_app(
     >,
 > {
     let route_table = web::Data::new(RouteTable::from_openapi(&api));
-    App::new()
+    let mut app = App::new()
         .app_data(web::Data::new(db))
         .app_data(route_table)
-        .app_data(BodyLimit(body_limit))
-        .app_data(web::PayloadConfig::new(body_limit))
-        .app_data(metrics)
-        // Innermost first: problems are rendered inside `observe`, which sees (and
-        // logs, counts and tags with the request id) the final response.
-        .wrap(ErrorHandlers::new().default_handler(render_problem))
+        .app_data(BodyLimit(limits.body_limit))
+        .app_data(web::PayloadConfig::new(limits.body_limit))
+        // One counter per worker: this function runs once per worker.
+        .app_data(InFlight::new(limits.max_in_flight))
+        .app_data(metrics);
+    if let Some(limiter) = limits.rate_limiter {
+        app = app.app_data(limiter);
+    }
+    // Innermost first: problems are rendered inside `idempotency` (which stores the
+    // final answer) and inside `observe`, which sees (and logs, counts and tags with
+    // the request id) the final response. Requests over a limit are turned away
+    // before they claim an idempotency key; the headers go on everything, CORS
+    // preflights included.
+    app.wrap(ErrorHandlers::new().default_handler(render_problem))
+        .wrap(from_fn(idempotency))
+        .wrap(from_fn(limit_in_flight))
+        .wrap(from_fn(rate_limit))
         .wrap(from_fn(observe))
         .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
+        .wrap(from_fn(security_headers))
         .configure(|cfg| crate::routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
         // No validator badge: Swagger UI would otherwise send the document to an
         // outside validator whenever /docs is not served on localhost.
@@ -66,8 +108,9 @@ fn cors(origins: &[String]) -> Cors {
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
         .allowed_headers([header::CONTENT_TYPE, header::IF_MATCH, header::IF_NONE_MATCH, header::AUTHORIZATION])
         .allowed_header("x-request-id")
+        .allowed_header(IDEMPOTENCY_KEY)
         .expose_headers([header::ETAG, header::LOCATION, header::LINK, header::RETRY_AFTER])
-        .expose_headers(["x-request-id"])
+        .expose_headers([REQUEST_ID, IDEMPOTENT_REPLAYED, RATE_LIMIT, RATE_LIMIT_POLICY])
         .max_age(3600)
 }
 
@@ -82,15 +125,16 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
         crate::domain::cursor::set_secret(secret.as_bytes());
     }
     let api = crate::openapi::api_doc();
-    let limit = http.body_limit;
+    let limits = Limits::from_settings(http);
     let metrics = web::Data::new(Metrics::new());
     // An empty NEWSDESK_CORS_ORIGINS (as compose passes by default) means none.
     let origins: Vec<String> =
         http.cors_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).map(str::to_owned).collect();
     let mut server =
-        HttpServer::new(move || build_app(db.clone(), api.clone(), limit, metrics.clone(), origins.clone()))
+        HttpServer::new(move || build_app(db.clone(), api.clone(), limits.clone(), metrics.clone(), origins.clone()))
             // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish.
             .shutdown_timeout(http.shutdown_timeout_secs)
+            .max_connections(usize::try_from(http.max_connections).unwrap_or(usize::MAX))
             .listen(listener)?;
     if let Some(workers) = http.workers {
         server = server.workers(workers);

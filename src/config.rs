@@ -70,12 +70,18 @@ pub struct DatabaseSettings {
     #[arg(long = "db-timeout", env = "NEWSDESK_DB_TIMEOUT_SECS", default_value_t = 5,
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout_secs: u64,
+
+    /// Milliseconds a PostgreSQL statement may run, or wait for a lock, before it is
+    /// cancelled and the request answered 503 (0: no limit). SQLite's only wait is
+    /// for the write lock, bounded by `NEWSDESK_DB_TIMEOUT_SECS`.
+    #[arg(long = "db-statement-timeout", env = "NEWSDESK_DB_STATEMENT_TIMEOUT_MS", default_value_t = 5000)]
+    pub statement_timeout_ms: u64,
 }
 
 impl DatabaseSettings {
     /// Settings for a given URL with every other value at its default.
     pub fn for_url(url: DatabaseUrl) -> Self {
-        Self { url, pool_size: 10, timeout_secs: 5 }
+        Self { url, pool_size: 10, timeout_secs: 5, statement_timeout_ms: 5000 }
     }
 
     /// The pool checkout and connect timeout.
@@ -112,6 +118,39 @@ pub struct HttpSettings {
     /// every replica the same one.
     #[arg(long = "cursor-secret", env = "NEWSDESK_CURSOR_SECRET", hide_env_values = true)]
     pub cursor_secret: Option<String>,
+
+    /// Requests per second each client (bearer token, else IP address) may make on
+    /// average; 0 turns rate limiting off. Health, readiness and metrics are exempt.
+    #[arg(long = "rate-limit", env = "NEWSDESK_RATE_LIMIT", default_value_t = 100)]
+    pub rate_limit: u32,
+
+    /// Requests a client may make in a burst above the average rate (default: ten
+    /// seconds' worth of the rate).
+    #[arg(long = "rate-limit-burst", env = "NEWSDESK_RATE_LIMIT_BURST")]
+    pub rate_limit_burst: Option<u32>,
+
+    /// Take the client address for rate limiting from `Forwarded` / `X-Forwarded-For`
+    /// (only behind a reverse proxy that overwrites those headers).
+    #[arg(long = "rate-limit-trust-forwarded", env = "NEWSDESK_RATE_LIMIT_TRUST_FORWARDED")]
+    pub rate_limit_trust_forwarded: bool,
+
+    /// Requests each worker serves at once; more are answered 503 at once rather
+    /// than queued.
+    #[arg(long = "max-in-flight", env = "NEWSDESK_MAX_IN_FLIGHT", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_in_flight: u32,
+
+    /// Open connections each worker accepts; further ones wait in the listen backlog.
+    #[arg(long = "max-connections", env = "NEWSDESK_MAX_CONNECTIONS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+}
+
+impl HttpSettings {
+    /// The burst size of the rate limit.
+    pub fn burst(&self) -> u32 {
+        self.rate_limit_burst.unwrap_or_else(|| self.rate_limit.saturating_mul(10)).max(1)
+    }
 }
 
 impl Default for HttpSettings {
@@ -123,6 +162,11 @@ impl Default for HttpSettings {
             cors_origins: Vec::new(),
             shutdown_timeout_secs: 30,
             cursor_secret: None,
+            rate_limit: 100,
+            rate_limit_burst: None,
+            rate_limit_trust_forwarded: false,
+            max_in_flight: 256,
+            max_connections: 10_000,
         }
     }
 }

@@ -26,13 +26,14 @@ pub enum ProblemKind {
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationFailed,
+    TooManyRequests,
     ServiceUnavailable,
     Internal,
 }
 
 impl ProblemKind {
     /// Every kind, for the OpenAPI description.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::BadRequest,
         Self::NotFound,
         Self::MethodNotAllowed,
@@ -41,6 +42,7 @@ impl ProblemKind {
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::ValidationFailed,
+        Self::TooManyRequests,
         Self::ServiceUnavailable,
         Self::Internal,
     ];
@@ -56,6 +58,7 @@ impl ProblemKind {
             Self::PayloadTooLarge => "/problems/payload-too-large",
             Self::UnsupportedMediaType => "/problems/unsupported-media-type",
             Self::ValidationFailed => "/problems/validation-failed",
+            Self::TooManyRequests => "/problems/too-many-requests",
             Self::ServiceUnavailable => "/problems/service-unavailable",
             Self::Internal => "/problems/internal-error",
         }
@@ -72,6 +75,7 @@ impl ProblemKind {
             Self::PayloadTooLarge => "Request body too large",
             Self::UnsupportedMediaType => "Unsupported media type",
             Self::ValidationFailed => "Request body failed validation",
+            Self::TooManyRequests => "Too many requests",
             Self::ServiceUnavailable => "Service unavailable",
             Self::Internal => "Internal server error",
         }
@@ -88,6 +92,7 @@ impl ProblemKind {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -177,9 +182,22 @@ pub enum ApiError {
     /// Parsed but invalid (422).
     #[error("{} invalid", .0.len())]
     Invalid(Vec<FieldError>),
+    /// The client sent more requests than its rate limit allows (429).
+    #[error("rate limit exceeded")]
+    TooManyRequests {
+        /// Whole seconds until the next request will be accepted.
+        retry_after: u64,
+    },
     /// The database cannot be reached (503).
     #[error("database unavailable")]
     Unavailable,
+    /// A database statement ran past its time limit, or waited too long for a lock
+    /// (503: the next attempt may well succeed).
+    #[error("database timeout")]
+    DatabaseTimeout,
+    /// This worker is already serving as many requests as it may (503).
+    #[error("server busy")]
+    Busy,
     /// A bug (500); the cause is logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -202,7 +220,8 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => ProblemKind::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
             Self::Invalid(_) => ProblemKind::ValidationFailed,
-            Self::Unavailable => ProblemKind::ServiceUnavailable,
+            Self::TooManyRequests { .. } => ProblemKind::TooManyRequests,
+            Self::Unavailable | Self::DatabaseTimeout | Self::Busy => ProblemKind::ServiceUnavailable,
             Self::Internal(_) => ProblemKind::Internal,
         }
     }
@@ -221,6 +240,11 @@ impl ApiError {
                 format!("this resource accepts {}", allow.join(", "))
             }
             Self::Unavailable => "the database cannot be reached; try again shortly".to_owned(),
+            Self::DatabaseTimeout => "the database did not answer in time; try again shortly".to_owned(),
+            Self::Busy => "the server is handling as many requests as it can; try again shortly".to_owned(),
+            Self::TooManyRequests { retry_after } => {
+                format!("the rate limit for this client is exhausted; retry in {retry_after} s")
+            }
             Self::Internal(_) => "an unexpected error occurred; it has been logged".to_owned(),
             other => other.to_string(),
         };
@@ -246,8 +270,15 @@ impl ApiError {
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
-            Self::Unavailable => {
+            Self::Unavailable | Self::DatabaseTimeout => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS)));
+            }
+            // A full worker frees up within milliseconds; a short wait is enough.
+            Self::Busy => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(1u32)));
+            }
+            Self::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after)));
             }
             _ => {}
         }
@@ -277,6 +308,10 @@ impl From<diesel::result::Error> for ApiError {
                 Self::Conflict("a resource with the same unique value already exists".into())
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Self::Unavailable,
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_timeout(info.message()) => {
+                log::warn!("database timeout: {}", info.message());
+                Self::DatabaseTimeout
+            }
             Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_transient(info.message()) => {
                 log::warn!("transient database error: {}", info.message());
                 Self::Unavailable
@@ -284,6 +319,13 @@ impl From<diesel::result::Error> for ApiError {
             other => Self::Internal(other.into()),
         }
     }
+}
+
+/// PostgreSQL's messages when `statement_timeout` or `lock_timeout` cancels a
+/// statement (SQLSTATE 57014 and 55P03, which diesel does not classify).
+fn is_timeout(message: &str) -> bool {
+    message.starts_with("canceling statement due to statement timeout")
+        || message.starts_with("canceling statement due to lock timeout")
 }
 
 /// Messages of errors that mean "try again", not "bug": a lost server connection

@@ -12,7 +12,7 @@ use crate::domain::article_filter::IncludeOption;
 use crate::error::{Problem, ProblemKind};
 use crate::problem_responses::{
     BadRequest, Conflict, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable,
-    UnsupportedMediaType, ValidationFailed,
+    TooManyRequests, UnsupportedMediaType, ValidationFailed,
 };
 
 #[derive(OpenApi)]
@@ -20,7 +20,17 @@ use crate::problem_responses::{
     info(
         title = "Newsdesk API",
         description = "An open content API for news: articles, the quotes inside them and their related-post links.\n\n\
-Every error is an RFC 9457 problem document (`application/problem+json`) whose `type` is one of: {problem_types}.",
+Every error is an RFC 9457 problem document (`application/problem+json`) whose `type` is one of: {problem_types}.\n\n\
+**Limits.** Each client (its credentials if it sends `Authorization`, else its IP address) has a rate limit, stated on \
+every response in `RateLimit-Policy` and `RateLimit`; over it, requests get a 429 with `Retry-After`. A server at its \
+limit of concurrent requests, or whose database does not answer in time, answers 503 with `Retry-After`. Request \
+bodies are limited in size (413) and to 32 levels of nesting (400). `/healthz`, `/readyz` and `/metrics` are exempt \
+from the rate and concurrency limits.\n\n\
+**Retrying creates.** `POST` accepts an `Idempotency-Key` header: a retry with the same key gets the first answer \
+(marked `Idempotent-Replayed: true`) instead of creating a second resource.\n\n\
+**Caching and headers.** Successful reads without credentials are `Cache-Control: public, no-cache` (revalidate with \
+the ETag); answers to requests with credentials are `private, no-store`; errors and writes `no-store`. Every response \
+carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content Security Policy.",
         license(name = "MIT", identifier = "MIT"),
     ),
     servers((url = "/", description = "The server that serves this document")),
@@ -33,7 +43,7 @@ Every error is an RFC 9457 problem document (`application/problem+json`) whose `
     components(
         schemas(Problem, FieldError, IncludeOption),
         responses(BadRequest, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType,
-                  ValidationFailed, ServiceUnavailable, InternalError),
+                  ValidationFailed, TooManyRequests, ServiceUnavailable, InternalError),
     )
 )]
 struct ApiDoc;
@@ -174,6 +184,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     if let Some(description) = api.info.description.as_mut() {
         *description = description.replace("{problem_types}", &types.join(", "));
     }
+    crate::openapi_limits::document(&mut api);
     add_framework_responses(&mut api);
     flatten_new_article(&mut api);
     add_links(&mut api);

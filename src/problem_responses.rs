@@ -7,8 +7,9 @@ use utoipa::ToResponse;
 
 use crate::error::Problem;
 
-/// The request could not be parsed: broken JSON, a malformed cursor, a path id that
-/// is neither a UUID nor a slug, a malformed conditional header.
+/// The request could not be parsed: broken JSON (or JSON nested more than 32
+/// levels deep), a malformed cursor, a path id that is neither a UUID nor a slug, a
+/// malformed conditional header or `Idempotency-Key`.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({
     "type": "/problems/bad-request", "title": "Request could not be parsed", "status": 400,
@@ -23,7 +24,7 @@ pub struct BadRequest(Problem);
 pub struct NotFound(Problem);
 
 /// A uniqueness conflict: the slug is taken, or the article already links to the
-/// target.
+/// target; or a request with the same `Idempotency-Key` is still being served.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({
     "type": "/problems/conflict", "title": "Conflict with the current state", "status": 409,
@@ -55,7 +56,8 @@ pub struct PayloadTooLarge(Problem);
 pub struct UnsupportedMediaType(Problem);
 
 /// JSON that parses but is not a valid request; `errors` holds one entry per
-/// invalid member (`pointer`) or query parameter (`parameter`).
+/// invalid member (`pointer`) or query parameter or header (`parameter`), such as
+/// an `Idempotency-Key` already used for a different request.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({
     "type": "/problems/validation-failed", "title": "Request body failed validation", "status": 422,
@@ -64,7 +66,8 @@ pub struct UnsupportedMediaType(Problem);
                {"pointer": "/source_url", "detail": "must be an absolute http or https URL"}]}))]
 pub struct ValidationFailed(Problem);
 
-/// The database cannot be reached; retry after the given number of seconds.
+/// The database cannot be reached or did not answer in time, or the server is
+/// serving as many requests as it can; retry after the given number of seconds.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json",
     headers(("Retry-After" = u32, description = "Seconds to wait before retrying")),
@@ -72,6 +75,19 @@ pub struct ValidationFailed(Problem);
     "type": "/problems/service-unavailable", "title": "Service unavailable", "status": 503,
     "detail": "the database cannot be reached; try again shortly", "instance": "/v1/articles"}))]
 pub struct ServiceUnavailable(Problem);
+
+/// The client has used up its rate limit; retry after the given number of seconds.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json",
+    headers(
+        ("Retry-After" = u32, description = "Seconds until the next request will be accepted"),
+        ("RateLimit" = String, description = "What is left of the quota (`r`) and seconds until it is whole (`t`)"),
+        ("RateLimit-Policy" = String, description = "The quota (`q`) and the seconds it refills over (`w`)"),
+    ),
+    example = json!({
+    "type": "/problems/too-many-requests", "title": "Too many requests", "status": 429,
+    "detail": "the rate limit for this client is exhausted; retry in 1 s", "instance": "/v1/articles"}))]
+pub struct TooManyRequests(Problem);
 
 /// An unexpected error; the body says nothing about internals.
 #[derive(ToResponse)]

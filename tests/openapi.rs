@@ -60,3 +60,42 @@ fn creates_link_to_reading_updating_and_deleting_what_they_created() {
         }
     }
 }
+
+#[test]
+fn limits_idempotency_and_caching_are_documented_on_every_operation_they_apply_to() {
+    let api = serde_json::to_value(newsdesk::openapi::api_doc()).unwrap();
+    let key = &api["components"]["parameters"]["IdempotencyKey"];
+    assert_eq!(key["name"], "Idempotency-Key");
+    assert_eq!(key["in"], "header");
+    assert_eq!(key["schema"]["maxLength"], 255);
+    let problem = &api["components"]["responses"]["TooManyRequests"];
+    for header in ["Retry-After", "RateLimit", "RateLimit-Policy"] {
+        assert!(problem["headers"][header].is_object(), "429 lacks {header}");
+    }
+    assert!(problem["content"]["application/problem+json"].is_object());
+    for (path, item) in api["paths"].as_object().unwrap() {
+        let exempt = ["/healthz", "/readyz", "/metrics"].contains(&path.as_str());
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            let responses = op["responses"].as_object().unwrap();
+            assert_eq!(responses.contains_key("429"), !exempt, "{id}: 429");
+            if !exempt {
+                assert!(responses.contains_key("503"), "{id} lacks 503");
+                let ok = responses.iter().find(|(status, _)| status.starts_with('2')).unwrap().1;
+                assert!(ok["headers"]["RateLimit"].is_object(), "{id}: no RateLimit header on success");
+            }
+            if method == "post" {
+                let params = op["parameters"].as_array().unwrap();
+                assert!(
+                    params.iter().any(|p| p["$ref"] == "#/components/parameters/IdempotencyKey"),
+                    "{id} lacks Idempotency-Key"
+                );
+                assert!(responses["201"]["headers"]["Idempotent-Replayed"].is_object(), "{id}");
+                assert!(responses.contains_key("409") && responses.contains_key("422"), "{id}");
+            }
+            if method == "get" && !exempt {
+                assert!(responses["200"]["headers"]["Cache-Control"].is_object(), "{id}: no Cache-Control");
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod articles;
 pub mod embedding;
+pub mod idempotency;
 pub mod positions;
 pub mod quotes;
 pub mod related_links;
@@ -58,6 +59,8 @@ impl DbConn {
 pub struct Connector {
     url: DatabaseUrl,
     timeout: Duration,
+    /// PostgreSQL `statement_timeout` and `lock_timeout` in milliseconds (0: none).
+    statement_timeout_ms: u64,
     /// SQL statements run on every connection this connector opened.
     queries: Arc<AtomicU64>,
 }
@@ -82,6 +85,12 @@ impl ManageConnection for Connector {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
                 let mut conn = PgConnection::establish(&with_connect_timeout(url, self.timeout))?;
+                // Per session, so that a stuck query or a lock held elsewhere cannot
+                // keep a pooled connection (and the request's thread) forever; the
+                // cancelled statement becomes a 503 (`error.rs`).
+                let limit = self.statement_timeout_ms;
+                conn.batch_execute(&format!("SET statement_timeout = {limit}; SET lock_timeout = {limit};"))
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 self.count_queries(&mut conn);
                 Ok(DbConn::Pg(conn))
             }
@@ -137,8 +146,12 @@ pub struct Database {
 impl Database {
     /// Builds the pool without connecting: start-up never waits on the database.
     pub fn new(settings: &DatabaseSettings) -> Self {
-        let connector =
-            Connector { url: settings.url.clone(), timeout: settings.timeout(), queries: Arc::new(AtomicU64::new(0)) };
+        let connector = Connector {
+            url: settings.url.clone(),
+            timeout: settings.timeout(),
+            statement_timeout_ms: settings.statement_timeout_ms,
+            queries: Arc::new(AtomicU64::new(0)),
+        };
         let pool = Pool::builder()
             .max_size(settings.pool_size)
             .min_idle(Some(0))
@@ -153,7 +166,13 @@ impl Database {
     pub fn migrate(&self) -> anyhow::Result<usize> {
         let mut conn = self.connector.connect().map_err(|e| anyhow::anyhow!(one_line(&e.to_string())))?;
         let applied = match &mut conn {
-            DbConn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+            DbConn::Pg(c) => {
+                // Building an index on a big table may take longer than a request
+                // should; lock_timeout stays, so a migration never queues traffic
+                // behind it for long.
+                c.batch_execute("SET statement_timeout = 0;").map_err(|e| anyhow::anyhow!("{e}"))?;
+                c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len())
+            }
             DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
         }
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;

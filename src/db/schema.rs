@@ -67,3 +67,17 @@ diesel::table! {
 
 diesel::joinable!(quotes -> articles (article_id));
 diesel::allow_tables_to_appear_in_same_query!(articles, quotes, related_links);
+
+diesel::table! {
+    idempotency_keys (client, idempotency_key) {
+        client -> Text,
+        idempotency_key -> Text,
+        method -> Text,
+        path -> Text,
+        fingerprint -> Nullable<Text>,
+        response_status -> Nullable<Integer>,
+        response_headers -> Nullable<Text>,
+        response_body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}

@@ -37,6 +37,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
                 _ => ApiError::BadRequest(format!("the request body could not be read: {e}")),
             })?;
+            check_depth(&bytes)?;
             // Syntax first (400), then shape (422): a type error early in the body
             // must not hide that the body is not JSON at all.
             let value: serde_json::Value = serde_json::from_slice(&bytes)
@@ -44,6 +45,43 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             Ok(Self(from_value(value)?))
         })
     }
+}
+
+/// Deepest nesting of arrays and objects a body may have. Every valid request is
+/// far shallower; the limit keeps a small body from costing deep recursion.
+pub const MAX_DEPTH: usize = 32;
+
+/// Refuses a body nested deeper than `MAX_DEPTH`, before parsing it. Brackets inside
+/// strings do not count; broken JSON is left for the parser to report.
+fn check_depth(bytes: &[u8]) -> Result<(), ApiError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in bytes {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(ApiError::BadRequest(format!(
+                        "the JSON body is nested more than {MAX_DEPTH} levels deep"
+                    )));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Accepts `application/json` and any `application/*+json` (such as
@@ -195,6 +233,15 @@ mod tests {
             Err(ApiError::Invalid(errors)) => (errors[0].pointer.clone().unwrap(), errors[0].detail.clone()),
             other => panic!("expected 422, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn depth_counts_brackets_outside_strings_only() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(check_depth(deep(MAX_DEPTH).as_bytes()).is_ok());
+        assert!(check_depth(deep(MAX_DEPTH + 1).as_bytes()).is_err());
+        let quoted = format!(r#"{{"a": "{}\\", "b": "\"{}"}}"#, "[".repeat(100), "{".repeat(100));
+        assert!(check_depth(quoted.as_bytes()).is_ok(), "{quoted}");
     }
 
     #[test]

@@ -191,8 +191,20 @@ impl TestApp {
 
     /// Starts the service with the given HTTP settings.
     pub async fn spawn_with(backend: Backend, http: HttpSettings) -> Self {
+        Self::spawn_configured(backend, http, |_| {}).await
+    }
+
+    /// Starts the service with the given HTTP settings and database settings as
+    /// `adjust` leaves them.
+    pub async fn spawn_configured(
+        backend: Backend,
+        http: HttpSettings,
+        adjust: impl FnOnce(&mut DatabaseSettings),
+    ) -> Self {
         let (url, scratch) = scratch_database(backend);
-        let db = Database::new(&DatabaseSettings::for_url(url));
+        let mut settings = DatabaseSettings::for_url(url);
+        adjust(&mut settings);
+        let db = Database::new(&settings);
         db.migrate().expect("migrations apply");
         Self::serve(backend, db, http, scratch)
     }
@@ -208,7 +220,8 @@ impl TestApp {
     fn serve(backend: Backend, db: Database, mut http: HttpSettings, scratch: Scratch) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("local address"));
-        http.workers = Some(2);
+        // Two workers unless a test needs to know which worker serves a request.
+        http.workers.get_or_insert(2);
         let server = newsdesk::app::start(db.clone(), &http, listener).expect("server starts");
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -270,5 +283,57 @@ impl TestApp {
     /// A minimal valid published article with the given title.
     pub async fn published(&self, title: &str) -> Value {
         self.create_article(&serde_json::json!({"title": title, "body": "text", "status": "published"})).await
+    }
+}
+
+/// A request sent over a raw connection with its body cut short, so that it stays
+/// in flight on the server (reading its body) until `finish` sends the rest.
+pub struct HeldRequest {
+    stream: std::net::TcpStream,
+    rest: Vec<u8>,
+}
+
+/// A response read off a raw connection.
+#[derive(Debug)]
+pub struct RawReply {
+    pub status: u16,
+    /// The head, lower-cased, for header checks.
+    pub head: String,
+    pub body: String,
+}
+
+impl TestApp {
+    /// Starts a JSON `POST` to `path` with the extra `headers`, sending all but the
+    /// last byte of `body`.
+    pub fn hold_post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> HeldRequest {
+        use std::io::Write;
+        let host = self.address.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        let extra: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n{extra}\r\n",
+            body.len()
+        );
+        let (first, rest) = body.as_bytes().split_at(body.len() - 1);
+        stream.write_all(head.as_bytes()).expect("send head");
+        stream.write_all(first).expect("send body");
+        stream.flush().expect("flush");
+        HeldRequest { stream, rest: rest.to_vec() }
+    }
+}
+
+impl HeldRequest {
+    /// Sends the rest of the body and reads the response.
+    pub fn finish(mut self) -> RawReply {
+        use std::io::{Read, Write};
+        self.stream.write_all(&self.rest).expect("send the rest");
+        self.stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).expect("timeout");
+        let mut raw = Vec::new();
+        self.stream.read_to_end(&mut raw).expect("read the response");
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        RawReply { status, head: head.to_ascii_lowercase(), body: body.to_owned() }
     }
 }

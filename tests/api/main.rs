@@ -9,7 +9,10 @@ mod dump;
 mod embedding;
 mod errors;
 mod fuzz_findings;
+mod headers;
 mod hostile;
+mod idempotency;
+mod limits;
 mod observability;
 mod quotes;
 mod related_links;
@@ -24,6 +27,9 @@ fn main() {
         embedding::tests(),
         errors::tests(),
         fuzz_findings::tests(),
+        headers::tests(),
+        idempotency::tests(),
+        limits::tests(),
         hostile::tests(),
         observability::tests(),
         quotes::tests(),

@@ -10,7 +10,8 @@
 //      PATCHes it with If-Match (a preflighted request), sees a 412 for a stale ETag
 //      and reads Location after a POST;
 //   2. a page from an origin not in the list can neither read the article nor PATCH it;
-//   3. /docs/ (the vendored Swagger UI) lists the operations, offline.
+//   3. /docs/ (the vendored Swagger UI) lists the operations, offline, within its
+//      Content Security Policy (any violation fails the test).
 // Every request the browser makes, in every test, must go to 127.0.0.1.
 // Prints `browser: N passed, N failed` and exits non-zero if any test failed.
 
@@ -197,12 +198,30 @@ async function createArticle(base, fields) {
 async function openPage(browser, url, requests) {
   const context = await browser.newContext();
   context.on('request', (req) => requests.push(req.url()));
+  // Records every Content Security Policy violation the page reports.
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
+    });
+  });
   const page = await context.newPage();
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
-  await page.goto(url);
-  return { page, context, consoleLines };
+  const response = await page.goto(url);
+  return { page, context, consoleLines, response };
+}
+
+/** The page was served with a Content Security Policy and broke none of it (no
+ *  `securitypolicyviolation` event, no CSP message on the console). */
+async function assertCspKept(page, response, consoleLines) {
+  const policy = response.headers()['content-security-policy'] || '';
+  assert(policy.includes("script-src 'self'"), `no script-src 'self' policy on the page: ${JSON.stringify(policy)}`);
+  const violations = await page.evaluate(() => window.__cspViolations || []);
+  const logged = consoleLines.filter((l) => /Content Security Policy/i.test(l));
+  assert(violations.length === 0 && logged.length === 0,
+    `Content Security Policy violations:\n${[...violations, ...logged].join('\n')}`);
 }
 
 /** data: and blob: URLs are in-page; anything else must name a local host. */
@@ -418,12 +437,13 @@ async function main() {
       }
     });
 
-    await test('/docs/ lists the operations, with no request leaving 127.0.0.1', async () => {
+    await test('/docs/ lists the operations within its Content Security Policy, no request leaving 127.0.0.1', async () => {
       const requests = [];
-      const { page, context, consoleLines } = await openPage(browser, `${api.base}/docs/`, requests);
+      const { page, context, consoleLines, response } = await openPage(browser, `${api.base}/docs/`, requests);
       try {
         const n = await checkDocs(page, consoleLines, api.base);
         assertAllLocal(requests);
+        await assertCspKept(page, response, consoleLines);
         log(`docs: ${n} operations listed; ${requests.length} requests, all to ${HOST}`);
       } finally {
         await context.close();
@@ -433,9 +453,10 @@ async function main() {
     await test(`/docs/ under a non-loopback host name (${DOCS_HOST}) makes no third-party request`, async () => {
       const requests = [];
       const docsBase = api.base.replace(HOST, DOCS_HOST);
-      const { page, context, consoleLines } = await openPage(browser, `${docsBase}/docs/`, requests);
+      const { page, context, consoleLines, response } = await openPage(browser, `${docsBase}/docs/`, requests);
       try {
         const n = await checkDocs(page, consoleLines, api.base);
+        await assertCspKept(page, response, consoleLines);
         // Swagger UI's validator badge would be fetched from outside whenever the docs
         // are not served on localhost; the service turns it off (validator_url "none").
         assertAllLocal(requests);

@@ -1,0 +1,198 @@
+//! Per-client rate limiting: a token bucket per client (its bearer token when it
+//! sends one, else its IP address), shared by every worker. Each response tells the
+//! client where it stands (`RateLimit-Policy`, `RateLimit`, IETF httpapi draft
+//! syntax); a request over the limit gets a 429 problem with `Retry-After`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, web};
+
+use super::observe::RequestId;
+use crate::error::ApiError;
+
+/// `RateLimit-Policy`: the quota and the window it refills over.
+pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+/// `RateLimit`: what is left of the quota and when it is whole again.
+pub const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
+
+/// Paths orchestrators and monitoring poll; limiting them would only blind them.
+pub const EXEMPT: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
+/// Buckets kept before full (idle) ones are swept out, so that a scan from many
+/// addresses cannot grow the map without bound.
+const SWEEP_AT: usize = 10_000;
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// The outcome of taking one request from a client's bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether the request may go ahead.
+    pub allowed: bool,
+    /// Whole requests left right now.
+    pub remaining: u64,
+    /// Seconds until the bucket is full again.
+    pub reset_secs: u64,
+    /// Seconds until one more request is allowed (0 while some remain).
+    pub retry_after_secs: u64,
+}
+
+/// Token buckets of `burst` requests refilled at `rate` per second.
+#[derive(Debug)]
+pub struct RateLimiter {
+    rate: f64,
+    burst: f64,
+    /// Whether the client address comes from `Forwarded` / `X-Forwarded-For`.
+    trust_forwarded: bool,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+impl RateLimiter {
+    /// A limiter of `rate` requests per second with bursts of up to `burst`.
+    pub fn new(rate: u32, burst: u32) -> Self {
+        Self {
+            rate: f64::from(rate.max(1)),
+            burst: f64::from(burst.max(1)),
+            trust_forwarded: false,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes the client address from the `Forwarded` or `X-Forwarded-For` header,
+    /// for a service behind a reverse proxy that sets it (else every client would
+    /// share the proxy's bucket). Only safe when the proxy overwrites the header:
+    /// otherwise clients choose their own address.
+    #[must_use]
+    pub fn trusting_forwarded(mut self, trust: bool) -> Self {
+        self.trust_forwarded = trust;
+        self
+    }
+
+    /// The `RateLimit-Policy` value: the burst as quota over the seconds it takes to
+    /// refill from empty.
+    pub fn policy(&self) -> String {
+        format!("\"default\";q={};w={}", self.burst, whole_secs(self.burst / self.rate))
+    }
+
+    /// Takes one request from `client`'s bucket at time `now`.
+    pub fn check(&self, client: &str, now: Instant) -> Decision {
+        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if buckets.len() >= SWEEP_AT {
+            buckets.retain(|_, b| self.refilled(b, now) < self.burst);
+        }
+        let bucket = buckets.entry(client.to_owned()).or_insert(Bucket { tokens: self.burst, at: now });
+        let tokens = self.refilled(bucket, now);
+        let allowed = tokens >= 1.0;
+        let left = if allowed { tokens - 1.0 } else { tokens };
+        *bucket = Bucket { tokens: left, at: now };
+        Decision {
+            allowed,
+            remaining: left.floor() as u64,
+            reset_secs: whole_secs((self.burst - left) / self.rate),
+            retry_after_secs: if allowed { 0 } else { whole_secs((1.0 - left) / self.rate).max(1) },
+        }
+    }
+
+    fn refilled(&self, bucket: &Bucket, now: Instant) -> f64 {
+        let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
+        (bucket.tokens + elapsed * self.rate).min(self.burst)
+    }
+}
+
+/// Seconds rounded up, so that a client waiting that long is never early.
+#[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "small non-negative values")]
+fn whole_secs(seconds: f64) -> u64 {
+    seconds.max(0.0).ceil() as u64
+}
+
+impl RateLimiter {
+    /// Who a request counts against: the hash of its credentials when it has any
+    /// (so clients behind one proxy do not share a bucket), else its IP address.
+    pub fn client_key(&self, req: &ServiceRequest) -> String {
+        if let Some(credentials) = req.headers().get(header::AUTHORIZATION) {
+            return format!("credentials:{}", super::sha256_hex(&[credentials.as_bytes()]));
+        }
+        let forwarded = if self.trust_forwarded {
+            req.connection_info().realip_remote_addr().map(|addr| {
+                addr.parse::<std::net::SocketAddr>().map_or_else(|_| addr.to_owned(), |a| a.ip().to_string())
+            })
+        } else {
+            None
+        };
+        let address = forwarded.or_else(|| req.peer_addr().map(|a| a.ip().to_string()));
+        format!("ip:{}", address.as_deref().unwrap_or("unknown"))
+    }
+}
+
+/// The middleware; without a `RateLimiter` in app data (limit 0) it passes everything.
+pub async fn rate_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let limiter = req.app_data::<web::Data<RateLimiter>>().cloned();
+    let Some(limiter) = limiter.filter(|_| !EXEMPT.contains(&req.path())) else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let decision = limiter.check(&limiter.client_key(&req), Instant::now());
+    let mut res = if decision.allowed {
+        next.call(req).await?.map_into_left_body()
+    } else {
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+        let problem = ApiError::TooManyRequests { retry_after: decision.retry_after_secs }
+            .to_response(Some(req.path()), request_id.as_deref());
+        req.into_response(problem).map_into_right_body()
+    };
+    let headers = res.headers_mut();
+    if let Ok(policy) = HeaderValue::from_str(&limiter.policy()) {
+        headers.insert(RATE_LIMIT_POLICY, policy);
+    }
+    let state = format!("\"default\";r={};t={}", decision.remaining, decision.reset_secs);
+    if let Ok(state) = HeaderValue::from_str(&state) {
+        headers.insert(RATE_LIMIT, state);
+    }
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn a_burst_is_allowed_then_refused_until_tokens_refill() {
+        let limiter = RateLimiter::new(2, 3);
+        let start = Instant::now();
+        let decisions: Vec<Decision> = (0..4).map(|_| limiter.check("a", start)).collect();
+        assert_eq!(decisions.iter().map(|d| d.remaining).collect::<Vec<_>>(), [2, 1, 0, 0]);
+        assert!(decisions[..3].iter().all(|d| d.allowed));
+        assert!(!decisions[3].allowed);
+        assert_eq!(decisions[3].retry_after_secs, 1);
+        assert_eq!(decisions[2].reset_secs, 2, "3 tokens at 2/s take 1.5 s, rounded up");
+        assert!(limiter.check("a", start + Duration::from_millis(500)).allowed, "one token back after 0.5 s");
+    }
+
+    #[test]
+    fn clients_have_separate_buckets() {
+        let limiter = RateLimiter::new(1, 1);
+        let now = Instant::now();
+        assert!(limiter.check("a", now).allowed);
+        assert!(!limiter.check("a", now).allowed);
+        assert!(limiter.check("b", now).allowed);
+    }
+
+    #[test]
+    fn the_policy_names_quota_and_window() {
+        assert_eq!(RateLimiter::new(100, 1000).policy(), "\"default\";q=1000;w=10");
+    }
+}
