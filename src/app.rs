@@ -12,6 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::HttpSettings;
 use crate::db::Database;
+use crate::http::auth::authenticate;
 use crate::http::fallback::{RouteTable, not_matched, render_problem};
 use crate::http::json::BodyLimit;
 use crate::http::observe::observe;
@@ -42,6 +43,8 @@ pub fn build_app(
         .app_data(metrics)
         // Innermost first: problems are rendered inside `observe`, which sees (and
         // logs, counts and tags with the request id) the final response.
+        // Inside the problem renderer, so that a 401 from it is a full problem.
+        .wrap(from_fn(authenticate))
         .wrap(ErrorHandlers::new().default_handler(render_problem))
         .wrap(from_fn(observe))
         .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::db::WriteError;
 use crate::domain::FieldError;
+use crate::domain::access::Scope;
 
 /// Media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -19,6 +20,8 @@ pub const RETRY_AFTER_SECS: u32 = 5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
     BadRequest,
+    Unauthorized,
+    Forbidden,
     NotFound,
     MethodNotAllowed,
     Conflict,
@@ -32,8 +35,10 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for the OpenAPI description.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::BadRequest,
+        Self::Unauthorized,
+        Self::Forbidden,
         Self::NotFound,
         Self::MethodNotAllowed,
         Self::Conflict,
@@ -49,6 +54,8 @@ impl ProblemKind {
     pub fn type_uri(self) -> &'static str {
         match self {
             Self::BadRequest => "/problems/bad-request",
+            Self::Unauthorized => "/problems/unauthorized",
+            Self::Forbidden => "/problems/forbidden",
             Self::NotFound => "/problems/not-found",
             Self::MethodNotAllowed => "/problems/method-not-allowed",
             Self::Conflict => "/problems/conflict",
@@ -65,6 +72,8 @@ impl ProblemKind {
     pub fn title(self) -> &'static str {
         match self {
             Self::BadRequest => "Request could not be parsed",
+            Self::Unauthorized => "Authentication required",
+            Self::Forbidden => "Insufficient scope",
             Self::NotFound => "Resource not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::Conflict => "Conflict with the current state",
@@ -81,6 +90,8 @@ impl ProblemKind {
     pub fn status(self) -> StatusCode {
         match self {
             Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict => StatusCode::CONFLICT,
@@ -147,6 +158,16 @@ pub enum ApiError {
     /// The request could not be parsed (400).
     #[error("{0}")]
     BadRequest(String),
+    /// No token where one is needed, or a token that is malformed, unknown,
+    /// expired or revoked (401).
+    #[error("{}", unauthorized_detail(.invalid_token))]
+    Unauthorized {
+        /// A token was sent but is not valid (as opposed to none sent).
+        invalid_token: bool,
+    },
+    /// A valid token without the scope the request needs (403).
+    #[error("this request needs a token with the `{}` scope", .0.as_str())]
+    Forbidden(Scope),
     /// No such resource or route (404).
     #[error("{0}")]
     NotFound(String),
@@ -195,6 +216,8 @@ impl ApiError {
     pub fn kind(&self) -> ProblemKind {
         match self {
             Self::BadRequest(_) => ProblemKind::BadRequest,
+            Self::Unauthorized { .. } => ProblemKind::Unauthorized,
+            Self::Forbidden(_) => ProblemKind::Forbidden,
             Self::NotFound(_) => ProblemKind::NotFound,
             Self::MethodNotAllowed { .. } => ProblemKind::MethodNotAllowed,
             Self::Conflict(_) => ProblemKind::Conflict,
@@ -249,6 +272,17 @@ impl ApiError {
             Self::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS)));
             }
+            // RFC 6750's challenges: which scheme to use, and why a token failed.
+            Self::Unauthorized { invalid_token: false } => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::Unauthorized { invalid_token: true } => {
+                response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer error="invalid_token""#));
+            }
+            Self::Forbidden(scope) => {
+                let challenge = format!(r#"Bearer error="insufficient_scope", scope="{}""#, scope.as_str());
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
             _ => {}
         }
         let body = serde_json::to_string(&self.problem(instance, request_id))
@@ -283,6 +317,14 @@ impl From<diesel::result::Error> for ApiError {
             }
             other => Self::Internal(other.into()),
         }
+    }
+}
+
+fn unauthorized_detail(invalid_token: &bool) -> &'static str {
+    if *invalid_token {
+        "the bearer token is not valid (unknown, expired or revoked)"
+    } else {
+        "this request needs an `Authorization: Bearer` token"
     }
 }
 

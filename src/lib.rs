@@ -14,3 +14,4 @@ pub mod openapi;
 pub mod problem_responses;
 pub mod routes;
 pub mod seed;
+pub mod tokens;

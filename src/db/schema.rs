@@ -67,3 +67,16 @@ diesel::table! {
 
 diesel::joinable!(quotes -> articles (article_id));
 diesel::allow_tables_to_appear_in_same_query!(articles, quotes, related_links);
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        revoked -> Bool,
+    }
+}

@@ -2,6 +2,7 @@
 //! problem documents, conditional-request headers, and the fallbacks that turn
 //! unknown routes, wrong methods and framework errors into problems too.
 
+pub mod auth;
 pub mod conditional;
 pub mod fallback;
 pub mod json;

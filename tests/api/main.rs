@@ -4,6 +4,7 @@ mod helpers;
 
 mod articles_crud;
 mod articles_list;
+mod auth;
 mod embedding;
 mod errors;
 mod fuzz_findings;
@@ -12,10 +13,12 @@ mod quotes;
 mod related_links;
 mod seed;
 mod service;
+mod visibility;
 
 fn main() {
     let tests = [
         articles_crud::tests(),
+        auth::tests(),
         articles_list::tests(),
         embedding::tests(),
         errors::tests(),
@@ -25,6 +28,7 @@ fn main() {
         related_links::tests(),
         seed::tests(),
         service::tests(),
+        visibility::tests(),
     ]
     .concat();
     helpers::run(tests)
