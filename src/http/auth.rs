@@ -72,8 +72,8 @@ impl FromRequest for Writer {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        ready(required(req, payload, Scope::Write).map(Self))
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(required(req, Scope::Write).map(Self))
     }
 }
 
@@ -85,12 +85,13 @@ impl FromRequest for Admin {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        ready(required(req, payload, Scope::Admin).map(Self))
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(required(req, Scope::Admin).map(Self))
     }
 }
 
-fn required(req: &HttpRequest, _: &mut Payload, scope: Scope) -> Result<Caller, ApiError> {
+/// The caller the middleware found, if it holds `scope`.
+fn required(req: &HttpRequest, scope: Scope) -> Result<Caller, ApiError> {
     let caller = req.extensions().get::<Caller>().cloned().unwrap_or_default();
     caller.require(scope).map(|()| caller)
 }
@@ -121,7 +122,6 @@ pub async fn authenticate(
 /// Looks the bearer token up: a malformed header or token, or one that is
 /// unknown, expired or revoked, is the same 401.
 async fn resolve(req: &ServiceRequest, value: &header::HeaderValue) -> Result<Caller, ApiError> {
-    let invalid = ApiError::Unauthorized { invalid_token: true };
     let raw = value.to_str().map_err(|_| ApiError::Unauthorized { invalid_token: true })?;
     let (scheme, token) = raw.trim().split_once(' ').unwrap_or((raw, ""));
     if !scheme.eq_ignore_ascii_case("bearer") {
@@ -129,7 +129,7 @@ async fn resolve(req: &ServiceRequest, value: &header::HeaderValue) -> Result<Ca
     }
     let token = token.trim();
     if !well_formed(token) {
-        return Err(invalid);
+        return Err(ApiError::Unauthorized { invalid_token: true });
     }
     let db = req
         .app_data::<web::Data<Database>>()
@@ -137,7 +137,10 @@ async fn resolve(req: &ServiceRequest, value: &header::HeaderValue) -> Result<Ca
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database configured")))?;
     let digest = digest(token);
     let at = now();
-    let row = db.run(move |c| tokens::authenticate(c, &digest, at)).await?.ok_or(invalid)?;
+    let row = db
+        .run(move |c| tokens::authenticate(c, &digest, at))
+        .await?
+        .ok_or(ApiError::Unauthorized { invalid_token: true })?;
     let scopes = Scopes::parse_stored(&row.scopes)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("token {} has unreadable scopes: {e}", row.id)))?;
     Ok(Caller::Token { id: row.id, scopes })
