@@ -50,7 +50,8 @@ pub fn well_formed(token: &str) -> bool {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "newsroom CMS", "scopes": ["write"], "expires_at": "2027-01-01T00:00:00Z"}))]
 pub struct TokenInput {
-    /// What the token is for (shown in the token list), 1..=100 characters.
+    /// What the token is for (shown in the token list), 1..=100 characters after
+    /// trimming, without control characters.
     #[schema(example = "newsroom CMS", min_length = 1, max_length = 100)]
     pub name: String,
     /// The permissions: `read:drafts`, `write` (implies `read:drafts`) and `admin`
@@ -74,7 +75,7 @@ impl NewToken {
     /// Checks every rule, reporting all broken ones together.
     pub fn validate(input: TokenInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let mut problems = Problems::default();
-        let name = problems.check("/name", trimmed_required(&input.name, 100));
+        let name = problems.check("/name", trimmed_required(&input.name, 100).and_then(printable));
         let mut scopes = Vec::new();
         for (index, raw) in input.scopes.iter().enumerate() {
             if let Some(scope) = problems.check(&format!("/scopes/{index}"), Scope::parse(raw)) {
@@ -96,6 +97,12 @@ impl NewToken {
             _ => Err(vec![FieldError::body("", "invalid token request")]),
         }
     }
+}
+
+/// A name is shown in lists and terminal tables: no line breaks or other control
+/// characters that could forge lines there.
+fn printable(name: String) -> Result<String, String> {
+    if name.chars().any(char::is_control) { Err("must not contain control characters".into()) } else { Ok(name) }
 }
 
 fn future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
@@ -131,6 +138,8 @@ mod tests {
         let errors = NewToken::validate(input, now).unwrap_err();
         let pointers: Vec<_> = errors.iter().filter_map(|e| e.pointer.clone()).collect();
         assert_eq!(pointers, ["/name", "/scopes/0", "/expires_at"]);
+        let forged = TokenInput { name: "ci\nadmin".into(), scopes: vec!["write".into()], expires_at: None };
+        assert_eq!(NewToken::validate(forged, now).unwrap_err()[0].pointer.as_deref(), Some("/name"));
         let empty = TokenInput { name: "ci".into(), scopes: vec![], expires_at: None };
         assert_eq!(NewToken::validate(empty, now).unwrap_err()[0].pointer.as_deref(), Some("/scopes"));
     }
