@@ -12,6 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::HttpSettings;
 use crate::db::Database;
+use crate::http::auth::authenticate;
 use crate::http::fallback::{RouteTable, not_matched, render_problem};
 use crate::http::headers::security_headers;
 use crate::http::idempotency::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotency};
@@ -80,7 +81,10 @@ pub fn build_app(
     // the request id) the final response. Requests over a limit are turned away
     // before they claim an idempotency key; the headers go on everything, CORS
     // preflights included.
-    app.wrap(ErrorHandlers::new().default_handler(render_problem))
+    // Authentication runs inside the problem renderer, so that its 401 is a full
+    // problem document.
+    app.wrap(from_fn(authenticate))
+        .wrap(ErrorHandlers::new().default_handler(render_problem))
         .wrap(from_fn(idempotency))
         .wrap(from_fn(limit_in_flight))
         .wrap(from_fn(rate_limit))

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::db::WriteError;
 use crate::domain::FieldError;
+use crate::domain::access::Scope;
 
 /// Media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -19,6 +20,8 @@ pub const RETRY_AFTER_SECS: u32 = 5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
     BadRequest,
+    Unauthorized,
+    Forbidden,
     NotFound,
     MethodNotAllowed,
     Conflict,
@@ -33,8 +36,10 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for the OpenAPI description.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::BadRequest,
+        Self::Unauthorized,
+        Self::Forbidden,
         Self::NotFound,
         Self::MethodNotAllowed,
         Self::Conflict,
@@ -51,6 +56,8 @@ impl ProblemKind {
     pub fn type_uri(self) -> &'static str {
         match self {
             Self::BadRequest => "/problems/bad-request",
+            Self::Unauthorized => "/problems/unauthorized",
+            Self::Forbidden => "/problems/forbidden",
             Self::NotFound => "/problems/not-found",
             Self::MethodNotAllowed => "/problems/method-not-allowed",
             Self::Conflict => "/problems/conflict",
@@ -68,6 +75,8 @@ impl ProblemKind {
     pub fn title(self) -> &'static str {
         match self {
             Self::BadRequest => "Request could not be parsed",
+            Self::Unauthorized => "Authentication required",
+            Self::Forbidden => "Insufficient scope",
             Self::NotFound => "Resource not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::Conflict => "Conflict with the current state",
@@ -85,6 +94,8 @@ impl ProblemKind {
     pub fn status(self) -> StatusCode {
         match self {
             Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict => StatusCode::CONFLICT,
@@ -152,6 +163,16 @@ pub enum ApiError {
     /// The request could not be parsed (400).
     #[error("{0}")]
     BadRequest(String),
+    /// No token where one is needed, or a token that is malformed, unknown,
+    /// expired or revoked (401).
+    #[error("{}", unauthorized_detail(.invalid_token))]
+    Unauthorized {
+        /// A token was sent but is not valid (as opposed to none sent).
+        invalid_token: bool,
+    },
+    /// A valid token without the scope the request needs (403).
+    #[error("this request needs a token with the `{}` scope", .0.as_str())]
+    Forbidden(Scope),
     /// No such resource or route (404).
     #[error("{0}")]
     NotFound(String),
@@ -213,6 +234,8 @@ impl ApiError {
     pub fn kind(&self) -> ProblemKind {
         match self {
             Self::BadRequest(_) => ProblemKind::BadRequest,
+            Self::Unauthorized { .. } => ProblemKind::Unauthorized,
+            Self::Forbidden(_) => ProblemKind::Forbidden,
             Self::NotFound(_) => ProblemKind::NotFound,
             Self::MethodNotAllowed { .. } => ProblemKind::MethodNotAllowed,
             Self::Conflict(_) => ProblemKind::Conflict,
@@ -280,6 +303,17 @@ impl ApiError {
             Self::TooManyRequests { retry_after } => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after)));
             }
+            // RFC 6750's challenges: which scheme to use, and why a token failed.
+            Self::Unauthorized { invalid_token: false } => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::Unauthorized { invalid_token: true } => {
+                response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer error="invalid_token""#));
+            }
+            Self::Forbidden(scope) => {
+                let challenge = format!(r#"Bearer error="insufficient_scope", scope="{}""#, scope.as_str());
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
             _ => {}
         }
         let body = serde_json::to_string(&self.problem(instance, request_id))
@@ -326,6 +360,14 @@ impl From<diesel::result::Error> for ApiError {
 fn is_timeout(message: &str) -> bool {
     message.starts_with("canceling statement due to statement timeout")
         || message.starts_with("canceling statement due to lock timeout")
+}
+
+fn unauthorized_detail(invalid_token: &bool) -> &'static str {
+    if *invalid_token {
+        "the bearer token is not valid (unknown, expired or revoked)"
+    } else {
+        "this request needs an `Authorization: Bearer` token"
+    }
 }
 
 /// Messages of errors that mean "try again", not "bug": a lost server connection

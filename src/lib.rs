@@ -15,3 +15,4 @@ pub mod openapi_limits;
 pub mod problem_responses;
 pub mod routes;
 pub mod seed;
+pub mod tokens;

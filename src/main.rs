@@ -1,5 +1,5 @@
-//! The `newsdesk` binary: `serve` (the default), `migrate`, `seed`, `openapi`,
-//! `healthcheck`.
+//! The `newsdesk` binary: `serve` (the default), `migrate`, `seed`, `token`,
+//! `openapi`, `healthcheck`.
 
 use std::net::TcpListener;
 use std::process::ExitCode;
@@ -41,6 +41,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Manage API tokens (create, list, revoke); pending migrations are applied first.
+    Token {
+        #[command(subcommand)]
+        action: TokenCommand,
+    },
     /// Print the OpenAPI document to stdout.
     Openapi,
     /// Exit 0 if the service at NEWSDESK_ADDR answers `/readyz` with 200, else 1
@@ -49,6 +54,37 @@ enum Command {
         /// Address the service listens on (a wildcard address is asked on loopback).
         #[arg(long = "addr", env = "NEWSDESK_ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token and print it on stdout; it is shown this once.
+    Create {
+        #[command(flatten)]
+        db: DatabaseSettings,
+        /// What the token is for (shown in the list).
+        #[arg(long)]
+        name: String,
+        /// A scope to grant: read:drafts, write (implies read:drafts) or admin
+        /// (implies every scope). Repeat for several.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// When the token stops working (RFC 3339); never when left out.
+        #[arg(long)]
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// List every token (never the tokens themselves).
+    List {
+        #[command(flatten)]
+        db: DatabaseSettings,
+    },
+    /// Revoke a token by id; it stops working at once.
+    Revoke {
+        #[command(flatten)]
+        db: DatabaseSettings,
+        /// The token's id (from `newsdesk token list`).
+        id: String,
     },
 }
 
@@ -66,6 +102,7 @@ fn main() -> ExitCode {
         Command::Serve { db, http } => serve(&db, &http),
         Command::Migrate { db } => migrate(&db),
         Command::Seed { db, force } => seed(&db, force),
+        Command::Token { action } => token(action),
         Command::Openapi => print_openapi(),
         Command::Healthcheck { addr } => newsdesk::healthcheck::check(&addr),
     };
@@ -99,6 +136,56 @@ fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
 fn seed(db: &DatabaseSettings, force: bool) -> anyhow::Result<()> {
     let loaded = newsdesk::seed::run(&Database::new(db), force)?;
     log::info!("{}: loaded the example newsroom ({loaded} articles); try GET /v1/articles", db.url.describe());
+    Ok(())
+}
+
+fn token(action: TokenCommand) -> anyhow::Result<()> {
+    let settings = match &action {
+        TokenCommand::Create { db, .. } | TokenCommand::List { db } | TokenCommand::Revoke { db, .. } => db,
+    };
+    let database = Database::new(settings);
+    database.migrate()?;
+    match action {
+        TokenCommand::Create { name, scopes, expires_at, .. } => {
+            let (row, plaintext) = newsdesk::tokens::create(&database, &name, &scopes, expires_at)?;
+            log::info!("created token {} ({}) with scopes {}; it is shown only now", row.id, row.name, row.scopes);
+            // Alone on stdout, so that scripts can capture it.
+            println!("{plaintext}");
+        }
+        TokenCommand::List { .. } => {
+            println!(
+                "{:<36}  {:<10}  {:<20}  {:<20}  {:<20}  {:<20}  NAME",
+                "ID", "STATE", "SCOPES", "CREATED", "LAST USED", "EXPIRES"
+            );
+            let format = |t: Option<chrono::NaiveDateTime>| {
+                t.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            };
+            let at = chrono::Utc::now().naive_utc();
+            for row in newsdesk::tokens::list(&database)? {
+                let state = if row.revoked {
+                    "revoked"
+                } else if row.expires_at.is_some_and(|e| e <= at) {
+                    "expired"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{:<36}  {:<10}  {:<20}  {:<20}  {:<20}  {:<20}  {}",
+                    row.id,
+                    state,
+                    row.scopes,
+                    format(Some(row.created_at)),
+                    format(row.last_used_at),
+                    format(row.expires_at),
+                    row.name
+                );
+            }
+        }
+        TokenCommand::Revoke { id, .. } => {
+            newsdesk::tokens::revoke(&database, &id)?;
+            log::info!("revoked token {id}");
+        }
+    }
     Ok(())
 }
 

@@ -11,8 +11,8 @@ use crate::domain::FieldError;
 use crate::domain::article_filter::IncludeOption;
 use crate::error::{Problem, ProblemKind};
 use crate::problem_responses::{
-    BadRequest, Conflict, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable,
-    TooManyRequests, UnsupportedMediaType, ValidationFailed,
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable,
+    TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
 };
 
 #[derive(OpenApi)]
@@ -20,6 +20,11 @@ use crate::problem_responses::{
     info(
         title = "Newsdesk API",
         description = "An open content API for news: articles, the quotes inside them and their related-post links.\n\n\
+Reading published content needs no credentials. Every write, every read of unpublished content (drafts, archived articles, \
+articles scheduled for later) and token management need `Authorization: Bearer <token>` with a scope: `read:drafts`, \
+`write` (implies `read:drafts`) or `admin` (implies every scope). Without a token, unpublished content does not exist: \
+it is left out of lists and searches and answered 404. A missing, unknown, expired or revoked token where one is needed \
+is a 401 with `WWW-Authenticate: Bearer`; a token without the scope is a 403.\n\n\
 Every error is an RFC 9457 problem document (`application/problem+json`) whose `type` is one of: {problem_types}.\n\n\
 **Limits.** Each client (its credentials if it sends `Authorization`, else its IP address) has a rate limit, stated on \
 every response in `RateLimit-Policy` and `RateLimit`; over it, requests get a 429 with `Retry-After`. A server at its \
@@ -38,12 +43,13 @@ carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content S
         (name = "articles", description = "News articles: create, read by id or slug, replace, patch, delete, list and search."),
         (name = "quotes", description = "Quotations inside articles: who said what, in what role, where; searchable by speaker and text."),
         (name = "related-links", description = "An article's \"More:\" and \"Related posts\" lists, pointing at other articles or external URLs, and the backlinks they make."),
+        (name = "tokens", description = "API tokens for `Authorization: Bearer` (the `admin` scope): create, list, read, revoke."),
         (name = "service", description = "Liveness and readiness checks."),
     ),
     components(
         schemas(Problem, FieldError, IncludeOption),
-        responses(BadRequest, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType,
-                  ValidationFailed, TooManyRequests, ServiceUnavailable, InternalError),
+        responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge,
+                  UnsupportedMediaType, ValidationFailed, TooManyRequests, ServiceUnavailable, InternalError),
     )
 )]
 struct ApiDoc;
@@ -186,6 +192,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     }
     crate::openapi_limits::document(&mut api);
     add_framework_responses(&mut api);
+    add_security(&mut api);
     flatten_new_article(&mut api);
     add_links(&mut api);
     api
@@ -252,6 +259,43 @@ fn add_framework_responses(api: &mut utoipa::openapi::OpenApi) {
                 .responses
                 .entry("500".to_owned())
                 .or_insert_with(|| RefOr::Ref(utoipa::openapi::Ref::from_response_name("InternalError")));
+        }
+    }
+}
+
+/// The bearer scheme, and the 401 (and, where a scope is required, 403) on every
+/// operation that declares a security requirement. A public read lists an empty
+/// requirement too (auth optional): there a bad token is still a 401, but no
+/// scope is ever refused.
+fn add_security(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::Ref;
+    use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+    if let Some(components) = api.components.as_mut() {
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.description = Some(
+            "An API token (`nd_…`) made with `newsdesk token create` or `POST /v1/tokens`. Scopes: \
+             `read:drafts`, `write` (implies `read:drafts`), `admin` (implies every scope)."
+                .to_owned(),
+        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
+    }
+    for item in api.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            let Some(requirements) = &operation.security else { continue };
+            let empty = |r: &&utoipa::openapi::security::SecurityRequirement| {
+                serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(serde_json::Map::is_empty))
+            };
+            let optional = requirements.iter().any(|r| empty(&r));
+            if requirements.iter().all(|r| empty(&r)) {
+                // Public: no credentials are looked at.
+                continue;
+            }
+            let responses = &mut operation.responses.responses;
+            responses.entry("401".to_owned()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
+            if !optional {
+                responses.entry("403".to_owned()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Forbidden")));
+            }
         }
     }
 }

@@ -26,7 +26,8 @@ pub fn document(api: &mut OpenApi) {
         if let Some(read) = item.get.as_mut().filter(|_| limited) {
             add_response_headers(read, &[CACHE_CONTROL]);
         }
-        if let Some(create) = item.post.as_mut() {
+        let idempotent = !crate::http::idempotency::NOT_IDEMPOTENT.contains(&path.as_str());
+        if let Some(create) = item.post.as_mut().filter(|_| idempotent) {
             make_idempotent(create);
         }
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];

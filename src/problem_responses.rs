@@ -16,6 +16,25 @@ use crate::error::Problem;
     "detail": "malformed JSON: EOF while parsing an object", "instance": "/v1/articles"}))]
 pub struct BadRequest(Problem);
 
+/// No valid bearer token: none was sent where one is needed, or the one sent is
+/// malformed, unknown, expired or revoked.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json",
+    headers(("WWW-Authenticate" = String, description = "`Bearer`, with `error=\"invalid_token\"` when a token was sent but is not valid")),
+    example = json!({
+    "type": "/problems/unauthorized", "title": "Authentication required", "status": 401,
+    "detail": "this request needs an `Authorization: Bearer` token", "instance": "/v1/articles"}))]
+pub struct Unauthorized(Problem);
+
+/// The token is valid but lacks the scope this operation needs.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json",
+    headers(("WWW-Authenticate" = String, description = "`Bearer error=\"insufficient_scope\"` with the scope needed")),
+    example = json!({
+    "type": "/problems/forbidden", "title": "Insufficient scope", "status": 403,
+    "detail": "this request needs a token with the `write` scope", "instance": "/v1/articles"}))]
+pub struct Forbidden(Problem);
+
 /// No such resource.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({

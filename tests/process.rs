@@ -1,6 +1,6 @@
 //! The binary as operators run it: graceful shutdown on SIGTERM, the healthcheck
-//! subcommand's exit codes, and JSON logs. Each test starts `newsdesk` as a child
-//! process on a fresh SQLite file.
+//! subcommand's exit codes, JSON logs and the `token` subcommands. Each test
+//! starts `newsdesk` as a child process on a fresh SQLite file.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -12,7 +12,22 @@ const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
 struct Service {
     child: Child,
     addr: String,
+    /// A `write` token made with `newsdesk token create` before the start.
+    token: String,
     _dir: tempfile::TempDir,
+}
+
+/// Runs `newsdesk token …` against the database in `dir`; (exit status, stdout).
+fn token_cli(dir: &std::path::Path, args: &[&str]) -> (ExitStatus, String) {
+    let output = Command::new(BIN)
+        .arg("token")
+        .args(args)
+        .current_dir(dir)
+        .env("DATABASE_URL", dir.join("newsdesk.db"))
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    (output.status, String::from_utf8(output.stdout).unwrap())
 }
 
 impl Service {
@@ -20,6 +35,9 @@ impl Service {
         let dir = tempfile::tempdir().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let addr = format!("127.0.0.1:{port}");
+        let (status, stdout) = token_cli(dir.path(), &["create", "--name", "process test", "--scope", "write"]);
+        assert!(status.success(), "token create failed");
+        let token = stdout.trim().to_owned();
         let mut command = Command::new(BIN);
         command
             .current_dir(dir.path())
@@ -32,7 +50,7 @@ impl Service {
         for (key, value) in extra_env {
             command.env(key, value);
         }
-        let service = Self { child: command.spawn().unwrap(), addr, _dir: dir };
+        let service = Self { child: command.spawn().unwrap(), addr, token, _dir: dir };
         let deadline = Instant::now() + Duration::from_secs(20);
         while !healthcheck(&service.addr).success() {
             assert!(Instant::now() < deadline, "the service did not become ready");
@@ -71,13 +89,14 @@ fn healthcheck(addr: &str) -> ExitStatus {
 
 /// Sends a POST whose body trickles in over `duration`, and returns the response's
 /// status line once it arrives.
-fn slow_post(addr: String, title: String, duration: Duration) -> std::thread::JoinHandle<String> {
+fn slow_post(service: &Service, title: String, duration: Duration) -> std::thread::JoinHandle<String> {
+    let (addr, token) = (service.addr.clone(), service.token.clone());
     std::thread::spawn(move || {
         let body = format!(r#"{{"title": "{title}", "body": "{}"}}"#, "x".repeat(2000));
         let mut stream = TcpStream::connect(&addr).unwrap();
         write!(
             stream,
-            "POST /v1/articles HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            "POST /v1/articles HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
         )
         .unwrap();
@@ -96,8 +115,7 @@ fn slow_post(addr: String, title: String, duration: Duration) -> std::thread::Jo
 #[test]
 fn sigterm_lets_requests_in_flight_finish_then_exits_zero() {
     let mut service = Service::start(&[]);
-    let uploads: Vec<_> =
-        (0..6).map(|n| slow_post(service.addr.clone(), format!("Slow {n}"), Duration::from_secs(2))).collect();
+    let uploads: Vec<_> = (0..6).map(|n| slow_post(&service, format!("Slow {n}"), Duration::from_secs(2))).collect();
     std::thread::sleep(Duration::from_millis(500));
 
     service.signal("TERM");
@@ -153,4 +171,30 @@ fn json_log_format_writes_one_object_per_line_with_the_request_fields() {
     assert_eq!(access["status"], 404);
     assert!(access["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0));
     assert_eq!(access["level"], "INFO");
+}
+
+#[test]
+fn token_cli_creates_lists_and_revokes_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, stdout) =
+        token_cli(dir.path(), &["create", "--name", "ci bot", "--scope", "write", "--scope", "read:drafts"]);
+    assert!(status.success());
+    let token = stdout.trim();
+    assert!(token.starts_with("nd_") && token.len() == 46 && stdout.lines().count() == 1, "{stdout}");
+
+    let (status, list) = token_cli(dir.path(), &["list"]);
+    assert!(status.success());
+    let line = list.lines().find(|l| l.ends_with("ci bot")).expect("the new token is listed");
+    assert!(line.contains("active") && line.contains("read:drafts write"), "{line}");
+    assert!(!list.contains(token), "the list must not show the token");
+    let id = line.split_whitespace().next().unwrap();
+
+    assert!(token_cli(dir.path(), &["revoke", id]).0.success());
+    let (_, list) = token_cli(dir.path(), &["list"]);
+    assert!(list.lines().any(|l| l.starts_with(id) && l.contains("revoked")), "{list}");
+
+    assert!(!token_cli(dir.path(), &["revoke", "0192f0c3-4a5b-7c6d-8e9f-0a1b2c3d4e5f"]).0.success());
+    assert!(!token_cli(dir.path(), &["revoke", "not-an-id"]).0.success());
+    let (status, stdout) = token_cli(dir.path(), &["create", "--name", "x", "--scope", "root"]);
+    assert!(!status.success() && stdout.is_empty());
 }

@@ -8,6 +8,7 @@ use diesel::sql_types::{Bool, Text};
 use super::positions::{self, OrderedList, OrderedTable};
 use super::schema::{article_tags, articles};
 use super::{Backend, DbConn, MultiBackend, WriteError, is_unique_violation, quotes, related_links, write_transaction};
+use crate::domain::access::Visibility;
 use crate::domain::article::{ArticleFields, ArticleStatus};
 use crate::domain::article_filter::ArticleFilter;
 use crate::domain::cursor::ArticleSort;
@@ -46,7 +47,7 @@ pub enum ArticleKey {
     Slug(Slug),
 }
 
-type ArticleQuery<'a> = articles::BoxedQuery<'a, MultiBackend>;
+pub(crate) type ArticleQuery<'a> = articles::BoxedQuery<'a, MultiBackend>;
 
 fn by_key(key: &ArticleKey) -> ArticleQuery<'static> {
     match key {
@@ -59,6 +60,38 @@ fn by_key(key: &ArticleKey) -> ArticleQuery<'static> {
 pub fn find(conn: &mut DbConn, key: &ArticleKey) -> QueryResult<Option<ArticleRow>> {
     by_key(key).select(ArticleRow::as_select()).first(conn).optional()
 }
+
+/// Finds one article by id or slug if the caller may see it.
+pub fn find_visible(conn: &mut DbConn, key: &ArticleKey, visibility: Visibility) -> QueryResult<Option<ArticleRow>> {
+    only_visible(by_key(key), visibility).select(ArticleRow::as_select()).first(conn).optional()
+}
+
+/// Whether the article with this id exists and the caller may see it.
+pub fn is_visible(conn: &mut DbConn, id: &str, visibility: Visibility) -> QueryResult<bool> {
+    let query = only_visible(articles::table.filter(articles::id.eq(id.to_owned())).into_boxed(), visibility);
+    Ok(query.select(articles::id).first::<String>(conn).optional()?.is_some())
+}
+
+/// Narrows an article query to what the caller may see.
+pub(crate) fn only_visible(query: ArticleQuery<'_>, visibility: Visibility) -> ArticleQuery<'_> {
+    match visibility {
+        Visibility::All => query,
+        Visibility::PublishedBy(now) => query
+            .filter(articles::status.eq(ArticleStatus::Published.as_str()))
+            .filter(articles::published_at.le(now.naive_utc())),
+    }
+}
+
+/// A subquery of the ids of the articles anyone may see at `$now`.
+macro_rules! public_article_ids {
+    ($now:expr) => {
+        $crate::db::schema::articles::table
+            .filter($crate::db::schema::articles::status.eq("published"))
+            .filter($crate::db::schema::articles::published_at.le($now.naive_utc()))
+            .select($crate::db::schema::articles::id)
+    };
+}
+pub(crate) use public_article_ids;
 
 /// Quotes and links stored in the same transaction as a new article.
 #[derive(Debug, Clone, Default)]
@@ -287,13 +320,12 @@ pub fn list(
     conn: &mut DbConn,
     filter: &ArticleFilter,
     now: DateTime<Utc>,
+    visibility: Visibility,
 ) -> QueryResult<(Vec<ArticleRow>, Option<i64>)> {
     let backend = conn.backend();
-    let total = if filter.count { Some(filtered(filter, backend, now).count().get_result(conn)?) } else { None };
-    let rows = ordered_page(filtered(filter, backend, now), filter)
-        .select(ArticleRow::as_select())
-        .limit(filter.limit + 1)
-        .load(conn)?;
+    let matching = || only_visible(filtered(filter, backend, now), visibility);
+    let total = if filter.count { Some(matching().count().get_result(conn)?) } else { None };
+    let rows = ordered_page(matching(), filter).select(ArticleRow::as_select()).limit(filter.limit + 1).load(conn)?;
     Ok((rows, total))
 }
 

@@ -6,6 +6,7 @@ use diesel::QueryResult;
 use super::DbConn;
 use super::quotes::{self, QuoteRow};
 use super::related_links::{self, LinkWithTarget};
+use crate::domain::access::Visibility;
 use crate::domain::article_filter::Include;
 
 /// The requested children of a set of articles.
@@ -16,9 +17,16 @@ pub struct Children {
 }
 
 /// One query per requested kind of child, for all `article_ids` together.
-pub fn load(conn: &mut DbConn, article_ids: &[String], include: Include) -> QueryResult<Children> {
+/// The articles are ones the caller may see; `visibility` decides which link
+/// targets show.
+pub fn load(
+    conn: &mut DbConn,
+    article_ids: &[String],
+    include: Include,
+    visibility: Visibility,
+) -> QueryResult<Children> {
     Ok(Children {
         quotes: include.quotes.then(|| quotes::for_articles(conn, article_ids)).transpose()?,
-        links: include.related_links.then(|| related_links::for_articles(conn, article_ids)).transpose()?,
+        links: include.related_links.then(|| related_links::for_articles(conn, article_ids, visibility)).transpose()?,
     })
 }

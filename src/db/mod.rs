@@ -9,6 +9,7 @@ pub mod positions;
 pub mod quotes;
 pub mod related_links;
 pub mod schema;
+pub mod tokens;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};

@@ -9,6 +9,7 @@ use super::articles::{self, ArticleKey};
 use super::positions::{self, OrderedList, OrderedTable};
 use super::schema::quotes;
 use super::{Backend, DbConn, WriteError, write_transaction};
+use crate::domain::access::Visibility;
 use crate::domain::article_filter::SearchText;
 use crate::domain::cursor::CursorKey;
 use crate::domain::paging::Paging;
@@ -190,9 +191,12 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Ut
 }
 
 /// One page of quotes across all articles, newest first.
-pub fn search(conn: &mut DbConn, search: &QuoteSearch) -> QueryResult<Vec<QuoteRow>> {
+pub fn search(conn: &mut DbConn, search: &QuoteSearch, visibility: Visibility) -> QueryResult<Vec<QuoteRow>> {
     let backend = conn.backend();
     let mut query = quotes::table.into_boxed();
+    if let Visibility::PublishedBy(now) = visibility {
+        query = query.filter(quotes::article_id.eq_any(articles::public_article_ids!(now)));
+    }
     if let Some(speaker) = &search.speaker {
         query = query.filter(quotes::speaker_key.eq(speaker));
     }

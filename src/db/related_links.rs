@@ -8,6 +8,7 @@ use super::positions::{self, OrderedList, OrderedTable};
 use super::schema::{articles as articles_table, related_links};
 use super::{DbConn, WriteError, write_transaction};
 use crate::domain::FieldError;
+use crate::domain::access::Visibility;
 use crate::domain::paging::Paging;
 use crate::domain::related_link::{LinkTarget, RelatedLinkFields};
 use crate::domain::version::Expected;
@@ -46,17 +47,50 @@ macro_rules! with_targets {
     };
 }
 
+/// Leaves out, for callers who may not see every article, the links whose target
+/// they may not see (external links always stay).
+macro_rules! with_visible_targets {
+    ($visibility:expr) => {{
+        let mut query = with_targets!().into_boxed();
+        if let Visibility::PublishedBy(now) = $visibility {
+            // The target is the joined article row, so no subquery is needed.
+            query = query.filter(
+                related_links::target_article_id
+                    .is_null()
+                    .or(articles_table::status.eq("published").and(articles_table::published_at.le(now.naive_utc()))),
+            );
+        }
+        query
+    }};
+}
+
 /// Finds one link with its target.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<LinkWithTarget>> {
     with_targets!().filter(related_links::id.eq(id)).first(conn).optional()
 }
 
-/// One page of an article's links in position order.
-pub fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Paging) -> QueryResult<Vec<LinkWithTarget>> {
+/// Finds one link if the caller may see both its article and its target.
+pub fn find_visible(conn: &mut DbConn, id: &str, visibility: Visibility) -> QueryResult<Option<LinkWithTarget>> {
+    let found: Option<LinkWithTarget> =
+        with_visible_targets!(visibility).filter(related_links::id.eq(id.to_owned())).first(conn).optional()?;
+    match found {
+        Some(link) if articles::is_visible(conn, &link.0.article_id, visibility)? => Ok(Some(link)),
+        _ => Ok(None),
+    }
+}
+
+/// One page of an article's links in position order (the caller has checked it may
+/// see the article).
+pub fn list_for_article(
+    conn: &mut DbConn,
+    article_id: &str,
+    paging: &Paging,
+    visibility: Visibility,
+) -> QueryResult<Vec<LinkWithTarget>> {
     let start = OrderedList::new(OrderedTable::RelatedLinks, article_id, Utc::now().naive_utc())
         .page_start(conn, paging.after.as_ref())?;
-    with_targets!()
-        .filter(related_links::article_id.eq(article_id))
+    with_visible_targets!(visibility)
+        .filter(related_links::article_id.eq(article_id.to_owned()))
         .filter(related_links::position.ge(start))
         .order_by(related_links::position.asc())
         .limit(paging.limit + 1)
@@ -64,9 +98,13 @@ pub fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Paging) ->
 }
 
 /// Every link of the given articles, in position order: one query for a page.
-pub fn for_articles(conn: &mut DbConn, article_ids: &[String]) -> QueryResult<Vec<LinkWithTarget>> {
-    with_targets!()
-        .filter(related_links::article_id.eq_any(article_ids))
+pub fn for_articles(
+    conn: &mut DbConn,
+    article_ids: &[String],
+    visibility: Visibility,
+) -> QueryResult<Vec<LinkWithTarget>> {
+    with_visible_targets!(visibility)
+        .filter(related_links::article_id.eq_any(article_ids.to_vec()))
         .order_by((related_links::article_id, related_links::position))
         .load(conn)
 }
@@ -101,7 +139,7 @@ pub fn replace_all(
         for (index, fields) in items.iter().enumerate() {
             insert(c, &article.id, fields, now).map_err(|e| e.nested(&format!("/{index}")))?;
         }
-        Ok(for_articles(c, std::slice::from_ref(&article.id))?)
+        Ok(for_articles(c, std::slice::from_ref(&article.id), Visibility::All)?)
     })
 }
 
@@ -247,10 +285,16 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Ut
 }
 
 /// The articles linking to `target_id`, oldest first by id, one page.
-pub fn backlinks(conn: &mut DbConn, target_id: &str, paging: &Paging) -> QueryResult<Vec<ArticleRow>> {
+pub fn backlinks(
+    conn: &mut DbConn,
+    target_id: &str,
+    paging: &Paging,
+    visibility: Visibility,
+) -> QueryResult<Vec<ArticleRow>> {
     let sources =
         related_links::table.filter(related_links::target_article_id.eq(target_id)).select(related_links::article_id);
     let mut query = articles_table::table.filter(articles_table::id.eq_any(sources)).into_boxed();
+    query = articles::only_visible(query, visibility);
     if let Some(after) = &paging.after {
         query = query.filter(articles_table::id.gt(after.id.to_string()));
     }

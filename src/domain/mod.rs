@@ -2,6 +2,7 @@
 //! knows about HTTP or SQL; handlers parse requests into these types and the
 //! database layer stores them.
 
+pub mod access;
 pub mod article;
 pub mod article_filter;
 pub mod cursor;
@@ -13,6 +14,7 @@ pub mod related_link;
 pub mod slug;
 pub mod tags;
 pub mod text;
+pub mod token;
 pub mod version;
 
 use serde::Serialize;

@@ -66,6 +66,10 @@ fn fingerprint(method: &Method, path: &str, body: &[u8]) -> String {
     super::sha256_hex(&[method.as_str().as_bytes(), b"\n", path.as_bytes(), b"\n", body])
 }
 
+/// Creates whose answer must never be stored: a new token's secret is shown once
+/// and kept nowhere, so its create is not idempotent.
+pub const NOT_IDEMPOTENT: [&str; 1] = ["/v1/tokens"];
+
 /// The middleware: POST requests carrying the header go through `serve_once`, the
 /// rest straight on.
 pub async fn idempotency(
@@ -73,7 +77,8 @@ pub async fn idempotency(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let header = req.headers().get(&IDEMPOTENCY_KEY).cloned();
-    let Some(header) = header.filter(|_| req.method() == Method::POST) else {
+    let storable = req.method() == Method::POST && !NOT_IDEMPOTENT.contains(&req.path());
+    let Some(header) = header.filter(|_| storable) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());

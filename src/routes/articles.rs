@@ -13,6 +13,7 @@ use super::patching::{merged, patch_errors, require_object};
 use crate::db::articles::{self as store, ArticleKey, ArticleRow, NewChildren};
 use crate::db::{Database, WriteError, embedding};
 use crate::domain::FieldError;
+use crate::domain::access::Visibility;
 use crate::domain::article::{ArticleFields, ArticleInput, now};
 use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
 use crate::domain::cursor::{ArticleSort, Cursor, CursorKey};
@@ -20,6 +21,7 @@ use crate::domain::quote::QuoteFields;
 use crate::domain::related_link::RelatedLinkFields;
 use crate::domain::slug::Slug;
 use crate::error::ApiError;
+use crate::http::auth::{Caller, Writer};
 use crate::http::conditional::{etag, if_match, if_none_match, representation_etag};
 use crate::http::json::{JsonBody, from_value, from_value_under};
 use crate::http::query::QueryParams;
@@ -77,6 +79,7 @@ fn article_response(mut response: HttpResponseBuilder, article: &Article) -> Res
 /// article's quotes and related links at a fixed number of queries per page.
 #[utoipa::path(
     operation_id = "listArticles", tag = "articles",
+    security((), ("bearer" = ["read:drafts"])),
     params(ArticleListParams),
     responses(
         (status = 200, description = "One page of articles", body = ArticlePage,
@@ -88,6 +91,7 @@ fn article_response(mut response: HttpResponseBuilder, article: &Article) -> Res
 )]
 #[get("/articles")]
 pub async fn list_articles(
+    caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
     params: QueryParams<ArticleListParams>,
@@ -95,14 +99,15 @@ pub async fn list_articles(
     let filter = ArticleFilter::parse(params.0).map_err(list_error)?;
     let (sort, limit, include) = (filter.sort, filter.limit, filter.include);
     let at = now();
+    let visibility = caller.visibility(at);
     let (rows, total, children) = db
         .run(move |c| -> diesel::QueryResult<_> {
-            let (rows, total) = store::list(c, &filter, at)?;
+            let (rows, total) = store::list(c, &filter, at, visibility)?;
             // Children only for the rows that will be shown (not the look-ahead
             // row), in one query per kind.
             let shown = usize::try_from(filter.limit).unwrap_or(usize::MAX);
             let ids: Vec<String> = rows.iter().take(shown).map(|r| r.id.clone()).collect();
-            let children = embedding::load(c, &ids, include)?;
+            let children = embedding::load(c, &ids, include, visibility)?;
             Ok((rows, total, children))
         })
         .await?;
@@ -127,6 +132,7 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
 /// representation (use a plain read's ETag for `If-Match`).
 #[utoipa::path(
     operation_id = "getArticle", tag = "articles",
+    security((), ("bearer" = ["read:drafts"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug",
             example = "north-korea-fires-missiles-as-allies-meet"),
            ArticleReadParams,
@@ -144,6 +150,7 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
 )]
 #[get("/articles/{article}")]
 pub async fn get_article(
+    caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
@@ -154,10 +161,12 @@ pub async fn get_article(
         Some(raw) => Include::parse(raw).map_err(|e| ApiError::Invalid(vec![FieldError::parameter("include", e)]))?,
         None => Include::default(),
     };
+    // Invisible articles are a 404, not a 403, so that their existence does not leak.
+    let visibility = caller.visibility(now());
     let (row, children) = db
         .run(move |c| -> Result<_, ApiError> {
-            let row = store::find(c, &key)?.ok_or_else(|| ApiError::not_found("article"))?;
-            let children = embedding::load(c, std::slice::from_ref(&row.id), include)?;
+            let row = store::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
+            let children = embedding::load(c, std::slice::from_ref(&row.id), include, visibility)?;
             Ok((row, children))
         })
         .await?;
@@ -176,6 +185,7 @@ pub async fn get_article(
 /// stored article (embedding the kinds of children sent) and its `Location`.
 #[utoipa::path(
     operation_id = "createArticle", tag = "articles",
+    security(("bearer" = ["write"])),
     request_body(content = NewArticleInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Article,
@@ -190,7 +200,11 @@ pub async fn get_article(
     )
 )]
 #[post("/articles")]
-pub async fn create_article(db: web::Data<Database>, body: JsonBody<Value>) -> Result<HttpResponse, ApiError> {
+pub async fn create_article(
+    _writer: Writer,
+    db: web::Data<Database>,
+    body: JsonBody<Value>,
+) -> Result<HttpResponse, ApiError> {
     let at = now();
     let input = parse_new(body.0)?;
     // The response embeds the kinds of children the request carried.
@@ -199,7 +213,7 @@ pub async fn create_article(db: web::Data<Database>, body: JsonBody<Value>) -> R
     let (row, children) = db
         .run(move |c| -> Result<_, ApiError> {
             let row = store::create(c, &fields, &children, at).map_err(|e| ApiError::from_write(e, "article"))?;
-            let children = embedding::load(c, std::slice::from_ref(&row.id), include)?;
+            let children = embedding::load(c, std::slice::from_ref(&row.id), include, Visibility::All)?;
             Ok((row, children))
         })
         .await?;
@@ -257,6 +271,7 @@ fn validate_new(
 /// if someone else changed the article meanwhile.
 #[utoipa::path(
     operation_id = "replaceArticle", tag = "articles",
+    security(("bearer" = ["write"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = ArticleInput, content_type = "application/json"),
@@ -275,6 +290,7 @@ fn validate_new(
 )]
 #[put("/articles/{article}")]
 pub async fn replace_article(
+    _writer: Writer,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
@@ -298,6 +314,7 @@ pub async fn replace_article(
 /// an optional member.
 #[utoipa::path(
     operation_id = "updateArticle", tag = "articles",
+    security(("bearer" = ["write"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = ArticlePatch, content_type = "application/merge-patch+json"),
@@ -316,6 +333,7 @@ pub async fn replace_article(
 )]
 #[patch("/articles/{article}")]
 pub async fn update_article(
+    _writer: Writer,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
@@ -342,6 +360,7 @@ pub async fn update_article(
 /// Its quotes and related links go with it, and so do other articles' links to it.
 #[utoipa::path(
     operation_id = "deleteArticle", tag = "articles",
+    security(("bearer" = ["write"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
     responses(
@@ -354,6 +373,7 @@ pub async fn update_article(
 )]
 #[delete("/articles/{article}")]
 pub async fn delete_article(
+    _writer: Writer,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,

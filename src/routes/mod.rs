@@ -11,6 +11,8 @@ pub mod quote_types;
 pub mod quotes;
 pub mod related_links;
 pub mod service;
+pub mod token_types;
+pub mod tokens;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,7 +23,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         scope::scope("/v1")
             .configure(articles::configure)
             .configure(quotes::configure)
-            .configure(related_links::configure),
+            .configure(related_links::configure)
+            .configure(tokens::configure),
     )
     .configure(service::configure);
 }

@@ -21,6 +21,7 @@ use crate::domain::paging::{ListError, Paging};
 use crate::domain::quote::{QuoteFields, QuoteInput, speaker_key};
 use crate::domain::text::trimmed_required;
 use crate::error::ApiError;
+use crate::http::auth::{Caller, Writer};
 use crate::http::conditional::{etag, if_match, if_none_match};
 use crate::http::json::JsonBody;
 use crate::http::query::QueryParams;
@@ -118,6 +119,7 @@ fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
 /// In position order, 0 first.
 #[utoipa::path(
     operation_id = "listArticleQuotes", tag = "quotes",
+    security((), ("bearer" = ["read:drafts"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of the article's quotes", body = QuotePage,
@@ -130,6 +132,7 @@ fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
 )]
 #[get("/articles/{article}/quotes")]
 pub async fn list_article_quotes(
+    caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
@@ -139,9 +142,10 @@ pub async fn list_article_quotes(
     let paging =
         Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
     let limit = paging.limit;
+    let visibility = caller.visibility(now());
     let rows = db
         .run(move |c| -> Result<_, ApiError> {
-            let article = articles::find(c, &key)?.ok_or_else(|| ApiError::not_found("article"))?;
+            let article = articles::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
             Ok(store::list_for_article(c, &article.id, &paging)?)
         })
         .await?;
@@ -155,6 +159,7 @@ pub async fn list_article_quotes(
 /// After the last quote, or at `position` (the quotes from there on move down).
 #[utoipa::path(
     operation_id = "createQuote", tag = "quotes",
+    security(("bearer" = ["write"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
@@ -172,6 +177,7 @@ pub async fn list_article_quotes(
 )]
 #[post("/articles/{article}/quotes")]
 pub async fn create_quote(
+    _writer: Writer,
     db: web::Data<Database>,
     path: web::Path<String>,
     body: JsonBody<QuoteInput>,
@@ -193,6 +199,7 @@ pub async fn create_quote(
 /// by words in the text.
 #[utoipa::path(
     operation_id = "searchQuotes", tag = "quotes",
+    security((), ("bearer" = ["read:drafts"])),
     params(QuoteSearchParams),
     responses(
         (status = 200, description = "One page of matching quotes", body = QuotePage,
@@ -204,13 +211,15 @@ pub async fn create_quote(
 )]
 #[get("/quotes")]
 pub async fn search_quotes(
+    caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
     params: QueryParams<QuoteSearchParams>,
 ) -> Result<HttpResponse, ApiError> {
     let search = params.0.parse().map_err(list_error)?;
     let limit = search.paging.limit;
-    let rows = db.run(move |c| store::search(c, &search)).await?;
+    let visibility = caller.visibility(now());
+    let rows = db.run(move |c| store::search(c, &search, visibility)).await?;
     let (rows, next_cursor) = split_page(rows, limit, NEWEST_ORDER, |q| {
         Ok(Cursor { key: CursorKey::Time(q.created_at.and_utc()), id: stored_uuid(&q.id)? })
     })?;
@@ -224,6 +233,7 @@ pub async fn search_quotes(
 /// changed.
 #[utoipa::path(
     operation_id = "getQuote", tag = "quotes",
+    security((), ("bearer" = ["read:drafts"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
            ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
     responses(
@@ -238,12 +248,24 @@ pub async fn search_quotes(
 )]
 #[get("/quotes/{id}")]
 pub async fn get_quote(
+    caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
-    let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("quote"))?;
+    let visibility = caller.visibility(now());
+    // A quote in an article the caller may not see does not exist for them.
+    let row = db
+        .run(move |c| -> diesel::QueryResult<_> {
+            let row = store::find(c, &id)?;
+            match row {
+                Some(row) if articles::is_visible(c, &row.article_id, visibility)? => Ok(Some(row)),
+                _ => Ok(None),
+            }
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found("quote"))?;
     if if_none_match(&req, &etag(row.version))? {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(row.version))).finish());
     }
@@ -256,6 +278,7 @@ pub async fn get_quote(
 /// `position` keeps the quote where it is; a new one moves it.
 #[utoipa::path(
     operation_id = "replaceQuote", tag = "quotes",
+    security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = QuoteInput, content_type = "application/json"),
@@ -274,6 +297,7 @@ pub async fn get_quote(
 )]
 #[put("/quotes/{id}")]
 pub async fn replace_quote(
+    _writer: Writer,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
@@ -297,6 +321,7 @@ pub async fn replace_quote(
 /// close up around it.
 #[utoipa::path(
     operation_id = "updateQuote", tag = "quotes",
+    security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = QuotePatch, content_type = "application/merge-patch+json"),
@@ -315,6 +340,7 @@ pub async fn replace_quote(
 )]
 #[patch("/quotes/{id}")]
 pub async fn update_quote(
+    _writer: Writer,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
@@ -340,6 +366,7 @@ pub async fn update_quote(
 /// The quotes after it move up one place.
 #[utoipa::path(
     operation_id = "deleteQuote", tag = "quotes",
+    security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
     responses(
@@ -352,6 +379,7 @@ pub async fn update_quote(
 )]
 #[delete("/quotes/{id}")]
 pub async fn delete_quote(
+    _writer: Writer,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,

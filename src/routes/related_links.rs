@@ -19,6 +19,7 @@ use crate::domain::cursor::{Cursor, CursorKey};
 use crate::domain::paging::Paging;
 use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput, RelatedLinkListItem, check_patch};
 use crate::error::ApiError;
+use crate::http::auth::{Caller, Writer};
 use crate::http::conditional::{etag, if_match, if_none_match};
 use crate::http::json::JsonBody;
 use crate::http::query::QueryParams;
@@ -58,6 +59,7 @@ fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
 /// slug, title and status.
 #[utoipa::path(
     operation_id = "listRelatedLinks", tag = "related-links",
+    security((), ("bearer" = ["read:drafts"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of the article's links", body = RelatedLinkPage,
@@ -70,6 +72,7 @@ fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
 )]
 #[get("/articles/{article}/related-links")]
 pub async fn list_related_links(
+    caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
@@ -79,10 +82,11 @@ pub async fn list_related_links(
     let paging =
         Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
     let limit = paging.limit;
+    let visibility = caller.visibility(now());
     let rows = db
         .run(move |c| -> Result<_, ApiError> {
-            let article = articles::find(c, &key)?.ok_or_else(|| ApiError::not_found("article"))?;
-            Ok(store::list_for_article(c, &article.id, &paging)?)
+            let article = articles::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
+            Ok(store::list_for_article(c, &article.id, &paging, visibility)?)
         })
         .await?;
     let (rows, next_cursor) = split_page(rows, limit, POSITION_ORDER, |(link, _)| {
@@ -98,6 +102,7 @@ pub async fn list_related_links(
 /// `position`. An article cannot link to itself or to the same target twice.
 #[utoipa::path(
     operation_id = "createRelatedLink", tag = "related-links",
+    security(("bearer" = ["write"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = RelatedLinkInputSchema, content_type = "application/json"),
     responses(
@@ -115,6 +120,7 @@ pub async fn list_related_links(
 )]
 #[post("/articles/{article}/related-links")]
 pub async fn create_related_link(
+    _writer: Writer,
     db: web::Data<Database>,
     path: web::Path<String>,
     body: JsonBody<RelatedLinkInput>,
@@ -137,6 +143,7 @@ pub async fn create_related_link(
 /// Returns the new list.
 #[utoipa::path(
     operation_id = "replaceRelatedLinks", tag = "related-links",
+    security(("bearer" = ["write"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = RelatedLinkList, content_type = "application/json",
         example = json!([
@@ -157,6 +164,7 @@ pub async fn create_related_link(
 )]
 #[put("/articles/{article}/related-links")]
 pub async fn replace_related_links(
+    _writer: Writer,
     db: web::Data<Database>,
     path: web::Path<String>,
     body: JsonBody<Vec<RelatedLinkListItem>>,
@@ -195,6 +203,7 @@ fn validate_list(inputs: Vec<RelatedLinkListItem>) -> Result<Vec<RelatedLinkFiel
 /// The articles whose related links point at this one, oldest first.
 #[utoipa::path(
     operation_id = "listBacklinks", tag = "related-links",
+    security((), ("bearer" = ["read:drafts"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of linking articles", body = ArticlePage,
@@ -207,6 +216,7 @@ fn validate_list(inputs: Vec<RelatedLinkListItem>) -> Result<Vec<RelatedLinkFiel
 )]
 #[get("/articles/{article}/backlinks")]
 pub async fn list_backlinks(
+    caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
@@ -216,10 +226,11 @@ pub async fn list_backlinks(
     let paging =
         Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), BACKLINK_ORDER).map_err(list_error)?;
     let limit = paging.limit;
+    let visibility = caller.visibility(now());
     let rows = db
         .run(move |c| -> Result<_, ApiError> {
-            let article = articles::find(c, &key)?.ok_or_else(|| ApiError::not_found("article"))?;
-            Ok(store::backlinks(c, &article.id, &paging)?)
+            let article = articles::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
+            Ok(store::backlinks(c, &article.id, &paging, visibility)?)
         })
         .await?;
     let (rows, next_cursor) =
@@ -234,6 +245,7 @@ pub async fn list_backlinks(
 /// changed.
 #[utoipa::path(
     operation_id = "getRelatedLink", tag = "related-links",
+    security((), ("bearer" = ["read:drafts"])),
     params(("id" = uuid::Uuid, Path, description = "The link's id"),
            ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
     responses(
@@ -248,12 +260,17 @@ pub async fn list_backlinks(
 )]
 #[get("/related-links/{id}")]
 pub async fn get_related_link(
+    caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
-    let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("related link"))?;
+    let visibility = caller.visibility(now());
+    let row = db
+        .run(move |c| store::find_visible(c, &id, visibility))
+        .await?
+        .ok_or_else(|| ApiError::not_found("related link"))?;
     if if_none_match(&req, &etag(row.0.version))? {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(row.0.version))).finish());
     }
@@ -266,6 +283,7 @@ pub async fn get_related_link(
 /// close up around it.
 #[utoipa::path(
     operation_id = "updateRelatedLink", tag = "related-links",
+    security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The link's id"),
            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
     request_body(content = RelatedLinkPatch, content_type = "application/merge-patch+json"),
@@ -284,6 +302,7 @@ pub async fn get_related_link(
 )]
 #[patch("/related-links/{id}")]
 pub async fn update_related_link(
+    _writer: Writer,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,
@@ -310,6 +329,7 @@ pub async fn update_related_link(
 /// The links after it move up one place.
 #[utoipa::path(
     operation_id = "deleteRelatedLink", tag = "related-links",
+    security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The link's id"),
            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
     responses(
@@ -322,6 +342,7 @@ pub async fn update_related_link(
 )]
 #[delete("/related-links/{id}")]
 pub async fn delete_related_link(
+    _writer: Writer,
     req: HttpRequest,
     db: web::Data<Database>,
     path: web::Path<String>,

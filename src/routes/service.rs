@@ -28,6 +28,7 @@ pub struct Health {
 ///
 /// 200 while the process runs, whatever the database does.
 #[utoipa::path(operation_id = "healthz", tag = "service",
+    security(()),
     responses((status = 200, description = "The process is running", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
@@ -39,6 +40,7 @@ pub async fn healthz() -> HttpResponse {
 /// 200 when the database answers and migrations are applied, else 503 with
 /// `Retry-After`.
 #[utoipa::path(operation_id = "readyz", tag = "service",
+    security(()),
     responses(
         (status = 200, description = "Ready to serve", body = Health),
         (status = 503, response = ServiceUnavailable),
@@ -54,6 +56,7 @@ pub async fn readyz(db: web::Data<Database>) -> Result<HttpResponse, ApiError> {
 /// Prometheus text format: requests and latency histograms by route template and
 /// status, connection pool use, SQL statements run, and the service version.
 #[utoipa::path(operation_id = "metrics", tag = "service",
+    security(()),
     responses((status = 200, description = "Metrics in the Prometheus text exposition format", body = String,
                content_type = "text/plain; version=0.0.4",
                example = "# HELP newsdesk_http_requests_total HTTP requests answered\n# TYPE newsdesk_http_requests_total counter\nnewsdesk_http_requests_total{method=\"GET\",route=\"/v1/articles\",status=\"200\"} 1\n")))]

@@ -129,12 +129,16 @@ pub fn with_database(url: &str, name: &str) -> String {
     out
 }
 
-/// A running service on a fresh database.
+/// A running service on a fresh database. Its `client` sends the admin token
+/// made at spawn, so that writes work; `anonymous()` and `with_token()` give the
+/// same app with another client.
 #[derive(Clone)]
 pub struct TestApp {
     pub address: String,
     pub backend: Backend,
     pub client: reqwest::Client,
+    /// The admin token the default client sends (`None` for an anonymous view).
+    pub token: Option<String>,
     pub db: Database,
     pub server: actix_web::dev::ServerHandle,
     _scratch: Arc<Scratch>,
@@ -206,7 +210,8 @@ impl TestApp {
         adjust(&mut settings);
         let db = Database::new(&settings);
         db.migrate().expect("migrations apply");
-        Self::serve(backend, db, http, scratch)
+        let (_, admin) = newsdesk::tokens::create(&db, "test admin", &["admin".to_owned()], None).expect("admin token");
+        Self::serve(backend, db, http, scratch).with_token(&admin)
     }
 
     /// Starts the service on a database that is not migrated (or not reachable),
@@ -214,7 +219,29 @@ impl TestApp {
     pub fn spawn_unmigrated(backend: Backend, url: DatabaseUrl, scratch: Option<Scratch>) -> Self {
         let db = Database::new(&DatabaseSettings { timeout_secs: 1, ..DatabaseSettings::for_url(url) });
         let scratch = scratch.unwrap_or(Scratch { _sqlite_dir: None, pg_drop: None });
+        // No token can be stored yet: this app's client is anonymous.
         Self::serve(backend, db, HttpSettings::default(), scratch)
+    }
+
+    /// The same app seen by a client that sends no credentials.
+    pub fn anonymous(&self) -> Self {
+        Self { client: reqwest::Client::new(), token: None, ..self.clone() }
+    }
+
+    /// The same app seen by a client that sends this bearer token.
+    pub fn with_token(&self, token: &str) -> Self {
+        let mut headers = HeaderMap::new();
+        let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("header value");
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+        let client = reqwest::Client::builder().default_headers(headers).build().expect("client");
+        Self { client, token: Some(token.to_owned()), ..self.clone() }
+    }
+
+    /// Makes a token with these scopes through the API (as the admin) and returns it.
+    pub async fn create_token(&self, name: &str, scopes: &[&str]) -> String {
+        let reply = self.post("/v1/tokens", &serde_json::json!({"name": name, "scopes": scopes})).await;
+        assert_eq!(reply.status, 201, "token create failed: {}", reply.text);
+        reply.body["token"].as_str().expect("token in body").to_owned()
     }
 
     fn serve(backend: Backend, db: Database, mut http: HttpSettings, scratch: Scratch) -> Self {
@@ -225,7 +252,15 @@ impl TestApp {
         let server = newsdesk::app::start(db.clone(), &http, listener).expect("server starts");
         let handle = server.handle();
         actix_web::rt::spawn(server);
-        Self { address, backend, client: reqwest::Client::new(), db, server: handle, _scratch: Arc::new(scratch) }
+        Self {
+            address,
+            backend,
+            client: reqwest::Client::new(),
+            token: None,
+            db,
+            server: handle,
+            _scratch: Arc::new(scratch),
+        }
     }
 
     /// A request to a path on this app.

@@ -22,6 +22,7 @@ crate::tests![
     malformed_keys_are_refused_before_anything_happens,
     a_refused_body_gives_the_key_back,
     requests_without_a_key_or_not_post_are_untouched,
+    token_creates_are_never_stored_or_replayed,
 ];
 
 fn articles_stored(app: &TestApp) -> i64 {
@@ -214,5 +215,22 @@ async fn requests_without_a_key_or_not_post_are_untouched(app: TestApp) {
     assert_eq!(read.status, 200);
     assert!(read.header("idempotent-replayed").is_none());
     assert_eq!(articles_stored(&app), 2);
+    assert_eq!(keys_stored(&app), 0);
+}
+
+/// A new token's secret is shown once: its create is never stored, so a key on it
+/// neither replays the secret nor leaves it in the database.
+async fn token_creates_are_never_stored_or_replayed(app: TestApp) {
+    let create = || {
+        let request = app.request(Method::POST, "/v1/tokens").header("idempotency-key", "token-key");
+        app.send(request.json(&json!({"name": "cms", "scopes": ["write"]})))
+    };
+    let first = create().await;
+    let second = create().await;
+
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_eq!(second.status, 201, "{}", second.text);
+    assert_eq!(second.header("idempotent-replayed"), None);
+    assert_ne!(first.body["token"], second.body["token"], "two tokens, not one replayed");
     assert_eq!(keys_stored(&app), 0);
 }

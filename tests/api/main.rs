@@ -4,6 +4,7 @@ mod helpers;
 
 mod articles_crud;
 mod articles_list;
+mod auth;
 mod contention;
 mod dump;
 mod embedding;
@@ -18,10 +19,12 @@ mod quotes;
 mod related_links;
 mod seed;
 mod service;
+mod visibility;
 
 fn main() {
     let tests = [
         articles_crud::tests(),
+        auth::tests(),
         articles_list::tests(),
         contention::tests(),
         embedding::tests(),
@@ -36,6 +39,7 @@ fn main() {
         related_links::tests(),
         seed::tests(),
         service::tests(),
+        visibility::tests(),
     ]
     .concat();
     helpers::run(tests)

@@ -15,7 +15,7 @@
 // Every request the browser makes, in every test, must go to 127.0.0.1.
 // Prints `browser: N passed, N failed` and exits non-zero if any test failed.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -124,27 +124,29 @@ async function startNewsdesk(tmp, corsOrigins) {
     const port = await freePort();
     const base = `http://${HOST}:${port}`;
     const output = [];
-    const child = spawn(BIN, ['serve'], {
-      cwd: tmp,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME || tmp,
-        NEWSDESK_ADDR: `${HOST}:${port}`,
-        DATABASE_URL: join(tmp, `newsdesk-${attempt}.db`),
-        NEWSDESK_CORS_ORIGINS: corsOrigins.join(','),
-        NEWSDESK_WORKERS: '2',
-        NEWSDESK_SHUTDOWN_TIMEOUT_SECS: '2',
-        RUST_LOG: process.env.RUST_LOG || 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME || tmp,
+      NEWSDESK_ADDR: `${HOST}:${port}`,
+      DATABASE_URL: join(tmp, `newsdesk-${attempt}.db`),
+      NEWSDESK_CORS_ORIGINS: corsOrigins.join(','),
+      NEWSDESK_WORKERS: '2',
+      NEWSDESK_SHUTDOWN_TIMEOUT_SECS: '2',
+      RUST_LOG: process.env.RUST_LOG || 'warn',
+    };
+    // Writes need a bearer token: made with the CLI on the same database, as the
+    // README says (it prints the token alone on stdout).
+    const token = execFileSync(BIN, ['token', 'create', '--name', 'browser tests', '--scope', 'write'],
+      { cwd: tmp, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    assert(token.startsWith('nd_'), `newsdesk token create printed no token: ${token}`);
+    const child = spawn(BIN, ['serve'], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d) => output.push(d));
     child.stderr.on('data', (d) => output.push(d));
     const exited = new Promise((res) => {
       child.once('exit', (code, signal) => res({ code, signal }));
       child.once('error', (e) => { output.push(Buffer.from(`spawn error: ${e.message}\n`)); res({ error: e.message }); });
     });
-    const server = { child, base, exited, output: () => Buffer.concat(output).toString() };
+    const server = { child, base, token, exited, output: () => Buffer.concat(output).toString() };
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
     let done = null;
@@ -177,10 +179,10 @@ async function stopNewsdesk(server) {
   }
 }
 
-async function createArticle(base, fields) {
+async function createArticle(base, token, fields) {
   const r = await fetch(`${base}/v1/articles`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: JSON.stringify({ body: 'Text of the article.', status: 'published', ...fields }),
   });
   const text = await r.text();
@@ -313,12 +315,13 @@ async function main() {
     api = await startNewsdesk(tmp, [allowed.origin]);
     log(`newsdesk on ${api.base}; allowed origin ${allowed.origin}, other origin ${denied.origin}`);
 
-    const { article, etag } = await createArticle(api.base, { title: 'Seoul and Tokyo hold talks' });
+    const { article, etag } = await createArticle(api.base, api.token, { title: 'Seoul and Tokyo hold talks' });
     const slug = article.slug;
     assert(slug, 'created article has no slug');
     assertEqual(etag, '"1"', 'ETag of the new article');
 
     allowedHtml = pageHtml(api.base, `
+  const TOKEN = ${JSON.stringify(api.token)};
   const r = await fetch(API + '/v1/articles/' + ${JSON.stringify(slug)});
   show('get-status', r.status);
   show('title', (await r.json()).title);
@@ -328,7 +331,7 @@ async function main() {
   // Non-simple method and headers: the browser sends a preflight first.
   const p = await fetch(API + '/v1/articles/' + ${JSON.stringify(slug)}, {
     method: 'PATCH',
-    headers: { 'Content-Type': 'application/merge-patch+json', 'If-Match': etag },
+    headers: { 'Content-Type': 'application/merge-patch+json', 'If-Match': etag, Authorization: 'Bearer ' + TOKEN },
     body: JSON.stringify({ title: 'Seoul and Tokyo agree to talk again' }),
   });
   show('patch-status', p.status);
@@ -336,14 +339,14 @@ async function main() {
   show('patch-etag', p.headers.get('ETag'));
   const stale = await fetch(API + '/v1/articles/' + ${JSON.stringify(slug)}, {
     method: 'PATCH',
-    headers: { 'Content-Type': 'application/merge-patch+json', 'If-Match': etag },
+    headers: { 'Content-Type': 'application/merge-patch+json', 'If-Match': etag, Authorization: 'Bearer ' + TOKEN },
     body: JSON.stringify({ title: 'Lost update' }),
   });
   show('stale-status', stale.status);
   show('stale-type', stale.headers.get('Content-Type'));
   const c = await fetch(API + '/v1/articles', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + TOKEN },
     body: JSON.stringify({ title: 'Posted from another origin', body: 'Text.', status: 'published' }),
   });
   show('post-status', c.status);
@@ -352,6 +355,7 @@ async function main() {
 `);
 
     deniedHtml = pageHtml(api.base, `
+  const TOKEN = ${JSON.stringify(api.token)};
   try {
     const r = await fetch(API + '/v1/articles/' + ${JSON.stringify(slug)});
     show('get-result', 'resolved ' + r.status + ' ' + (await r.text()).slice(0, 80));
@@ -361,7 +365,7 @@ async function main() {
   try {
     const p = await fetch(API + '/v1/articles/' + ${JSON.stringify(slug)}, {
       method: 'PATCH',
-      headers: { 'Content-Type': 'application/merge-patch+json' },
+      headers: { 'Content-Type': 'application/merge-patch+json', Authorization: 'Bearer ' + TOKEN },
       body: JSON.stringify({ title: 'Changed by a foreign origin' }),
     });
     show('patch-result', 'resolved ' + p.status);

@@ -56,9 +56,22 @@ impl<'a> Request<'a> {
     }
 }
 
+/// A service's address and the bearer token its requests carry.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub addr: String,
+    pub token: String,
+}
+
+impl Client {
+    pub fn send(&self, request: &Request<'_>, timeout: Duration) -> std::io::Result<Response> {
+        send(&self.addr, Some(&self.token), request, timeout)
+    }
+}
+
 /// Every request of the fault tests goes through here, so that credentials (or any
 /// other header every request needs) are added in this one place.
-pub fn send(addr: &str, request: &Request<'_>, timeout: Duration) -> std::io::Result<Response> {
+pub fn send(addr: &str, token: Option<&str>, request: &Request<'_>, timeout: Duration) -> std::io::Result<Response> {
     let started = Instant::now();
     let mut stream = TcpStream::connect_timeout(&addr.parse().expect("socket address"), timeout)?;
     stream.set_read_timeout(Some(timeout))?;
@@ -67,6 +80,9 @@ pub fn send(addr: &str, request: &Request<'_>, timeout: Duration) -> std::io::Re
     let mut head = format!("{} {} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n", request.method, request.path);
     for (name, value) in request.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if let Some(token) = token {
+        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
     }
     if request.body.is_some() {
         head.push_str(&format!("Content-Length: {}\r\n", body.len()));

@@ -48,7 +48,7 @@ impl Sample {
 fn load(service: &Service, article_path: String, clock: Instant, stop: Arc<AtomicBool>) -> Arc<Mutex<Vec<Sample>>> {
     let samples = Arc::new(Mutex::new(Vec::new()));
     for client in 0..CLIENTS {
-        let (addr, path, stop, samples) = (service.addr.clone(), article_path.clone(), stop.clone(), samples.clone());
+        let (addr, path, stop, samples) = (service.client.clone(), article_path.clone(), stop.clone(), samples.clone());
         std::thread::spawn(move || {
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
@@ -62,7 +62,7 @@ fn load(service: &Service, article_path: String, clock: Instant, stop: Arc<Atomi
                 let sent = clock.elapsed();
                 // The client gives up well after the service should have answered,
                 // so that a hang shows as a failure rather than stalling the test.
-                let outcome = crate::http::send(&addr, &request, DB_TIMEOUT * 5).map_err(|e| e.to_string());
+                let outcome = addr.send(&request, DB_TIMEOUT * 5).map_err(|e| e.to_string());
                 let sample = Sample { sent, done: clock.elapsed(), what: what.to_owned(), outcome };
                 samples.lock().unwrap().push(sample);
                 std::thread::sleep(Duration::from_millis(20));

@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::http::{self, Request};
+use crate::http::{self, Client, Request};
 
 const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
 
 pub struct Service {
     child: Child,
-    pub addr: String,
+    /// The address, with a `write` token made by `newsdesk token create`.
+    pub client: Client,
     log: PathBuf,
 }
 
@@ -22,6 +23,7 @@ impl Service {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let addr = format!("127.0.0.1:{port}");
         let log = log_dir.join(format!("newsdesk-{port}.log"));
+        let token = create_token(database_url, log_dir);
         let mut command = Command::new(BIN);
         command
             .current_dir(log_dir)
@@ -34,7 +36,8 @@ impl Service {
         for (key, value) in extra_env {
             command.env(key, value);
         }
-        let mut service = Self { child: command.spawn().expect("start newsdesk"), addr, log };
+        let client = Client { addr, token };
+        let mut service = Self { child: command.spawn().expect("start newsdesk"), client, log };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if service.get("/readyz").is_ok_and(|r| r.status == 200) {
@@ -49,7 +52,7 @@ impl Service {
     }
 
     pub fn send(&self, request: &Request<'_>) -> std::io::Result<http::Response> {
-        http::send(&self.addr, request, Duration::from_secs(30))
+        self.client.send(request, Duration::from_secs(30))
     }
 
     pub fn get(&self, path: &str) -> std::io::Result<http::Response> {
@@ -68,6 +71,20 @@ impl Service {
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(30)..].join("\n")
     }
+}
+
+/// A `write` token for the database, made as an operator would (the CLI applies the
+/// migrations first, so this works on an empty database).
+fn create_token(database_url: &str, dir: &Path) -> String {
+    let output = Command::new(BIN)
+        .current_dir(dir)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .args(["token", "create", "--name", "fault tests", "--scope", "write"])
+        .output()
+        .expect("run newsdesk token create");
+    assert!(output.status.success(), "token create failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8 token").trim().to_owned()
 }
 
 impl Drop for Service {

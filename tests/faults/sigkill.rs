@@ -87,7 +87,7 @@ fn nested_article(anchor: &str, tag: &str, quotes: u32, link_count: u32) -> Stri
 
 /// One writer: alternately creates a nested article and replaces the link list of
 /// one it created earlier, until the service stops answering.
-fn writer(addr: String, anchor: String, round: usize, writer: usize) -> WriterLog {
+fn writer(addr: crate::http::Client, anchor: String, round: usize, writer: usize) -> WriterLog {
     let mut log = WriterLog::default();
     for n in 0u32.. {
         let replace = n % 2 == 1 && !log.created.is_empty();
@@ -99,7 +99,7 @@ fn writer(addr: String, anchor: String, round: usize, writer: usize) -> WriterLo
             let count = 1 + (generation * 3 + n) % 7;
             let body = serde_json::Value::from(links(&anchor, &owned.id, generation, count)).to_string();
             let path = format!("/v1/articles/{}/related-links", owned.id);
-            let outcome = crate::http::send(&addr, &Request::json("PUT", &path, &body), Duration::from_secs(30));
+            let outcome = addr.send(&Request::json("PUT", &path, &body), Duration::from_secs(30));
             if outcome.as_ref().is_ok_and(|r| r.status == 200) {
                 owned.acknowledged_generation = generation;
                 log.puts_acknowledged += 1;
@@ -108,8 +108,7 @@ fn writer(addr: String, anchor: String, round: usize, writer: usize) -> WriterLo
         } else {
             let tag = format!("r{round}-w{writer}-n{n}");
             let body = nested_article(&anchor, &tag, 1 + (n * 7 + writer as u32) % 6, 1 + (n * 5) % 6);
-            let outcome =
-                crate::http::send(&addr, &Request::json("POST", "/v1/articles", &body), Duration::from_secs(30));
+            let outcome = addr.send(&Request::json("POST", "/v1/articles", &body), Duration::from_secs(30));
             if let Ok(r) = &outcome
                 && r.status == 201
             {
@@ -286,7 +285,7 @@ fn kill_round(
     let started = Instant::now();
     let writers: Vec<_> = (0..WRITERS)
         .map(|w| {
-            let (addr, anchor, logs) = (service.addr.clone(), anchor.to_owned(), logs.clone());
+            let (addr, anchor, logs) = (service.client.clone(), anchor.to_owned(), logs.clone());
             std::thread::spawn(move || {
                 let log = writer(addr, anchor, round, w);
                 logs.lock().unwrap().push(log);

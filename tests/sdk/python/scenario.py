@@ -11,7 +11,7 @@ import sys
 import uuid
 from typing import Any, TypeVar
 
-from newsdesk_client import Client
+from newsdesk_client import AuthenticatedClient
 from newsdesk_client.api.articles import (
     create_article,
     delete_article,
@@ -60,7 +60,10 @@ def etag(resp: Response[Any], what: str) -> str:
 
 
 def main() -> None:
-    client = Client(base_url=os.environ["NEWSDESK_URL"], raise_on_unexpected_status=False)
+    # The bearer token (made by `newsdesk token create`) goes with every request.
+    client = AuthenticatedClient(
+        base_url=os.environ["NEWSDESK_URL"], token=os.environ["NEWSDESK_TOKEN"], raise_on_unexpected_status=False
+    )
     run = uuid.uuid4().hex[:8]
     speaker = f"Speaker {run}"
     section = f"SDK Python {run}"

@@ -13,7 +13,10 @@ import {
 } from './generated/sdk.gen';
 import type { Problem } from './generated/types.gen';
 
-const client = createClient({ baseUrl: process.env.NEWSDESK_URL });
+// The bearer token (made by `newsdesk token create`) for the operations that declare
+// the `bearer` security scheme.
+const client = createClient({ baseUrl: process.env.NEWSDESK_URL, auth: () => process.env.NEWSDESK_TOKEN });
+const anonymous = createClient({ baseUrl: process.env.NEWSDESK_URL });
 
 function check(cond: unknown, what: string): asserts cond {
   if (!cond) throw new Error(what);
@@ -45,6 +48,12 @@ async function main(): Promise<void> {
   const run = randomUUID().slice(0, 8);
   const speaker = `Speaker ${run}`;
   const section = `SDK TypeScript ${run}`;
+
+  // Without a token, a write is refused with a 401 problem.
+  const refused = await createArticle({ client: anonymous, body: { title: `Anonymous ${run}`, body: 'x' } });
+  const unauthorized = expectProblem(refused, 401, 'create without a token');
+  check(unauthorized.type === '/problems/unauthorized', `401 problem type: ${unauthorized.type}`);
+  check(refused.response.headers.get('WWW-Authenticate')?.startsWith('Bearer'), '401 without a Bearer challenge');
 
   // An article to link to, then one with nested quotes and related links.
   const target = expectOk(await createArticle({

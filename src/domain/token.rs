@@ -1,0 +1,146 @@
+//! API tokens: making a new secret, the digest that is stored instead of it, and
+//! the rules for a token request.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::access::{Scope, Scopes};
+use super::article::storable_time;
+use super::text::trimmed_required;
+use super::{FieldError, Problems};
+
+/// What every token starts with, so that a leaked one is easy to recognise (and
+/// to search for in logs and repositories).
+pub const TOKEN_PREFIX: &str = "nd_";
+
+/// A freshly made token in plaintext: `nd_` and 32 random bytes in unpadded
+/// base64url. It exists only until it has been shown once.
+pub fn generate() -> Result<String, getrandom::Error> {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+/// The stored digest of a token: SHA-256 in lowercase hex. A plain (unkeyed) hash
+/// is enough because the token holds 256 random bits, which no one can guess
+/// from the digest; it also keeps the CLI and the server free of a shared key.
+pub fn digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares two digests in time that does not depend on where they differ.
+pub fn same_digest(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && std::hint::black_box(a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y))) == 0
+}
+
+/// Whether a string could be a token at all (checked before any database work).
+pub fn well_formed(token: &str) -> bool {
+    token.strip_prefix(TOKEN_PREFIX).is_some_and(|rest| {
+        rest.len() == 43 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+/// A request for a new token.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "newsroom CMS", "scopes": ["write"], "expires_at": "2027-01-01T00:00:00Z"}))]
+pub struct TokenInput {
+    /// What the token is for (shown in the token list), 1..=100 characters after
+    /// trimming, without control characters.
+    #[schema(example = "newsroom CMS", min_length = 1, max_length = 100)]
+    pub name: String,
+    /// The permissions: `read:drafts`, `write` (implies `read:drafts`) and `admin`
+    /// (implies every scope). At least one.
+    #[schema(value_type = Vec<Scope>, min_items = 1, example = json!(["write"]))]
+    pub scopes: Vec<String>,
+    /// When the token stops working (RFC 3339, in the future); never when left out.
+    #[schema(example = "2027-01-01T00:00:00Z")]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A validated token request.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub name: String,
+    pub scopes: Scopes,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl NewToken {
+    /// Checks every rule, reporting all broken ones together.
+    pub fn validate(input: TokenInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
+        let mut problems = Problems::default();
+        let name = problems.check("/name", trimmed_required(&input.name, 100).and_then(printable));
+        let mut scopes = Vec::new();
+        for (index, raw) in input.scopes.iter().enumerate() {
+            if let Some(scope) = problems.check(&format!("/scopes/{index}"), Scope::parse(raw)) {
+                scopes.push(scope);
+            }
+        }
+        let scopes = if input.scopes.is_empty() {
+            problems.check("/scopes", Scopes::new(scopes))
+        } else {
+            Scopes::new(scopes).ok()
+        };
+        let expires_at = match input.expires_at {
+            Some(at) => problems.check("/expires_at", storable_time(at).and_then(|at| future(at, now))).map(Some),
+            None => Some(None),
+        };
+        problems.finish()?;
+        match (name, scopes, expires_at) {
+            (Some(name), Some(scopes), Some(expires_at)) => Ok(Self { name, scopes, expires_at }),
+            _ => Err(vec![FieldError::body("", "invalid token request")]),
+        }
+    }
+}
+
+/// A name is shown in lists and terminal tables: no line breaks or other control
+/// characters that could forge lines there.
+fn printable(name: String) -> Result<String, String> {
+    if name.chars().any(char::is_control) { Err("must not contain control characters".into()) } else { Ok(name) }
+}
+
+fn future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    if at <= now { Err("must be in the future".into()) } else { Ok(at) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_tokens_are_well_formed_and_differ() {
+        let (a, b) = (generate().unwrap(), generate().unwrap());
+        assert!(well_formed(&a), "{a}");
+        assert_ne!(a, b);
+        assert!(!well_formed("nd_short"));
+        assert!(!well_formed(&a.replacen("nd_", "xx_", 1)));
+    }
+
+    #[test]
+    fn digests_are_hex_sha256_and_compare_exactly() {
+        let d = digest("nd_example");
+        assert_eq!(d.len(), 64);
+        assert!(same_digest(&d, &digest("nd_example")));
+        assert!(!same_digest(&d, &digest("nd_examplf")));
+        assert!(!same_digest(&d, &d[..63]));
+    }
+
+    #[test]
+    fn validation_reports_every_broken_rule() {
+        let now = Utc::now();
+        let input = TokenInput { name: " ".into(), scopes: vec!["root".into()], expires_at: Some(now) };
+        let errors = NewToken::validate(input, now).unwrap_err();
+        let pointers: Vec<_> = errors.iter().filter_map(|e| e.pointer.clone()).collect();
+        assert_eq!(pointers, ["/name", "/scopes/0", "/expires_at"]);
+        let forged = TokenInput { name: "ci\nadmin".into(), scopes: vec!["write".into()], expires_at: None };
+        assert_eq!(NewToken::validate(forged, now).unwrap_err()[0].pointer.as_deref(), Some("/name"));
+        let empty = TokenInput { name: "ci".into(), scopes: vec![], expires_at: None };
+        assert_eq!(NewToken::validate(empty, now).unwrap_err()[0].pointer.as_deref(), Some("/scopes"));
+    }
+}
