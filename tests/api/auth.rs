@@ -213,7 +213,7 @@ async fn admin_creates_lists_reads_and_revokes_tokens_over_http(app: TestApp) {
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.body["id"].as_str().unwrap();
     assert_eq!(created.header("location"), Some(format!("/v1/tokens/{id}").as_str()));
-    assert_eq!(created.header("cache-control"), Some("no-store"));
+    assert_eq!(created.header("cache-control"), Some("private, no-store"), "a secret is never cached");
     let token = created.body["token"].as_str().unwrap();
     assert!(token.starts_with("nd_") && token.len() == 46, "{token}");
     assert_eq!(created.body["name"], "newsroom CMS");

@@ -344,7 +344,10 @@ impl TestApp {
         use std::io::Write;
         let host = self.address.trim_start_matches("http://");
         let mut stream = std::net::TcpStream::connect(host).expect("connect");
-        let extra: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+        let mut extra: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+        if let Some(token) = &self.token {
+            extra.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
         let head = format!(
             "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
              Connection: close\r\n{extra}\r\n",

@@ -54,7 +54,7 @@ async fn a_retry_gets_the_stored_answer_and_creates_nothing(app: TestApp) {
         assert!(first.header(header).is_some(), "{header}");
         assert_eq!(retry.header(header), first.header(header), "{header}");
     }
-    assert_eq!(retry.header("cache-control"), Some("no-store"));
+    assert_eq!(retry.header("cache-control"), Some("private, no-store"));
     assert_eq!(articles_stored(&app), 1);
     // The key belongs to nothing else: a new key creates anew.
     let other = post_with_key(&app, "/v1/articles", "key-2", &story("Once only")).await;
@@ -151,12 +151,14 @@ async fn keys_expire_after_24_hours(app: TestApp) {
     assert_eq!(keys_stored(&app), 1, "the expired key was purged, the new one kept");
 }
 
+/// A claim as the app's client makes it: the client is the SHA-256 of the
+/// `Authorization` value it sends.
 fn insert_claim(app: &TestApp, key: &str, age: TimeDelta) {
     let (key, created) = (key.to_owned(), (Utc::now() - age).naive_utc());
+    let credentials = app.token.as_ref().map(|t| format!("Bearer {t}")).unwrap_or_default();
+    let client = newsdesk::http::sha256_hex(&[credentials.as_bytes()]);
     app.db
         .blocking(move |conn| {
-            // A claim as a request without credentials makes it: client is SHA-256("").
-            let client = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
             Ok(diesel::insert_into(keys::table)
                 .values((
                     keys::client.eq(client),

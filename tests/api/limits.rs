@@ -60,7 +60,7 @@ async fn a_client_over_its_rate_gets_429_with_retry_after(app: TestApp) {
     assert_eq!(refused.header("retry-after"), Some("1"));
     assert_eq!(refused.header("ratelimit-policy"), Some("\"default\";q=3;w=3"));
     assert!(refused.header("ratelimit").is_some_and(|v| v.starts_with("\"default\";r=0;")));
-    assert_eq!(refused.header("cache-control"), Some("no-store"));
+    assert_eq!(refused.header("cache-control"), Some("private, no-store"));
     assert_eq!(articles_stored(&app), 0, "a refused request must not reach the handler");
 
     // After Retry-After, the client may go on.
@@ -97,7 +97,9 @@ async fn rate_limiting_can_be_turned_off(app: TestApp) {
 }
 
 async fn forwarded_addresses_count_only_when_trusted(app: TestApp) {
+    // Anonymous: a client with credentials is limited by them, not by its address.
     async fn from(app: &TestApp, address: &str) -> crate::helpers::Reply {
+        let app = app.anonymous();
         app.send(app.request(Method::GET, "/v1/articles").header("x-forwarded-for", address)).await
     }
     let untrusting = TestApp::spawn_with(app.backend, limited(1, 1)).await;

@@ -39,6 +39,18 @@ struct Case {
 fn exchange(app: &TestApp, bytes: &[u8]) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let addr = app.address.trim_start_matches("http://");
     let mut stream = TcpStream::connect(addr).expect("connect");
+    // The app's token goes right after the request line, so the writes get past
+    // authentication to the rules under test.
+    let with_token;
+    let bytes = match (&app.token, bytes.windows(2).position(|w| w == b"\r\n")) {
+        (Some(token), Some(end)) => {
+            with_token =
+                [&bytes[..end + 2], format!("Authorization: Bearer {token}\r\n").as_bytes(), &bytes[end + 2..]]
+                    .concat();
+            &with_token[..]
+        }
+        _ => bytes,
+    };
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     // The server may answer (and close) before it has read a huge body.
     let _ = stream.write_all(bytes);
