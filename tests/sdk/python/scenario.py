@@ -25,13 +25,14 @@ from newsdesk_client.models import (
     ArticlePage,
     ArticlePatch,
     ArticleStatus,
+    ExternalLinkInput,
     IncludeOption,
+    InternalLinkInput,
     LinkRelation,
     NewArticleInput,
     Problem,
     QuoteInput,
     QuotePage,
-    RelatedLinkInput,
 )
 from newsdesk_client.types import UNSET, Response, Unset
 
@@ -90,9 +91,9 @@ def main() -> None:
                 QuoteInput(speaker_name=speaker, text="Second quote.", context="at a briefing"),
             ],
             related_links=[
-                RelatedLinkInput(target_article_id=target.id, relation=LinkRelation.MORE),
-                RelatedLinkInput(url="https://example.org/analysis", title="Analysis",
-                                 relation=LinkRelation.RELATED),
+                InternalLinkInput(target_article_id=target.id, relation=LinkRelation.MORE),
+                ExternalLinkInput(url="https://example.org/analysis", title="Analysis",
+                                  relation=LinkRelation.RELATED),
             ],
         ),
     )
