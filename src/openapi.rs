@@ -74,7 +74,22 @@ pub fn refined(api: &utoipa::openapi::OpenApi) -> Value {
     require_body_when_published(&mut doc);
     unique_tags(&mut doc);
     allow_null_other_target(&mut doc);
+    one_target_as_any_of(&mut doc);
     doc
+}
+
+/// The two shapes of a new link exclude each other by their required members (and
+/// are closed), so `anyOf` means the same as `oneOf`; linters cannot prove the
+/// exclusion from `required` alone and flag the `oneOf` utoipa writes for an
+/// untagged enum.
+fn one_target_as_any_of(doc: &mut Value) {
+    for name in ["RelatedLinkInput", "RelatedLinkListItem"] {
+        if let Some(schema) = doc.pointer_mut(&format!("/components/schemas/{name}")).and_then(Value::as_object_mut)
+            && let Some(variants) = schema.remove("oneOf")
+        {
+            schema.insert("anyOf".into(), variants);
+        }
+    }
 }
 
 /// No text the service stores or matches may hold NUL (PostgreSQL cannot store it),
