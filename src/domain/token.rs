@@ -52,7 +52,12 @@ pub fn well_formed(token: &str) -> bool {
 pub struct TokenInput {
     /// What the token is for (shown in the token list), 1..=100 characters after
     /// trimming, without control characters.
-    #[schema(example = "newsroom CMS", min_length = 1, max_length = 100)]
+    #[schema(
+        example = "newsroom CMS",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     /// The permissions: `read:drafts`, `write` (implies `read:drafts`) and `admin`
     /// (implies every scope). At least one.

@@ -157,8 +157,11 @@ pub async fn idempotency(
             return Err(error);
         }
     };
-    if res.status().is_server_error() {
-        // The failure may be passing (the database was away): let a retry run.
+    let status = res.status();
+    // A server failure may be passing (the database was away): let a retry run. An
+    // unauthenticated or unauthorized request did nothing, and storing its answer
+    // would let anyone without a valid token fill the table.
+    if status.is_server_error() || status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
         release(&db, key).await;
         return Ok(res.map_into_boxed_body());
     }

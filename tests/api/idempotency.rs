@@ -23,6 +23,7 @@ crate::tests![
     a_refused_body_gives_the_key_back,
     requests_without_a_key_or_not_post_are_untouched,
     token_creates_are_never_stored_or_replayed,
+    requests_without_valid_credentials_store_nothing,
 ];
 
 fn articles_stored(app: &TestApp) -> i64 {
@@ -235,4 +236,20 @@ async fn token_creates_are_never_stored_or_replayed(app: TestApp) {
     assert_eq!(second.header("idempotent-replayed"), None);
     assert_ne!(first.body["token"], second.body["token"], "two tokens, not one replayed");
     assert_eq!(keys_stored(&app), 0);
+}
+
+/// A request refused for its credentials did nothing; storing its answer would let
+/// anyone without a valid token fill the table.
+async fn requests_without_valid_credentials_store_nothing(app: TestApp) {
+    let body = json!({"title": "Nobody's", "body": "b"});
+    let anonymous = post_with_key(&app.anonymous(), "/v1/articles", "k", &body).await;
+    let bogus = post_with_key(&app.with_token("nd_not-a-token"), "/v1/articles", "k", &body).await;
+    let reader = app.create_token("reader", &["read:drafts"]).await;
+    let forbidden = post_with_key(&app.with_token(&reader), "/v1/articles", "k", &body).await;
+
+    anonymous.assert_problem(401, "unauthorized");
+    bogus.assert_problem(401, "unauthorized");
+    forbidden.assert_problem(403, "forbidden");
+    assert_eq!(keys_stored(&app), 0);
+    assert_eq!(articles_stored(&app), 0);
 }
