@@ -63,14 +63,14 @@ pub fn document() -> Value {
 /// `api` with the rules utoipa's model cannot hold added.
 pub fn refined(api: &utoipa::openapi::OpenApi) -> Value {
     let mut doc = serde_json::to_value(api).expect("the OpenAPI model serializes");
-    strings_hold_no_nul(&mut doc);
     // Problem documents echo what the client sent (a JSON Pointer to a member it
-    // named, say), which may hold anything.
-    for echoing in ["Problem", "FieldError"] {
-        if let Some(schema) = doc.pointer(&format!("/components/schemas/{echoing}")).cloned() {
-            doc["components"]["schemas"][echoing] = without_no_nul(schema);
-        }
-    }
+    // named, say), which may hold anything: they are set aside while the rest of the
+    // document gets the no-NUL rule.
+    let schemas = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut).expect("component schemas");
+    let echoing: Vec<(String, Value)> =
+        ["Problem", "FieldError"].iter().filter_map(|name| schemas.remove_entry(*name)).collect();
+    strings_hold_no_nul(&mut doc);
+    doc["components"]["schemas"].as_object_mut().expect("component schemas").extend(echoing);
     require_body_when_published(&mut doc);
     unique_tags(&mut doc);
     allow_null_other_target(&mut doc);
@@ -127,27 +127,6 @@ fn strings_hold_no_nul(node: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(strings_hold_no_nul),
         _ => {}
     }
-}
-
-/// `schema` without the [`NO_NUL`] patterns [`strings_hold_no_nul`] added.
-fn without_no_nul(mut schema: Value) -> Value {
-    match &mut schema {
-        Value::Object(map) => {
-            if map.get("pattern").and_then(Value::as_str) == Some(NO_NUL) {
-                map.remove("pattern");
-            }
-            for value in map.values_mut() {
-                *value = without_no_nul(value.take());
-            }
-        }
-        Value::Array(items) => {
-            for item in items.iter_mut() {
-                *item = without_no_nul(item.take());
-            }
-        }
-        _ => {}
-    }
-    schema
 }
 
 /// A published article needs a body: `if status is published then body is not
