@@ -13,13 +13,14 @@ pub mod tokens;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, InstrumentationEvent, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
-use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use tokio::sync::Semaphore;
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::error::ApiError;
@@ -64,6 +65,10 @@ pub struct Connector {
     statement_timeout_ms: u64,
     /// SQL statements run on every connection this connector opened.
     queries: Arc<AtomicU64>,
+    /// Bumped whenever a connection is found dead, so that every other pooled
+    /// connection is checked before its next use (after a database restart they all
+    /// are dead).
+    failures: Arc<AtomicU64>,
 }
 
 impl Connector {
@@ -78,11 +83,8 @@ impl Connector {
     }
 }
 
-impl ManageConnection for Connector {
-    type Connection = DbConn;
-    type Error = ConnectionError;
-
-    fn connect(&self) -> Result<DbConn, ConnectionError> {
+impl Connector {
+    fn open(&self) -> Result<DbConn, ConnectionError> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
                 let mut conn = PgConnection::establish(&with_connect_timeout(url, self.timeout))?;
@@ -110,13 +112,35 @@ impl ManageConnection for Connector {
             }
         }
     }
+}
 
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
-        conn.ping().map_err(ConnectionError::CouldntSetupConfiguration)
+/// A pooled connection with what the pool needs to decide whether to trust it
+/// without a round trip to the server (see `Database::checkout`).
+pub struct PooledConn {
+    conn: DbConn,
+    /// When it last finished a piece of work (or was opened).
+    last_used: Instant,
+    /// The failure epoch it was last known good in.
+    epoch: u64,
+    /// Seen failing: the pool closes it instead of lending it again.
+    broken: bool,
+}
+
+impl ManageConnection for Connector {
+    type Connection = PooledConn;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<PooledConn, ConnectionError> {
+        let conn = self.open()?;
+        Ok(PooledConn { conn, last_used: Instant::now(), epoch: self.failures.load(Ordering::Acquire), broken: false })
     }
 
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        conn.is_broken()
+    fn is_valid(&self, pooled: &mut PooledConn) -> Result<(), ConnectionError> {
+        pooled.conn.ping().map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, pooled: &mut PooledConn) -> bool {
+        pooled.broken || pooled.conn.is_broken()
     }
 }
 
@@ -139,6 +163,11 @@ pub type DbPool = Pool<Connector>;
 pub struct Database {
     pool: DbPool,
     connector: Connector,
+    /// One permit per pooled connection: requests queue here, on the async side,
+    /// instead of each taking a blocking thread only to wait inside the pool.
+    gate: Arc<Semaphore>,
+    /// How long a request may wait for a connection in all.
+    timeout: Duration,
     /// Requests waiting for a pooled connection right now.
     waiting: Arc<AtomicI64>,
     migrated: Arc<AtomicBool>,
@@ -152,20 +181,31 @@ impl Database {
             timeout: settings.timeout(),
             statement_timeout_ms: settings.statement_timeout_ms,
             queries: Arc::new(AtomicU64::new(0)),
+            failures: Arc::new(AtomicU64::new(0)),
         };
         let pool = Pool::builder()
             .max_size(settings.pool_size)
             .min_idle(Some(0))
             .connection_timeout(settings.timeout())
+            // `checkout` validates only connections that may have gone stale; r2d2's
+            // own test would cost a round trip on every request.
+            .test_on_check_out(false)
             .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
             .build_unchecked(connector.clone());
-        Self { pool, connector, waiting: Arc::new(AtomicI64::new(0)), migrated: Arc::new(AtomicBool::new(false)) }
+        Self {
+            pool,
+            connector,
+            gate: Arc::new(Semaphore::new(settings.pool_size as usize)),
+            timeout: settings.timeout(),
+            waiting: Arc::new(AtomicI64::new(0)),
+            migrated: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// Applies pending migrations once, on a connection of its own (not from the
     /// pool, so a refused connection reports at once and with libpq's own message).
     pub fn migrate(&self) -> anyhow::Result<usize> {
-        let mut conn = self.connector.connect().map_err(|e| anyhow::anyhow!(one_line(&e.to_string())))?;
+        let mut conn = self.connector.open().map_err(|e| anyhow::anyhow!(one_line(&e.to_string())))?;
         let applied = match &mut conn {
             DbConn::Pg(c) => {
                 // Building an index on a big table may take longer than a request
@@ -226,7 +266,8 @@ impl Database {
     }
 
     /// Runs synchronous diesel work on the blocking thread pool with a pooled
-    /// connection. Errors map to problems in one place (`error.rs`).
+    /// connection. Errors map to problems in one place (`error.rs`). Waiting for a
+    /// connection is bounded by the database timeout (then a 503).
     pub async fn run<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -235,28 +276,72 @@ impl Database {
         if !self.is_migrated() {
             return Err(ApiError::Unavailable);
         }
-        let pool = self.pool.clone();
-        let waiting = Arc::clone(&self.waiting);
+        let deadline = Instant::now() + self.timeout;
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let permit = tokio::time::timeout(self.timeout, Arc::clone(&self.gate).acquire_owned()).await;
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        let Ok(Ok(permit)) = permit else {
+            log::warn!("no database connection within {:?}", self.timeout);
+            return Err(ApiError::Unavailable);
+        };
+        let db = self.clone();
         actix_web::web::block(move || -> Result<T, ApiError> {
-            waiting.fetch_add(1, Ordering::Relaxed);
-            let conn = pool.get();
-            waiting.fetch_sub(1, Ordering::Relaxed);
-            let mut conn = conn.map_err(|e| {
-                log::warn!("no database connection: {e}");
-                ApiError::Unavailable
-            })?;
-            f(&mut conn).map_err(Into::into)
+            let _permit = permit;
+            let mut pooled = db.checkout(deadline)?;
+            let result = f(&mut pooled.conn).map_err(Into::into);
+            if matches!(result, Err(ApiError::Unavailable | ApiError::Internal(_))) {
+                db.check_after_failure(&mut pooled);
+            }
+            pooled.last_used = Instant::now();
+            result
         })
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
+    /// A connection from the pool that is known to work. One used within the last
+    /// second, with no failure seen since, is trusted as it is (under load that is
+    /// every one, and a check would add a round trip to each request); any other is
+    /// pinged first, and a dead one is closed and the next one tried.
+    fn checkout(&self, deadline: Instant) -> Result<PooledConnection<Connector>, ApiError> {
+        const TRUSTED_FOR: Duration = Duration::from_secs(1);
+        for _ in 0..=self.pool.max_size() {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            let mut pooled = self.pool.get_timeout(wait).map_err(|e| {
+                log::warn!("no database connection: {e}");
+                ApiError::Unavailable
+            })?;
+            let epoch = self.connector.failures.load(Ordering::Acquire);
+            if pooled.epoch == epoch && pooled.last_used.elapsed() < TRUSTED_FOR {
+                return Ok(pooled);
+            }
+            if pooled.conn.ping().is_ok() {
+                pooled.epoch = epoch;
+                return Ok(pooled);
+            }
+            log::warn!("closing a pooled database connection that stopped answering");
+            pooled.broken = true;
+            self.connector.failures.fetch_add(1, Ordering::AcqRel);
+        }
+        Err(ApiError::Unavailable)
+    }
+
+    /// After a failed piece of work: if the connection itself is dead, it is closed
+    /// and every other one will be checked before its next use.
+    fn check_after_failure(&self, pooled: &mut PooledConn) {
+        if pooled.conn.ping().is_err() {
+            log::warn!("closing a pooled database connection that failed");
+            pooled.broken = true;
+            self.connector.failures.fetch_add(1, Ordering::AcqRel);
+        }
     }
 
     /// Runs synchronous diesel work on the calling thread with a pooled connection,
     /// for command-line tasks such as `newsdesk seed`. It blocks, so handlers use
     /// `run` instead; unlike `run`, it does not check that migrations have run.
     pub fn blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> anyhow::Result<T>) -> anyhow::Result<T> {
-        let mut conn = self.pool.get().map_err(|e| anyhow::anyhow!("no database connection: {e}"))?;
-        f(&mut conn)
+        let mut pooled = self.checkout(Instant::now() + self.timeout).map_err(|e| anyhow::anyhow!("{e}"))?;
+        f(&mut pooled.conn)
     }
 
     /// Checks the database answers, for `/readyz`.

@@ -228,7 +228,10 @@ pub fn search(conn: &mut DbConn, search: &QuoteSearch, visibility: Visibility) -
         && let CursorKey::Time(at) = after.key
     {
         let (at, id) = (at.naive_utc(), after.id.to_string());
-        query = query.filter(quotes::created_at.lt(at).or(quotes::created_at.eq(at).and(quotes::id.lt(id))));
+        // The plain bound lets the index scan start at the cursor (see articles::ordered_page).
+        query = query
+            .filter(quotes::created_at.le(at))
+            .filter(quotes::created_at.lt(at).or(quotes::created_at.eq(at).and(quotes::id.lt(id))));
     }
     query
         .order_by((quotes::created_at.desc(), quotes::id.desc()))

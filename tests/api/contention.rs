@@ -2,7 +2,9 @@
 //! exactly one write wins, the others get 412, and no acknowledged change is lost.
 //! With 200 requests queueing for a pool of 10 connections on a loaded machine,
 //! some may wait past the pool timeout and get 503 with `Retry-After`, which
-//! changes nothing: the writer retries as a client would.
+//! changes nothing: the writer retries as a client would. Each writer is a client of
+//! its own, with its own token, as 200 editors would be (one token for all would be
+//! one client, and the per-client rate limit would rightly refuse it).
 
 use std::collections::BTreeMap;
 
@@ -76,8 +78,15 @@ async fn two_hundred_conditional_patches_lose_no_update(app: TestApp) {
     let id = created["id"].as_str().unwrap().to_owned();
     let path = format!("/v1/articles/{id}");
 
-    let handles: Vec<_> =
-        (0..WRITERS).map(|w| actix_web::rt::spawn(writer(app.clone(), path.clone(), w, start.to_owned()))).collect();
+    let mut clients = Vec::new();
+    for w in 0..WRITERS {
+        clients.push(app.with_token(&app.create_token(&format!("writer {w}"), &["write"]).await));
+    }
+    let handles: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(w, client)| actix_web::rt::spawn(writer(client, path.clone(), w, start.to_owned())))
+        .collect();
     let mut attempts = Vec::new();
     for handle in handles {
         attempts.extend(handle.await.expect("writer task"));
