@@ -119,7 +119,7 @@ pub fn create(
             };
             let row = new_row(fields, slug.to_string(), now);
             diesel::insert_into(articles::table).values(&row).execute(c)?;
-            insert_tags(c, &row.id, &fields.tags.keys())?;
+            insert_tags(c, &row, &fields.tags.keys())?;
             for (index, quote) in children.quotes.iter().enumerate() {
                 quotes::insert(c, &row.id, quote, now).map_err(|e| e.nested(&format!("/quotes/{index}")))?;
             }
@@ -191,9 +191,19 @@ fn new_row(fields: &ArticleFields, slug: String, now: DateTime<Utc>) -> ArticleR
     }
 }
 
-fn insert_tags(conn: &mut DbConn, article_id: &str, keys: &[String]) -> QueryResult<()> {
-    let rows: Vec<_> =
-        keys.iter().map(|k| (article_tags::article_id.eq(article_id), article_tags::tag_key.eq(k))).collect();
+/// The article's tag rows, each with the article's status and publication date.
+fn insert_tags(conn: &mut DbConn, article: &ArticleRow, keys: &[String]) -> QueryResult<()> {
+    let rows: Vec<_> = keys
+        .iter()
+        .map(|k| {
+            (
+                article_tags::article_id.eq(&article.id),
+                article_tags::tag_key.eq(k),
+                article_tags::status.eq(&article.status),
+                article_tags::published_at.eq(article.published_at),
+            )
+        })
+        .collect();
     if rows.is_empty() {
         return Ok(());
     }
@@ -239,7 +249,7 @@ pub fn update(
             .execute(c)
             .map_err(|e| slug_conflict(e, &row.slug))?;
         diesel::delete(article_tags::table.filter(article_tags::article_id.eq(&current.id))).execute(c)?;
-        insert_tags(c, &current.id, &fields.tags.keys())?;
+        insert_tags(c, &row, &fields.tags.keys())?;
         Ok(row)
     })
 }
@@ -325,8 +335,68 @@ pub fn list(
     let backend = conn.backend();
     let matching = || only_visible(filtered(filter, backend, now), visibility);
     let total = if filter.count { Some(matching().count().get_result(conn)?) } else { None };
-    let rows = ordered_page(matching(), filter).select(ArticleRow::as_select()).limit(filter.limit + 1).load(conn)?;
+    let mut page = ordered_page(matching(), filter);
+    if let Some(tag) = filter.tag_page() {
+        page = page.filter(articles::id.eq_any(tag_page_ids(tag, filter, now)));
+    }
+    let rows = page.select(ArticleRow::as_select()).limit(filter.limit + 1).load(conn)?;
     Ok((rows, total))
+}
+
+/// The ids of one page of published articles with this tag, newest first, read
+/// off the tag rows' own index (`article_tags_published_idx`). The page query keeps
+/// all its other conditions, which these rows meet by construction; this only lets
+/// the database start from the few rows of the page instead of searching the
+/// articles for them. (One statement shape with or without a cursor: diesel cannot
+/// nest a boxed subquery through the two-backend connection.)
+fn tag_page_ids(
+    tag: &str,
+    filter: &ArticleFilter,
+    now: DateTime<Utc>,
+) -> diesel::dsl::Limit<
+    diesel::dsl::Select<
+        diesel::dsl::Order<
+            diesel::dsl::Filter<
+                diesel::dsl::Filter<
+                    diesel::dsl::Filter<
+                        diesel::dsl::Filter<
+                            diesel::dsl::Filter<article_tags::table, diesel::dsl::Eq<article_tags::tag_key, String>>,
+                            diesel::dsl::Eq<article_tags::status, &'static str>,
+                        >,
+                        diesel::dsl::LtEq<article_tags::published_at, NaiveDateTime>,
+                    >,
+                    diesel::dsl::LtEq<article_tags::published_at, NaiveDateTime>,
+                >,
+                diesel::dsl::Or<
+                    diesel::dsl::Lt<article_tags::published_at, NaiveDateTime>,
+                    diesel::dsl::And<
+                        diesel::dsl::Eq<article_tags::published_at, NaiveDateTime>,
+                        diesel::dsl::Lt<article_tags::article_id, String>,
+                    >,
+                >,
+            >,
+            (diesel::dsl::Desc<article_tags::published_at>, diesel::dsl::Desc<article_tags::article_id>),
+        >,
+        article_tags::article_id,
+    >,
+> {
+    use article_tags::{article_id, published_at, status, tag_key};
+    let now = now.naive_utc();
+    // Without a cursor the page starts at `now`, past every id (ids are lowercase
+    // hex and hyphens, all below `~`).
+    let (key, last) = match &filter.after {
+        Some(after) => (after.key.time().map_or(now, |k| k.naive_utc()), after.id.to_string()),
+        None => (now, "~".to_owned()),
+    };
+    article_tags::table
+        .filter(tag_key.eq(tag.to_owned()))
+        .filter(status.eq(ArticleStatus::Published.as_str()))
+        .filter(published_at.le(now))
+        .filter(published_at.le(key))
+        .filter(published_at.lt(key).or(published_at.eq(key).and(article_id.lt(last))))
+        .order_by((published_at.desc(), article_id.desc()))
+        .select(article_id)
+        .limit(filter.limit + 1)
 }
 
 /// The rows matching the filters, before paging.

@@ -28,6 +28,10 @@ diesel::table! {
     article_tags (article_id, tag_key) {
         article_id -> Text,
         tag_key -> Text,
+        /// The article's, repeated for the tag pages' index.
+        status -> Text,
+        /// The article's, repeated for the tag pages' index.
+        published_at -> Nullable<Timestamp>,
     }
 }
 

@@ -162,6 +162,23 @@ pub enum IncludeOption {
 }
 
 impl ArticleFilter {
+    /// The tag whose index alone yields this page, in order: one tag, published
+    /// articles only, newest first, and nothing else narrowing the list (any other
+    /// condition could drop rows from the page the index gives).
+    pub fn tag_page(&self) -> Option<&str> {
+        let by_date = self.sort == ArticleSort::PublishedDesc;
+        let narrowed = self.section.is_some()
+            || self.source_name.is_some()
+            || self.language.is_some()
+            || self.published_after.is_some()
+            || self.published_before.is_some()
+            || self.search.is_some();
+        match self.tags.as_slice() {
+            [tag] if by_date && self.status == Some(ArticleStatus::Published) && !narrowed => Some(tag),
+            _ => None,
+        }
+    }
+
     /// Checks every parameter, reporting all invalid ones together.
     pub fn parse(params: ArticleListParams) -> Result<Self, ListError> {
         let mut errors = Vec::new();

@@ -27,6 +27,7 @@ crate::tests![
     language_filter_lists_only_that_language,
     tag_filter_ignores_case,
     repeated_tag_filters_require_every_tag,
+    a_tag_page_follows_every_change_of_its_articles,
     published_after_is_inclusive_and_published_before_is_exclusive,
     published_after_and_before_accept_any_utc_offset,
     undated_articles_never_match_a_date_filter,
@@ -487,6 +488,51 @@ async fn tag_filter_ignores_case(app: TestApp) {
         assert_eq!(titles(&list(&app, &[("tag", value)]).await), ["Tagged Élysée"], "tag={value}");
     }
     assert_eq!(titles(&list(&app, &[("tag", "Korea")]).await), Vec::<String>::new(), "no partial match");
+}
+
+/// One tag alone, newest first, is read off the tag rows' own index, which repeat
+/// each article's status and date: every page must still be what the general query
+/// gives (the same tag twice takes that path), through publishing, archiving,
+/// re-dating and retagging, with ties on the date broken by id.
+async fn a_tag_page_follows_every_change_of_its_articles(app: TestApp) {
+    let tagged = json!(["Budget"]);
+    let mut ids = Vec::new();
+    for (i, d) in [1, 2, 2, 2, 3, 5, 8].iter().enumerate() {
+        let created = article(&app, &format!("Budget {i}"), json!({"tags": tagged, "published_at": day(*d)})).await;
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let draft = article(&app, "Budget draft", json!({"tags": tagged, "status": "draft"})).await;
+    article(&app, "Budget archived", json!({"tags": tagged, "status": "archived", "published_at": day(4)})).await;
+    article(&app, "Budget scheduled", json!({"tags": tagged, "published_at": "2999-01-01T00:00:00Z"})).await;
+    article(&app, "Other tag", json!({"tags": ["Economy"], "published_at": day(6)})).await;
+
+    let check = |expected_len: usize, context: &'static str| {
+        let app = app.clone();
+        async move {
+            let fast = all_pages(&app, &[("tag", "budget")], 2).await;
+            let general = all_pages(&app, &[("tag", "Budget"), ("tag", "BUDGET")], 3).await;
+            assert_eq!(fast, general, "{context}");
+            assert_eq!(fast.len(), expected_len, "{context}: {fast:?}");
+            fast
+        }
+    };
+    let first = check(7, "as created").await;
+    assert_eq!(first[..2], ["Budget 6", "Budget 5"]);
+
+    let path = |id: &str| format!("/v1/articles/{id}");
+    let reply =
+        app.patch(&path(draft["id"].as_str().unwrap()), &json!({"status": "published", "published_at": day(7)})).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(check(8, "a draft published").await[1], "Budget draft");
+    let reply = app.patch(&path(&ids[6]), &json!({"status": "archived"})).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(!check(7, "an article archived").await.contains(&"Budget 6".to_owned()));
+    let reply = app.patch(&path(&ids[0]), &json!({"published_at": day(9)})).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(check(7, "an article re-dated").await[0], "Budget 0");
+    let reply = app.patch(&path(&ids[1]), &json!({"tags": ["Economy"]})).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(!check(6, "an article retagged").await.contains(&"Budget 1".to_owned()));
 }
 
 async fn repeated_tag_filters_require_every_tag(app: TestApp) {

@@ -159,6 +159,8 @@ struct ArticleRow {
 struct TagRow {
     article_id: String,
     tag_key: String,
+    status: &'static str,
+    published_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -262,8 +264,15 @@ impl Archive {
             created_at,
             updated_at,
         };
-        let tag_rows =
-            tags.iter().map(|t| TagRow { article_id: id.clone(), tag_key: newsdesk::domain::tags::key(t) }).collect();
+        let tag_rows = tags
+            .iter()
+            .map(|t| TagRow {
+                article_id: id.clone(),
+                tag_key: newsdesk::domain::tags::key(t),
+                status: article.status,
+                published_at: article.published_at,
+            })
+            .collect();
 
         let quotes = (0..rng.below(7))
             .map(|position| {
