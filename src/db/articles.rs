@@ -1,7 +1,7 @@
 //! Article rows and the synchronous queries on them.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::dsl::sql;
+use diesel::dsl::{self, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
@@ -343,43 +343,36 @@ pub fn list(
     Ok((rows, total))
 }
 
+// The statement type of `tag_page_ids`, built up step by step.
+type ByTag = dsl::Filter<
+    dsl::Filter<article_tags::table, dsl::Eq<article_tags::tag_key, String>>,
+    dsl::Eq<article_tags::status, &'static str>,
+>;
+type UpToNow = dsl::Filter<
+    dsl::Filter<ByTag, dsl::LtEq<article_tags::published_at, NaiveDateTime>>,
+    dsl::LtEq<article_tags::published_at, NaiveDateTime>,
+>;
+type AfterCursor = dsl::Filter<
+    UpToNow,
+    dsl::Or<
+        dsl::Lt<article_tags::published_at, NaiveDateTime>,
+        dsl::And<dsl::Eq<article_tags::published_at, NaiveDateTime>, dsl::Lt<article_tags::article_id, String>>,
+    >,
+>;
+type TagPageIds = dsl::Limit<
+    dsl::Select<
+        dsl::Order<AfterCursor, (dsl::Desc<article_tags::published_at>, dsl::Desc<article_tags::article_id>)>,
+        article_tags::article_id,
+    >,
+>;
+
 /// The ids of one page of published articles with this tag, newest first, read
 /// off the tag rows' own index (`article_tags_published_idx`). The page query keeps
 /// all its other conditions, which these rows meet by construction; this only lets
 /// the database start from the few rows of the page instead of searching the
 /// articles for them. (One statement shape with or without a cursor: diesel cannot
 /// nest a boxed subquery through the two-backend connection.)
-fn tag_page_ids(
-    tag: &str,
-    filter: &ArticleFilter,
-    now: DateTime<Utc>,
-) -> diesel::dsl::Limit<
-    diesel::dsl::Select<
-        diesel::dsl::Order<
-            diesel::dsl::Filter<
-                diesel::dsl::Filter<
-                    diesel::dsl::Filter<
-                        diesel::dsl::Filter<
-                            diesel::dsl::Filter<article_tags::table, diesel::dsl::Eq<article_tags::tag_key, String>>,
-                            diesel::dsl::Eq<article_tags::status, &'static str>,
-                        >,
-                        diesel::dsl::LtEq<article_tags::published_at, NaiveDateTime>,
-                    >,
-                    diesel::dsl::LtEq<article_tags::published_at, NaiveDateTime>,
-                >,
-                diesel::dsl::Or<
-                    diesel::dsl::Lt<article_tags::published_at, NaiveDateTime>,
-                    diesel::dsl::And<
-                        diesel::dsl::Eq<article_tags::published_at, NaiveDateTime>,
-                        diesel::dsl::Lt<article_tags::article_id, String>,
-                    >,
-                >,
-            >,
-            (diesel::dsl::Desc<article_tags::published_at>, diesel::dsl::Desc<article_tags::article_id>),
-        >,
-        article_tags::article_id,
-    >,
-> {
+fn tag_page_ids(tag: &str, filter: &ArticleFilter, now: DateTime<Utc>) -> TagPageIds {
     use article_tags::{article_id, published_at, status, tag_key};
     let now = now.naive_utc();
     // Without a cursor the page starts at `now`, past every id (ids are lowercase
