@@ -198,7 +198,12 @@ pub fn search(conn: &mut DbConn, search: &QuoteSearch, visibility: Visibility) -
         query = query.filter(quotes::article_id.eq_any(articles::public_article_ids!(now)));
     }
     if let Some(speaker) = &search.speaker {
-        query = query.filter(quotes::speaker_key.eq(speaker));
+        // Written as SQL text so that the statement is not cached and is planned with
+        // the name in hand: speakers range from one quote to tens of thousands, and
+        // PostgreSQL's plan for an average speaker fetched and sorted every quote of a
+        // popular one (80 ms at 10,000 articles, where walking the date index takes a
+        // fraction of a millisecond).
+        query = query.filter(sql::<Bool>("quotes.speaker_key = ").bind::<Text, _>(speaker.clone()));
     }
     if let Some(article) = &search.article {
         use super::schema::articles as a;
