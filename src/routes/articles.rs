@@ -136,7 +136,7 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug",
             example = "north-korea-fires-missiles-as-allies-meet"),
            ArticleReadParams,
-           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
+           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The article", body = Article,
          headers(("ETag" = String, description = "The article's version as a strong ETag"))),
@@ -273,7 +273,7 @@ fn validate_new(
     operation_id = "replaceArticle", tag = "articles",
     security(("bearer" = ["write"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = ArticleInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Replaced", body = Article,
@@ -316,7 +316,7 @@ pub async fn replace_article(
     operation_id = "updateArticle", tag = "articles",
     security(("bearer" = ["write"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = ArticlePatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = Article,
@@ -362,7 +362,7 @@ pub async fn update_article(
     operation_id = "deleteArticle", tag = "articles",
     security(("bearer" = ["write"])),
     params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),

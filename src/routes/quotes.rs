@@ -235,7 +235,7 @@ pub async fn search_quotes(
     operation_id = "getQuote", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
+           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The quote", body = Quote,
          headers(("ETag" = String, description = "The quote's version as a strong ETag"))),
@@ -280,7 +280,7 @@ pub async fn get_quote(
     operation_id = "replaceQuote", tag = "quotes",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Replaced", body = Quote,
@@ -323,7 +323,7 @@ pub async fn replace_quote(
     operation_id = "updateQuote", tag = "quotes",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = QuotePatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = Quote,
@@ -368,7 +368,7 @@ pub async fn update_quote(
     operation_id = "deleteQuote", tag = "quotes",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),

@@ -247,7 +247,7 @@ pub async fn list_backlinks(
     operation_id = "getRelatedLink", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
     params(("id" = uuid::Uuid, Path, description = "The link's id"),
-           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
+           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The link", body = RelatedLink,
          headers(("ETag" = String, description = "The link's version as a strong ETag"))),
@@ -285,7 +285,7 @@ pub async fn get_related_link(
     operation_id = "updateRelatedLink", tag = "related-links",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The link's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = RelatedLinkPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = RelatedLink,
@@ -331,7 +331,7 @@ pub async fn update_related_link(
     operation_id = "deleteRelatedLink", tag = "related-links",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The link's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),

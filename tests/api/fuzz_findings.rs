@@ -1,11 +1,17 @@
 //! Regressions for what schemathesis (`tests/fuzz/run`) found: schema-valid input that
-//! the service refused or mishandled.
+//! the service refused or mishandled, and input the spec rules out that the service
+//! accepted anyway.
 
-use serde_json::json;
+use reqwest::Method;
+use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Reply, TestApp};
 
-crate::tests![published_at_far_from_1970_is_accepted_and_kept_to_the_microsecond];
+crate::tests![
+    published_at_far_from_1970_is_accepted_and_kept_to_the_microsecond,
+    conditional_headers_outside_entity_tag_syntax_are_refused,
+    if_match_compares_entity_tags_as_spelled,
+];
 
 /// Any RFC 3339 time in the years 0001..=9999 is valid; a nanosecond count in an
 /// i64 (1677..=2262) once made years such as 0332 or 9000 a 422.
@@ -21,5 +27,72 @@ async fn published_at_far_from_1970_is_accepted_and_kept_to_the_microsecond(app:
         let patched = app.patch(&path, &json!({"published_at": sent})).await;
         assert_eq!(patched.status, 200, "{}", patched.text);
         assert_eq!(patched.body["published_at"], stored, "{sent}");
+    }
+}
+
+/// A published article with one quote and one link: the paths of the three.
+async fn article_with_children(app: &TestApp) -> (String, String, String) {
+    let article = app
+        .create_article(&json!({
+            "title": "Talks", "body": "Text.", "status": "published",
+            "quotes": [{"text": "We will talk.", "speaker_name": "A. Speaker"}],
+            "related_links": [{"url": "https://example.org/analysis"}]
+        }))
+        .await;
+    let id = article["id"].as_str().unwrap();
+    let link = app.get(&format!("/v1/articles/{id}/related-links")).await.body["items"][0]["id"].clone();
+    let quote = app.get(&format!("/v1/articles/{id}/quotes")).await.body["items"][0]["id"].clone();
+    (
+        format!("/v1/articles/{id}"),
+        format!("/v1/related-links/{}", link.as_str().unwrap()),
+        format!("/v1/quotes/{}", quote.as_str().unwrap()),
+    )
+}
+
+async fn patch_with(app: &TestApp, path: &str, if_match: &str, body: &Value) -> Reply {
+    let request = app
+        .request(Method::PATCH, path)
+        .header("if-match", if_match)
+        .header("content-type", "application/merge-patch+json")
+        .body(body.to_string());
+    app.send(request).await
+}
+
+/// An entity tag's opaque part is visible ASCII other than `"` and `,` (the spec's
+/// pattern). `"1 "` or `"a b"` used to pass as tags: `If-None-Match` then answered
+/// 200 (schemathesis: schema-violating request accepted on GET
+/// /v1/related-links/{id}); now it is a 400, and `If-Match` fails closed (412).
+/// What RFC 9110 lets a list hold is read as such: spaces around the value (HTTP
+/// drops them) and empty elements (ignored). An empty `If-None-Match`, a list of no
+/// tags, matches nothing (it was a 400, which schemathesis reported as a
+/// schema-valid request rejected on GET /v1/articles/{article} and /v1/quotes/{id}).
+async fn conditional_headers_outside_entity_tag_syntax_are_refused(app: TestApp) {
+    let (_, link, _) = article_with_children(&app).await;
+    for value in ["\"1 \"", "\"a b\"", "*, \"1\"", "1", "W/ \"1\""] {
+        let get = app.send(app.request(Method::GET, &link).header("if-none-match", value)).await;
+        get.assert_problem(400, "bad-request");
+        patch_with(&app, &link, value, &json!({"title": "Changed"})).await.assert_problem(412, "precondition-failed");
+    }
+    for (value, status) in [("", 200), (",", 200), (", \"2\",", 200), ("\"1\" \t", 304), (",,\"1\"", 304)] {
+        let get = app.send(app.request(Method::GET, &link).header("if-none-match", value)).await;
+        assert_eq!(get.status, status, "If-None-Match: {value:?}: {}", get.text);
+    }
+    for value in ["", " , "] {
+        patch_with(&app, &link, value, &json!({"title": "Changed"})).await.assert_problem(412, "precondition-failed");
+    }
+    let patched = patch_with(&app, &link, "\"2\" , ,\"1\" ", &json!({"title": "Changed"})).await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    assert_eq!(app.get(&link).await.body["version"], 2);
+}
+
+/// Strong comparison is character by character: `"01"` or `"+1"` is not the ETag
+/// `"1"`, though each once matched version 1 (they were read as numbers).
+async fn if_match_compares_entity_tags_as_spelled(app: TestApp) {
+    let (article, link, quote) = article_with_children(&app).await;
+    for path in [&article, &link, &quote] {
+        for other_spelling in ["\"01\"", "\"+1\"", "\"1.0\""] {
+            patch_with(&app, path, other_spelling, &json!({})).await.assert_problem(412, "precondition-failed");
+        }
+        assert_eq!(app.get(path).await.body["version"], 1, "{path} changed");
     }
 }
