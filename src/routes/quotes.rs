@@ -56,7 +56,7 @@ pub struct QuoteSearchParams {
     pub speaker: Option<String>,
     /// Only quotes in this article (id or slug).
     #[param(
-        pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$",
+        pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$",
         max_length = 200
     )]
     pub article: Option<String>,
@@ -120,7 +120,7 @@ fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
 #[utoipa::path(
     operation_id = "listArticleQuotes", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of the article's quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -160,7 +160,7 @@ pub async fn list_article_quotes(
 #[utoipa::path(
     operation_id = "createQuote", tag = "quotes",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Quote,

@@ -60,7 +60,7 @@ fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
 #[utoipa::path(
     operation_id = "listRelatedLinks", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of the article's links", body = RelatedLinkPage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -103,7 +103,7 @@ pub async fn list_related_links(
 #[utoipa::path(
     operation_id = "createRelatedLink", tag = "related-links",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = RelatedLinkInputSchema, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = RelatedLink,
@@ -144,7 +144,7 @@ pub async fn create_related_link(
 #[utoipa::path(
     operation_id = "replaceRelatedLinks", tag = "related-links",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = RelatedLinkList, content_type = "application/json",
         example = json!([
             {"target_article_id": "0192f0a0-0000-7000-8000-000000000001", "relation": "related"},
@@ -204,7 +204,7 @@ fn validate_list(inputs: Vec<RelatedLinkListItem>) -> Result<Vec<RelatedLinkFiel
 #[utoipa::path(
     operation_id = "listBacklinks", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of linking articles", body = ArticlePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),

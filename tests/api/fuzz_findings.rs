@@ -11,6 +11,8 @@ crate::tests![
     published_at_far_from_1970_is_accepted_and_kept_to_the_microsecond,
     conditional_headers_outside_entity_tag_syntax_are_refused,
     if_match_compares_entity_tags_as_spelled,
+    ids_are_accepted_in_the_hyphenated_form_only,
+    slugs_are_read_exactly_as_sent,
 ];
 
 /// Any RFC 3339 time in the years 0001..=9999 is valid; a nanosecond count in an
@@ -95,4 +97,40 @@ async fn if_match_compares_entity_tags_as_spelled(app: TestApp) {
         }
         assert_eq!(app.get(path).await.body["version"], 1, "{path} changed");
     }
+}
+
+/// `format: uuid` is the hyphenated form; the simple (32 hex digits), braced and
+/// URN forms that the `uuid` crate also reads were taken as ids. Hex digits may be
+/// upper case.
+async fn ids_are_accepted_in_the_hyphenated_form_only(app: TestApp) {
+    let (article, link, quote) = article_with_children(&app).await;
+    for path in [&article, &link, &quote] {
+        let (prefix, id) = path.rsplit_once('/').unwrap();
+        assert_eq!(app.get(&format!("{prefix}/{}", id.to_uppercase())).await.status, 200, "{path}");
+        for other_form in [id.replace('-', ""), format!("%7B{id}%7D"), format!("urn:uuid:{id}")] {
+            app.get(&format!("{prefix}/{other_form}")).await.assert_problem(400, "bad-request");
+        }
+    }
+    let article_id = article.rsplit_once('/').unwrap().1.to_owned();
+    let simple = article_id.replace('-', "");
+    let reply = app.post(&format!("{article}/related-links"), &json!({"target_article_id": simple})).await;
+    reply.assert_problem(422, "validation-failed");
+    assert_eq!(reply.error_locations(), ["/target_article_id"]);
+    let reply = app.put(&format!("{article}/related-links"), &json!([{"target_article_id": simple}])).await;
+    reply.assert_problem(422, "validation-failed");
+    let quotes = app.get(&format!("/v1/quotes?article={}", article_id.to_uppercase())).await;
+    assert_eq!(quotes.status, 200, "{}", quotes.text);
+    assert_eq!(quotes.body["items"].as_array().map(Vec::len), Some(1));
+}
+
+/// A slug is `^[a-z0-9]+(-[a-z0-9]+)*$`: surrounding spaces are no part of it (they
+/// were trimmed, in bodies and in paths).
+async fn slugs_are_read_exactly_as_sent(app: TestApp) {
+    let reply = app.post("/v1/articles", &json!({"title": "Padded", "slug": " padded "})).await;
+    reply.assert_problem(422, "validation-failed");
+    assert_eq!(reply.error_locations(), ["/slug"]);
+    app.create_article(&json!({"title": "Padded", "slug": "padded"})).await;
+    assert_eq!(app.get("/v1/articles/padded").await.status, 200);
+    app.get("/v1/articles/%20padded").await.assert_problem(400, "bad-request");
+    app.get("/v1/articles/padded%20").await.assert_problem(400, "bad-request");
 }
