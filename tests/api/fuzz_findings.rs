@@ -13,6 +13,8 @@ crate::tests![
     if_match_compares_entity_tags_as_spelled,
     ids_are_accepted_in_the_hyphenated_form_only,
     slugs_are_read_exactly_as_sent,
+    text_limits_count_the_characters_as_sent,
+    merge_patch_members_that_name_no_field_are_refused_even_when_null,
 ];
 
 /// Any RFC 3339 time in the years 0001..=9999 is valid; a nanosecond count in an
@@ -133,4 +135,33 @@ async fn slugs_are_read_exactly_as_sent(app: TestApp) {
     assert_eq!(app.get("/v1/articles/padded").await.status, 200);
     app.get("/v1/articles/%20padded").await.assert_problem(400, "bad-request");
     app.get("/v1/articles/padded%20").await.assert_problem(400, "bad-request");
+}
+
+/// `maxLength` counts the characters as sent; a title of 300 characters after a
+/// leading form feed (301 sent) passed because it was measured after trimming.
+async fn text_limits_count_the_characters_as_sent(app: TestApp) {
+    let title = format!("\u{c}{}", "é".repeat(300));
+    let reply = app.post("/v1/articles", &json!({"title": title})).await;
+    reply.assert_problem(422, "validation-failed");
+    assert_eq!(reply.error_locations(), ["/title"]);
+    let reply = app.post("/v1/articles", &json!({"title": "Tags", "tags": [format!(" {}", "t".repeat(64))]})).await;
+    reply.assert_problem(422, "validation-failed");
+    assert_eq!(reply.error_locations(), ["/tags/0"]);
+    let created = app.create_article(&json!({"title": format!(" {} ", "é".repeat(298))})).await;
+    assert_eq!(created["title"], "é".repeat(298));
+}
+
+/// The patch schemas allow no other members. `{"": null}` or `{"extra": null}`
+/// was a no-op 200 (removing a member that is not there), which schemathesis
+/// reported as a schema-violating request accepted on PATCH /v1/related-links/{id}.
+async fn merge_patch_members_that_name_no_field_are_refused_even_when_null(app: TestApp) {
+    let (article, link, quote) = article_with_children(&app).await;
+    for path in [&article, &link, &quote] {
+        for (patch, pointer) in [(json!({"": null}), "/"), (json!({"extra": null}), "/extra")] {
+            let reply = app.patch(path, &patch).await;
+            reply.assert_problem(422, "validation-failed");
+            assert_eq!(reply.error_locations(), [pointer], "{path} {patch}");
+        }
+        assert_eq!(app.get(path).await.body["version"], 1, "{path} changed");
+    }
 }
