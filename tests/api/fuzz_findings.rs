@@ -2,6 +2,10 @@
 //! the service refused or mishandled, and input the spec rules out that the service
 //! accepted anyway.
 
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use newsdesk::config::HttpSettings;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -15,6 +19,7 @@ crate::tests![
     slugs_are_read_exactly_as_sent,
     text_limits_count_the_characters_as_sent,
     merge_patch_members_that_name_no_field_are_refused_even_when_null,
+    client_request_timeout_is_the_configured_one,
 ];
 
 /// Any RFC 3339 time in the years 0001..=9999 is valid; a nanosecond count in an
@@ -164,4 +169,29 @@ async fn merge_patch_members_that_name_no_field_are_refused_even_when_null(app: 
         }
         assert_eq!(app.get(path).await.body["version"], 1, "{path} changed");
     }
+}
+
+/// A connection that sends no request head gets actix's 408 after the configured
+/// `client_request_timeout`, not after actix's 5 s default, which answered 408 to
+/// requests already waiting in the socket of a worker starved of CPU on a busy host.
+async fn client_request_timeout_is_the_configured_one(app: TestApp) {
+    assert!(HttpSettings::default().client_request_timeout_secs >= 30);
+    assert!(HttpSettings::default().keep_alive_secs > 60);
+    let quick =
+        TestApp::spawn_with(app.backend, HttpSettings { client_request_timeout_secs: 1, ..HttpSettings::default() })
+            .await;
+    let host = quick.address.trim_start_matches("http://").to_owned();
+    let started = Instant::now();
+    let reply = actix_web::web::block(move || {
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+        stream.write_all(b"GET /healthz HTTP/1.1\r\n").expect("send half a head");
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        String::from_utf8_lossy(&raw).into_owned()
+    })
+    .await
+    .expect("blocking read");
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
 }
