@@ -2,10 +2,12 @@
 //! the server.
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::KeepAlive;
 use actix_web::middleware::{Condition, ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use utoipa_swagger_ui::SwaggerUi;
@@ -122,6 +124,11 @@ async fn docs_redirect() -> HttpResponse {
     HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/docs/")).finish()
 }
 
+/// `0` turns keep-alive off; anything else is the idle timeout in seconds.
+fn keep_alive(secs: u64) -> KeepAlive {
+    if secs == 0 { KeepAlive::Disabled } else { KeepAlive::Timeout(Duration::from_secs(secs)) }
+}
+
 /// Starts serving on an already bound listener; the database may still be
 /// migrating (requests get 503 until it is ready).
 pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::io::Result<Server> {
@@ -138,6 +145,9 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
         HttpServer::new(move || build_app(db.clone(), api.clone(), limits.clone(), metrics.clone(), origins.clone()))
             // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish.
             .shutdown_timeout(http.shutdown_timeout_secs)
+            // Explicit, and longer than actix's 5 s defaults: see `HttpSettings`.
+            .client_request_timeout(Duration::from_secs(http.client_request_timeout_secs))
+            .keep_alive(keep_alive(http.keep_alive_secs))
             .max_connections(usize::try_from(http.max_connections).unwrap_or(usize::MAX))
             .listen(listener)?;
     if let Some(workers) = http.workers {

@@ -114,6 +114,21 @@ pub struct HttpSettings {
     #[arg(long = "shutdown-timeout", env = "NEWSDESK_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
 
+    /// Seconds a new connection gets to send its first request head; a client that
+    /// is slower gets a 408 and the connection is closed. Actix's default of 5 s is
+    /// tight on a busy host: a worker that gets no CPU for that long answers 408 to a
+    /// request already waiting in its socket (the timer is checked before the socket
+    /// is read). 0 turns the limit off.
+    #[arg(long = "client-request-timeout", env = "NEWSDESK_CLIENT_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub client_request_timeout_secs: u64,
+
+    /// Seconds an idle keep-alive connection stays open. Longer than the idle timeout
+    /// of common load balancers (60 s), so that the proxy, not the service, closes an
+    /// idle connection and never sends a request on one the service has just closed.
+    /// 0 closes each connection after its response.
+    #[arg(long = "keep-alive", env = "NEWSDESK_KEEP_ALIVE_SECS", default_value_t = 75)]
+    pub keep_alive_secs: u64,
+
     /// Key that list cursors are signed with, so clients cannot forge them; give
     /// every replica the same one.
     #[arg(long = "cursor-secret", env = "NEWSDESK_CURSOR_SECRET", hide_env_values = true)]
@@ -161,6 +176,8 @@ impl Default for HttpSettings {
             workers: None,
             cors_origins: Vec::new(),
             shutdown_timeout_secs: 30,
+            client_request_timeout_secs: 30,
+            keep_alive_secs: 75,
             cursor_secret: None,
             rate_limit: 100,
             rate_limit_burst: None,

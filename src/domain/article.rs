@@ -73,7 +73,7 @@ pub struct ArticleInput {
         max_length = 200
     )]
     pub slug: Option<String>,
-    /// Headline, 1..=300 characters after trimming.
+    /// Headline: at most 300 characters as sent, not blank; stored trimmed.
     #[schema(example = "North Korea fires missiles as allies meet", min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
     /// Standfirst: one sentence under the headline, up to 1,000 characters.

@@ -6,6 +6,7 @@ pub mod access;
 pub mod article;
 pub mod article_filter;
 pub mod cursor;
+pub mod id;
 pub mod language;
 pub mod merge_patch;
 pub mod paging;

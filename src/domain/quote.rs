@@ -24,7 +24,7 @@ pub struct QuoteInput {
     /// What was said, 1..=5,000 characters, stored exactly as sent.
     #[schema(min_length = 1, max_length = 5000)]
     pub text: String,
-    /// Who said it, 1..=200 characters after trimming (so not blank).
+    /// Who said it: at most 200 characters as sent, not blank; stored trimmed.
     #[schema(example = "Park Jin", min_length = 1, max_length = 200, pattern = r"\S")]
     pub speaker_name: String,
     /// The speaker's role or description, up to 300 characters.

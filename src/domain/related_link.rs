@@ -49,6 +49,7 @@ impl LinkRelation {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelatedLinkInput {
+    #[serde(default, deserialize_with = "super::id::optional")]
     pub target_article_id: Option<Uuid>,
     pub url: Option<String>,
     pub title: Option<String>,
@@ -62,6 +63,7 @@ pub struct RelatedLinkInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelatedLinkListItem {
+    #[serde(default, deserialize_with = "super::id::optional")]
     pub target_article_id: Option<Uuid>,
     pub url: Option<String>,
     pub title: Option<String>,

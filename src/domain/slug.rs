@@ -11,9 +11,9 @@ pub const MAX_LEN: usize = 200;
 pub struct Slug(String);
 
 impl Slug {
-    /// Parses a client-supplied slug, trimming surrounding whitespace first.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let value = raw.trim();
+    /// Parses a client-supplied slug exactly as sent: surrounding whitespace is not
+    /// part of the spec's pattern, so it is refused rather than trimmed.
+    pub fn parse(value: &str) -> Result<Self, String> {
         if value.is_empty() {
             return Err("must not be empty".into());
         }
@@ -80,12 +80,12 @@ mod tests {
 
     #[test]
     fn accepts_well_formed_slugs() {
-        assert_eq!(Slug::parse(" north-korea-2024 ").unwrap().as_ref(), "north-korea-2024");
+        assert_eq!(Slug::parse("north-korea-2024").unwrap().as_ref(), "north-korea-2024");
     }
 
     #[test]
     fn refuses_malformed_slugs() {
-        for bad in ["", "Upper", "double--hyphen", "-lead", "trail-", "space here", "ü"] {
+        for bad in ["", "Upper", "double--hyphen", "-lead", "trail-", "space here", "ü", " padded ", "tab\t"] {
             assert!(Slug::parse(bad).is_err(), "{bad:?} was accepted");
         }
         assert!(Slug::parse(&"a".repeat(201)).is_err());

@@ -5,7 +5,7 @@ pub const MAX_TAGS: usize = 50;
 /// Longest tag, in characters.
 pub const MAX_TAG_LEN: usize = 64;
 
-/// Up to 50 trimmed, non-empty tags of at most 64 characters, no two equal when
+/// Up to 50 non-blank tags of at most 64 characters (as sent; kept trimmed), no two equal when
 /// compared case-insensitively. Order is kept as the client sent it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tags(Vec<String>);
@@ -42,7 +42,7 @@ impl Tags {
 }
 
 // The spec's description of one tag; tags are read as strings and checked by `Tags`.
-/// A tag: 1..=64 characters after trimming, so never blank.
+/// A tag: at most 64 characters as sent, not blank; stored trimmed.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, min_length = 1, max_length = 64, pattern = r"\S", example = "North Korea")]
 pub struct Tag(#[expect(dead_code, reason = "documents a tag's schema")] String);

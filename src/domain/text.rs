@@ -26,13 +26,14 @@ pub fn trim(value: &str) -> &str {
     value.trim_matches(is_blank)
 }
 
-/// Trims surrounding blanks and checks the result holds 1..=`max` characters.
+/// Checks that `value` holds at most `max` characters as sent (the spec's
+/// `maxLength` counts the blanks too) and is not blank, and returns it trimmed.
 pub fn trimmed_required(value: &str, max: usize) -> Result<String, String> {
+    bounded(value, max)?;
     let value = trim(value);
     if value.is_empty() {
         return Err("must not be empty".into());
     }
-    bounded(value, max)?;
     Ok(value.to_owned())
 }
 
@@ -75,10 +76,16 @@ mod tests {
 
     #[test]
     fn required_text_is_trimmed_and_not_blank() {
-        assert_eq!(trimmed_required("  Hi  ", 5), Ok("Hi".into()));
+        assert_eq!(trimmed_required("  Hi  ", 6), Ok("Hi".into()));
         assert!(trimmed_required(" \t\n", 5).is_err());
         assert!(trimmed_required("\u{feff}\u{85}\u{3000}", 5).is_err());
         assert_eq!(trimmed_required("\u{feff}Hi\u{85}", 5), Ok("Hi".into()));
+    }
+
+    #[test]
+    fn required_text_is_measured_as_sent() {
+        assert!(trimmed_required(" Hello", 5).is_err());
+        assert_eq!(trimmed_required("Hello", 5), Ok("Hello".into()));
     }
 
     #[test]

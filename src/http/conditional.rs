@@ -1,5 +1,11 @@
 //! Conditional requests (RFC 9110): strong ETags made from the resource version,
 //! `If-None-Match` on reads and `If-Match` on writes.
+//!
+//! Both headers are `*` or a comma-separated list of entity tags (RFC 9110 section
+//! 13.1). The spec's pattern says exactly what is read here: spaces or tabs around
+//! the value (HTTP drops them before the service sees the field value, section 5.5)
+//! and empty list elements, which section 5.6.1.2 says a recipient must accept and
+//! ignore. An empty value is a list of no entity tags: it matches nothing.
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderName};
@@ -31,23 +37,37 @@ enum Condition<'a> {
     Unmatchable,
 }
 
-/// Parses `*` or a comma-separated list of entity tags.
+/// Parses `*` or a comma-separated list of entity tags; empty elements are skipped.
 fn parse_list(value: &str) -> Condition<'_> {
-    let value = value.trim();
+    // The HTTP parser has already dropped spaces and tabs around the field value.
+    let value = value.trim_matches([' ', '\t']);
     if value == "*" {
         return Condition::Any;
     }
-    value.split(',').map(entity_tag).collect::<Option<Vec<_>>>().map_or(Condition::Unmatchable, Condition::Tags)
+    value
+        .split(',')
+        .map(|item| item.trim_matches([' ', '\t']))
+        .filter(|item| !item.is_empty())
+        .map(entity_tag)
+        .collect::<Option<Vec<_>>>()
+        .map_or(Condition::Unmatchable, Condition::Tags)
 }
 
+/// One `[W/]"opaque"` item. The opaque part holds visible ASCII other than `"` and
+/// `,` (RFC 9110 `etagc`, less the comma that separates list items, and less
+/// `obs-text`), exactly what the spec's pattern allows.
 fn entity_tag(item: &str) -> Option<EntityTag<'_>> {
-    let item = item.trim();
     let (weak, quoted) = match item.strip_prefix("W/") {
         Some(rest) => (true, rest),
         None => (false, item),
     };
     let opaque = quoted.strip_prefix('"')?.strip_suffix('"')?;
-    (!opaque.contains('"')).then_some(EntityTag { weak, opaque })
+    opaque.bytes().all(is_etagc).then_some(EntityTag { weak, opaque })
+}
+
+/// `!`, `#`..=`+` and `-`..=`~`: the spec's `[!#-+\--~]`.
+fn is_etagc(b: u8) -> bool {
+    b == b'!' || (b'#'..=b'+').contains(&b) || (b'-'..=b'~').contains(&b)
 }
 
 fn header_text<'a>(req: &'a HttpRequest, name: &HeaderName) -> Result<Option<&'a str>, ApiError> {
@@ -59,7 +79,9 @@ fn header_text<'a>(req: &'a HttpRequest, name: &HeaderName) -> Result<Option<&'a
     }
 }
 
-/// What `If-Match` demands. Weak tags never match (RFC 9110 strong comparison).
+/// What `If-Match` demands. Weak tags never match, and a strong tag matches a
+/// version only when it is spelled exactly as the service's ETag (RFC 9110 strong
+/// comparison is character by character: `"01"` is not `"1"`).
 pub fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
     let Some(value) = header_text(req, &header::IF_MATCH)? else {
         return Ok(Expected::Anything);
@@ -67,10 +89,15 @@ pub fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
     Ok(match parse_list(value) {
         Condition::Any => Expected::Exists,
         Condition::Tags(tags) => {
-            Expected::OneOf(tags.iter().filter(|t| !t.weak).filter_map(|t| t.opaque.parse().ok()).collect())
+            Expected::OneOf(tags.iter().filter(|t| !t.weak).filter_map(|t| version_of(t.opaque)).collect())
         }
         Condition::Unmatchable => Expected::OneOf(Vec::new()),
     })
+}
+
+/// The version a strong ETag's opaque part names, if it is one the service hands out.
+fn version_of(opaque: &str) -> Option<i32> {
+    opaque.parse::<i32>().ok().filter(|version| version.to_string() == opaque)
 }
 
 /// Whether `If-None-Match` matches the current ETag (weak comparison: `W/` is
@@ -117,10 +144,32 @@ mod tests {
 
     #[test]
     fn malformed_if_match_matches_nothing_and_if_none_match_is_refused() {
-        for bad in ["3", "\"3", "W/3", "\"a\"b\"", "0"] {
+        for bad in ["3", "\"3", "W/3", "\"a\"b\"", "0", "\"3 \"", "\"a b\"", "*, \"3\"", "W/ \"3\""] {
             assert_eq!(if_match(&with(header::IF_MATCH, bad)).unwrap(), Expected::OneOf(vec![]), "{bad}");
             assert!(if_none_match(&with(header::IF_NONE_MATCH, bad), &etag(3)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn if_match_compares_strong_tags_character_by_character() {
+        for other_spelling in ["\"01\"", "\"+1\"", "\" 1\""] {
+            assert_eq!(
+                if_match(&with(header::IF_MATCH, other_spelling)).unwrap(),
+                Expected::OneOf(vec![]),
+                "{other_spelling}"
+            );
+        }
+        assert_eq!(if_match(&with(header::IF_MATCH, "\"1\"\t,\t\"2\"")).unwrap(), Expected::OneOf(vec![1, 2]));
+    }
+
+    #[test]
+    fn empty_list_elements_are_ignored_and_an_empty_list_matches_nothing() {
+        assert_eq!(if_match(&with(header::IF_MATCH, ", \"1\",, \t,\"2\",")).unwrap(), Expected::OneOf(vec![1, 2]));
+        assert_eq!(if_match(&with(header::IF_MATCH, "")).unwrap(), Expected::OneOf(vec![]));
+        assert_eq!(if_match(&with(header::IF_MATCH, " , ")).unwrap(), Expected::OneOf(vec![]));
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, ",\"3\","), &etag(3)).unwrap());
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, ""), &etag(3)).unwrap());
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, ","), &etag(3)).unwrap());
     }
 
     #[test]

@@ -40,9 +40,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_article);
 }
 
-/// Reads `{article}`: a UUID means the id, anything else must be a valid slug.
+/// Reads `{article}`: a hyphenated UUID means the id, anything else must be a
+/// valid slug.
 pub fn article_key(raw: &str) -> Result<ArticleKey, ApiError> {
-    if let Ok(id) = uuid::Uuid::try_parse(raw) {
+    if let Some(id) = crate::domain::id::parse(raw) {
         return Ok(ArticleKey::Id(id));
     }
     Slug::parse(raw)
@@ -133,10 +134,10 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
 #[utoipa::path(
     operation_id = "getArticle", tag = "articles",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug",
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug",
             example = "north-korea-fires-missiles-as-allies-meet"),
            ArticleReadParams,
-           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
+           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The article", body = Article,
          headers(("ETag" = String, description = "The article's version as a strong ETag"))),
@@ -272,8 +273,8 @@ fn validate_new(
 #[utoipa::path(
     operation_id = "replaceArticle", tag = "articles",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = ArticleInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Replaced", body = Article,
@@ -315,8 +316,8 @@ pub async fn replace_article(
 #[utoipa::path(
     operation_id = "updateArticle", tag = "articles",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = ArticlePatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = Article,
@@ -361,8 +362,8 @@ pub async fn update_article(
 #[utoipa::path(
     operation_id = "deleteArticle", tag = "articles",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),

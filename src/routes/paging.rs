@@ -66,7 +66,7 @@ pub struct PageParams {
 
 /// Reads `{id}` of a quote or link: it must be a UUID.
 pub fn child_id(raw: &str) -> Result<String, ApiError> {
-    uuid::Uuid::try_parse(raw)
+    crate::domain::id::parse(raw)
         .map(|id| id.to_string())
-        .map_err(|_| ApiError::BadRequest(format!("`{raw}` is not an id (UUID)")))
+        .ok_or_else(|| ApiError::BadRequest(format!("`{raw}` is not an id (UUID)")))
 }

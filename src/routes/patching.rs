@@ -42,8 +42,24 @@ pub fn patch_errors(patch: &Value, errors: Vec<FieldError>) -> WriteError {
 
 /// `current` (the writable fields of the stored resource) with `patch` applied, read
 /// back as the request type; shape errors point into the patch.
+///
+/// `I` serialises every writable field (a missing one as `null`), so a member of the
+/// patch that `current` lacks is no field at all. Such a member set to `null` would
+/// vanish in the merge (removing what is not there changes nothing); it is kept, so
+/// that it is refused as an unknown field like any other value would be.
 pub fn merged<I: Serialize + DeserializeOwned>(current: I, patch: &Value) -> Result<I, WriteError> {
     let mut document = serde_json::to_value(current).map_err(WriteError::corrupt)?;
+    let unknown: Vec<String> = match (&document, patch) {
+        (Value::Object(fields), Value::Object(members)) => members
+            .iter()
+            .filter(|(name, value)| value.is_null() && !fields.contains_key(*name))
+            .map(|(name, _)| name.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
     merge_patch::apply(&mut document, patch.clone());
+    if let Value::Object(fields) = &mut document {
+        fields.extend(unknown.into_iter().map(|name| (name, Value::Null)));
+    }
     shape_errors(document).map_err(WriteError::Invalid)
 }

@@ -56,7 +56,7 @@ pub struct QuoteSearchParams {
     pub speaker: Option<String>,
     /// Only quotes in this article (id or slug).
     #[param(
-        pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$",
+        pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$",
         max_length = 200
     )]
     pub article: Option<String>,
@@ -120,7 +120,7 @@ fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
 #[utoipa::path(
     operation_id = "listArticleQuotes", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of the article's quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -160,7 +160,7 @@ pub async fn list_article_quotes(
 #[utoipa::path(
     operation_id = "createQuote", tag = "quotes",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Quote,
@@ -235,7 +235,7 @@ pub async fn search_quotes(
     operation_id = "getQuote", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
+           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The quote", body = Quote,
          headers(("ETag" = String, description = "The quote's version as a strong ETag"))),
@@ -280,7 +280,7 @@ pub async fn get_quote(
     operation_id = "replaceQuote", tag = "quotes",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Replaced", body = Quote,
@@ -323,7 +323,7 @@ pub async fn replace_quote(
     operation_id = "updateQuote", tag = "quotes",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = QuotePatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = Quote,
@@ -368,7 +368,7 @@ pub async fn update_quote(
     operation_id = "deleteQuote", tag = "quotes",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),

@@ -60,7 +60,7 @@ fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
 #[utoipa::path(
     operation_id = "listRelatedLinks", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of the article's links", body = RelatedLinkPage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -103,7 +103,7 @@ pub async fn list_related_links(
 #[utoipa::path(
     operation_id = "createRelatedLink", tag = "related-links",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = RelatedLinkInputSchema, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = RelatedLink,
@@ -144,7 +144,7 @@ pub async fn create_related_link(
 #[utoipa::path(
     operation_id = "replaceRelatedLinks", tag = "related-links",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
     request_body(content = RelatedLinkList, content_type = "application/json",
         example = json!([
             {"target_article_id": "0192f0a0-0000-7000-8000-000000000001", "relation": "related"},
@@ -204,7 +204,7 @@ fn validate_list(inputs: Vec<RelatedLinkListItem>) -> Result<Vec<RelatedLinkFiel
 #[utoipa::path(
     operation_id = "listBacklinks", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
+    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
     responses(
         (status = 200, description = "One page of linking articles", body = ArticlePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -247,7 +247,7 @@ pub async fn list_backlinks(
     operation_id = "getRelatedLink", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
     params(("id" = uuid::Uuid, Path, description = "The link's id"),
-           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "ETag of a cached copy")),
+           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "ETag of a cached copy")),
     responses(
         (status = 200, description = "The link", body = RelatedLink,
          headers(("ETag" = String, description = "The link's version as a strong ETag"))),
@@ -285,7 +285,7 @@ pub async fn get_related_link(
     operation_id = "updateRelatedLink", tag = "related-links",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The link's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only write if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
     request_body(content = RelatedLinkPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = RelatedLink,
@@ -331,7 +331,7 @@ pub async fn update_related_link(
     operation_id = "deleteRelatedLink", tag = "related-links",
     security(("bearer" = ["write"])),
     params(("id" = uuid::Uuid, Path, description = "The link's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-+\--~]*"([ \t]*,[ \t]*(W/)?"[!#-+\--~]*")*)$"#, description = "Only delete if the stored ETag matches")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only delete if the stored ETag matches")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),

@@ -882,8 +882,9 @@ async fn explicit_slug_already_taken_is_a_409(app: TestApp) {
 
     let reply = app.post(ARTICLES, &json!({"title": "Third", "slug": "taken"})).await;
     assert_problem_at(&reply, 409, "conflict", ARTICLES);
+    // Spaces are no part of a slug: refused (422), not trimmed into a taken one.
     let reply = app.post(ARTICLES, &json!({"title": "Third", "slug": "  taken "})).await;
-    assert_problem_at(&reply, 409, "conflict", ARTICLES);
+    assert_problem_at(&reply, 422, "validation-failed", ARTICLES);
 
     let reply = app.put(&before.path, &json!({"title": "Second, renamed", "slug": "taken"})).await;
     assert_problem_at(&reply, 409, "conflict", &before.path);

@@ -14,7 +14,7 @@ crate::tests![
     creating_an_internal_link_returns_201_with_location_etag_and_target,
     creating_an_external_link_by_slug_has_no_target,
     an_internal_link_without_title_follows_the_target_title,
-    a_link_title_is_trimmed_before_validation,
+    a_link_title_is_stored_trimmed_and_measured_as_sent,
     creating_a_link_on_an_unknown_article_is_a_404,
     // rules
     a_link_with_both_target_article_id_and_url_is_refused,
@@ -292,19 +292,22 @@ async fn an_internal_link_without_title_follows_the_target_title(app: TestApp) {
     assert_eq!(listed[0]["title"], "Corrected headline", "lists show it too");
 }
 
-async fn a_link_title_is_trimmed_before_validation(app: TestApp) {
+async fn a_link_title_is_stored_trimmed_and_measured_as_sent(app: TestApp) {
     let article = app.published("Trimmed").await;
-    let long = "x".repeat(300);
+    let long = "x".repeat(298);
 
     let padded =
         app.post(&links_of(&article), &json!({"url": "https://a.example.org/", "title": "  Own title \n"})).await;
     let padded_long =
         app.post(&links_of(&article), &json!({"url": "https://b.example.org/", "title": format!(" {long} ")})).await;
+    let too_long =
+        app.post(&links_of(&article), &json!({"url": "https://c.example.org/", "title": format!(" {long}xx")})).await;
 
     assert_json(&padded, 201);
     assert_eq!(padded.body["title"], "Own title");
     assert_json(&padded_long, 201);
-    assert_eq!(padded_long.body["title"], long, "300 characters after trimming are allowed");
+    assert_eq!(padded_long.body["title"], long, "300 characters as sent are allowed");
+    too_long.assert_problem(422, "validation-failed");
     assert_eq!(app.get(&link_path(&padded.body)).await.body["title"], "Own title");
 }
 
