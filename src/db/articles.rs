@@ -154,10 +154,19 @@ fn free_slug(conn: &mut DbConn, base: &Slug) -> QueryResult<Slug> {
             .bind::<diesel::sql_types::Text, _>(base.as_ref())
             .execute(pg)?;
     }
-    let taken: Vec<String> = articles::table
-        .select(articles::slug)
-        .filter(articles::slug.eq(base.as_ref()).or(articles::slug.like(format!("{base}-%"))))
-        .load(conn)?;
+    // The base and every `base-…`, found through an index: on PostgreSQL a LIKE
+    // prefix (served by articles_slug_pattern_idx); on SQLite, whose LIKE ignores
+    // case and so no index serves, the same prefix as a range of bytes (`.` follows
+    // `-`).
+    let prefixed = match conn.backend() {
+        Backend::Postgres => articles::table.filter(articles::slug.like(format!("{base}-%"))).into_boxed(),
+        Backend::Sqlite => articles::table
+            .filter(articles::slug.ge(format!("{base}-")))
+            .filter(articles::slug.lt(format!("{base}.")))
+            .into_boxed(),
+    };
+    let mut taken: Vec<String> = prefixed.select(articles::slug).load(conn)?;
+    taken.extend(articles::table.select(articles::slug).filter(articles::slug.eq(base.as_ref())).load::<String>(conn)?);
     if !taken.iter().any(|s| s == base.as_ref()) {
         return Ok(base.clone());
     }

@@ -1,0 +1,1 @@
+DROP INDEX articles_slug_pattern_idx;
