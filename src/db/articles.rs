@@ -154,19 +154,18 @@ fn free_slug(conn: &mut DbConn, base: &Slug) -> QueryResult<Slug> {
             .bind::<diesel::sql_types::Text, _>(base.as_ref())
             .execute(pg)?;
     }
-    // The base and every `base-…`, found through an index: on PostgreSQL a LIKE
+    // The base and every `base-…`, found through indexes: on PostgreSQL a LIKE
     // prefix (served by articles_slug_pattern_idx); on SQLite, whose LIKE ignores
     // case and so no index serves, the same prefix as a range of bytes (`.` follows
     // `-`).
-    let prefixed = match conn.backend() {
-        Backend::Postgres => articles::table.filter(articles::slug.like(format!("{base}-%"))).into_boxed(),
+    let exact = articles::slug.eq(base.as_ref());
+    let candidates = match conn.backend() {
+        Backend::Postgres => articles::table.filter(exact.or(articles::slug.like(format!("{base}-%")))).into_boxed(),
         Backend::Sqlite => articles::table
-            .filter(articles::slug.ge(format!("{base}-")))
-            .filter(articles::slug.lt(format!("{base}.")))
+            .filter(exact.or(articles::slug.ge(format!("{base}-")).and(articles::slug.lt(format!("{base}.")))))
             .into_boxed(),
     };
-    let mut taken: Vec<String> = prefixed.select(articles::slug).load(conn)?;
-    taken.extend(articles::table.select(articles::slug).filter(articles::slug.eq(base.as_ref())).load::<String>(conn)?);
+    let taken: Vec<String> = candidates.select(articles::slug).load(conn)?;
     if !taken.iter().any(|s| s == base.as_ref()) {
         return Ok(base.clone());
     }
@@ -344,22 +343,18 @@ pub fn list(
     let backend = conn.backend();
     let matching = |f| only_visible(filtered(f, backend, now), visibility);
     let total = if filter.count { Some(matching(filter).count().get_result(conn)?) } else { None };
-    let rows = match filter.tag_page() {
+    let untagged;
+    let page = match filter.tag_page() {
         Some(tag) => {
             // The page's ids imply the tag; the general tag condition is left out, or
             // the planner may join every article with the tag (a third of a million-
             // article archive for a popular one) to check what the ids already say.
-            let untagged = ArticleFilter { tags: Vec::new(), ..filter.clone() };
-            ordered_page(matching(&untagged), &untagged)
-                .filter(articles::id.eq_any(tag_page_ids(tag, filter, now)))
-                .select(ArticleRow::as_select())
-                .limit(filter.limit + 1)
-                .load(conn)?
+            untagged = ArticleFilter { tags: Vec::new(), ..filter.clone() };
+            ordered_page(matching(&untagged), &untagged).filter(articles::id.eq_any(tag_page_ids(tag, filter, now)))
         }
-        None => {
-            ordered_page(matching(filter), filter).select(ArticleRow::as_select()).limit(filter.limit + 1).load(conn)?
-        }
+        None => ordered_page(matching(filter), filter),
     };
+    let rows = page.select(ArticleRow::as_select()).limit(filter.limit + 1).load(conn)?;
     Ok((rows, total))
 }
 

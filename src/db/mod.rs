@@ -81,9 +81,7 @@ impl Connector {
             }
         });
     }
-}
 
-impl Connector {
     fn open(&self) -> Result<DbConn, ConnectionError> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
@@ -172,8 +170,6 @@ pub struct Database {
     /// One permit per pooled connection: requests queue here, on the async side,
     /// instead of each taking a blocking thread only to wait inside the pool.
     gate: Arc<Semaphore>,
-    /// How long a request may wait for a connection in all.
-    timeout: Duration,
     /// Requests waiting for a pooled connection right now.
     waiting: Arc<AtomicI64>,
     migrated: Arc<AtomicBool>,
@@ -202,7 +198,6 @@ impl Database {
             pool,
             connector,
             gate: Arc::new(Semaphore::new(settings.pool_size as usize)),
-            timeout: settings.timeout(),
             waiting: Arc::new(AtomicI64::new(0)),
             migrated: Arc::new(AtomicBool::new(false)),
         }
@@ -282,12 +277,12 @@ impl Database {
         if !self.is_migrated() {
             return Err(ApiError::Unavailable);
         }
-        let deadline = Instant::now() + self.timeout;
+        let deadline = Instant::now() + self.connector.timeout;
         self.waiting.fetch_add(1, Ordering::Relaxed);
-        let permit = tokio::time::timeout(self.timeout, Arc::clone(&self.gate).acquire_owned()).await;
+        let permit = tokio::time::timeout(self.connector.timeout, Arc::clone(&self.gate).acquire_owned()).await;
         self.waiting.fetch_sub(1, Ordering::Relaxed);
         let Ok(Ok(permit)) = permit else {
-            log::warn!("no database connection within {:?}", self.timeout);
+            log::warn!("no database connection within {:?}", self.connector.timeout);
             return Err(ApiError::Unavailable);
         };
         let db = self.clone();
@@ -296,7 +291,8 @@ impl Database {
             let mut pooled = db.checkout(deadline)?;
             let result = f(&mut pooled.conn).map_err(Into::into);
             if matches!(result, Err(ApiError::Unavailable | ApiError::Internal(_))) {
-                db.check_after_failure(&mut pooled);
+                // Was it the work, or the connection?
+                db.answers(&mut pooled);
             }
             pooled.last_used = Instant::now();
             result
@@ -321,32 +317,31 @@ impl Database {
             if pooled.epoch == epoch && pooled.last_used.elapsed() < TRUSTED_FOR {
                 return Ok(pooled);
             }
-            if pooled.conn.ping().is_ok() {
+            if self.answers(&mut pooled) {
                 pooled.epoch = epoch;
                 return Ok(pooled);
             }
-            log::warn!("closing a pooled database connection that stopped answering");
-            pooled.broken = true;
-            self.connector.failures.fetch_add(1, Ordering::AcqRel);
         }
         Err(ApiError::Unavailable)
     }
 
-    /// After a failed piece of work: if the connection itself is dead, it is closed
-    /// and every other one will be checked before its next use.
-    fn check_after_failure(&self, pooled: &mut PooledConn) {
-        if pooled.conn.ping().is_err() {
-            log::warn!("closing a pooled database connection that failed");
-            pooled.broken = true;
-            self.connector.failures.fetch_add(1, Ordering::AcqRel);
+    /// Pings the connection; a dead one is marked for the pool to close, and every
+    /// other one will be checked before its next use.
+    fn answers(&self, pooled: &mut PooledConn) -> bool {
+        if pooled.conn.ping().is_ok() {
+            return true;
         }
+        log::warn!("closing a pooled database connection that stopped answering");
+        pooled.broken = true;
+        self.connector.failures.fetch_add(1, Ordering::AcqRel);
+        false
     }
 
     /// Runs synchronous diesel work on the calling thread with a pooled connection,
     /// for command-line tasks such as `newsdesk seed`. It blocks, so handlers use
     /// `run` instead; unlike `run`, it does not check that migrations have run.
     pub fn blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> anyhow::Result<T>) -> anyhow::Result<T> {
-        let mut pooled = self.checkout(Instant::now() + self.timeout).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut pooled = self.checkout(Instant::now() + self.connector.timeout).map_err(|e| anyhow::anyhow!("{e}"))?;
         f(&mut pooled.conn)
     }
 
