@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use newsdesk::config::{DatabaseSettings, HttpSettings};
@@ -121,8 +122,13 @@ fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
     log::info!("using {}", db.url.describe());
     database.migrate_in_background(db.url.describe());
     log::info!("listening on http://{} (docs at /docs)", listener.local_addr()?);
+    let handle = database.clone();
     actix_web::rt::System::new().block_on(async { newsdesk::app::start(database, http, listener)?.await })?;
-    // The server has stopped and its workers (and their pool handles) are gone.
+    // The server has stopped; its workers may still be dropping their pool handles.
+    // The pool's connections close here, before the process exits.
+    if !handle.close(Duration::from_secs(5)) {
+        log::warn!("database connections still in use 5 s after the server stopped");
+    }
     log::info!("stopped");
     Ok(())
 }

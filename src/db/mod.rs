@@ -20,6 +20,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use scheduled_thread_pool::{OnPoolDropBehavior, ScheduledThreadPool};
 use tokio::sync::Semaphore;
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
@@ -161,6 +162,18 @@ fn with_connect_timeout(url: &str, timeout: Duration) -> String {
 /// The pool type handlers share.
 pub type DbPool = Pool<Connector>;
 
+/// Brings up OpenSSL before libpq does, without the clean-up OpenSSL otherwise
+/// registers to run at process exit. That clean-up frees OpenSSL's global state
+/// while other threads may still be inside it: at the end of a test run or of
+/// `serve`, server workers that drop the last pool handle close their TLS
+/// connections to PostgreSQL concurrently with `exit`, and the test binary was seen
+/// dying with SIGSEGV after every test had passed. The operating system reclaims
+/// that state at exit anyway. Idempotent and cheap; call it before the first
+/// PostgreSQL connection of the process (`Database::new` does).
+pub fn init_tls() {
+    openssl_sys::init();
+}
+
 /// The pool plus whether migrations have run; until they have, every request is
 /// answered 503 and `/readyz` says not ready.
 #[derive(Clone)]
@@ -178,6 +191,7 @@ pub struct Database {
 impl Database {
     /// Builds the pool without connecting: start-up never waits on the database.
     pub fn new(settings: &DatabaseSettings) -> Self {
+        init_tls();
         let connector = Connector {
             url: settings.url.clone(),
             timeout: settings.timeout(),
@@ -193,6 +207,16 @@ impl Database {
             // own test would cost a round trip on every request.
             .test_on_check_out(false)
             .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
+            // r2d2's own threads (connection opening, the idle reaper) end as soon as
+            // the pool is dropped; by default they first wait for the reaper's next
+            // run, up to 30 s, and outlive the pool at shutdown.
+            .thread_pool(Arc::new(
+                ScheduledThreadPool::builder()
+                    .num_threads(3)
+                    .thread_name_pattern("r2d2-worker-{}")
+                    .on_drop_behavior(OnPoolDropBehavior::DiscardPendingScheduled)
+                    .build(),
+            ))
             .build_unchecked(connector.clone());
         Self {
             pool,
@@ -242,6 +266,19 @@ impl Database {
                 }
             }
         })
+    }
+
+    /// Waits up to `limit` until this is the last handle to the pool (server
+    /// workers, background tasks and work in flight hold the others), then drops
+    /// it, so that the pool's connections close on the calling thread before it
+    /// goes on. Shutdown calls it before the process exits. Returns whether it was
+    /// the last handle.
+    pub fn close(self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while Arc::strong_count(&self.gate) > 1 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Arc::strong_count(&self.gate) == 1
     }
 
     /// SQL statements run so far on the pool's connections (for tests proving that

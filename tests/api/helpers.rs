@@ -6,6 +6,7 @@ use std::future::Future;
 use std::net::TcpListener;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -44,6 +45,8 @@ pub enum Backend {
 
 /// Runs every test on both backends and exits with the result.
 pub fn run(tests: Vec<(&'static str, TestFn)>) -> ! {
+    // Before the first PostgreSQL connection (the scratch databases' admin ones).
+    newsdesk::db::init_tls();
     let args = Arguments::from_args();
     let pg = std::env::var(PG_ENV).ok().filter(|v| !v.trim().is_empty());
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
@@ -64,6 +67,7 @@ pub fn run(tests: Vec<(&'static str, TestFn)>) -> ! {
         eprintln!("\n*** PostgreSQL half {note}: set {PG_ENV}=postgres://USER@HOST:5432/DB to run it ***\n");
     }
     let conclusion = libtest_mimic::run(&args, trials);
+    wait_for_other_threads(Duration::from_secs(10));
     if pg.is_none() && !ci {
         eprintln!("\n*** PostgreSQL half was SKIPPED: only SQLite was tested ({PG_ENV} is not set) ***\n");
     }
@@ -71,13 +75,48 @@ pub fn run(tests: Vec<(&'static str, TestFn)>) -> ! {
 }
 
 fn run_one(backend: Backend, test: TestFn) -> Result<(), Failed> {
-    actix_web::rt::System::new().block_on(async move {
+    let (db, scratch) = actix_web::rt::System::new().block_on(async move {
         let app = TestApp::spawn(backend).await;
-        let server = app.server.clone();
+        let (server, db, scratch) = (app.server.clone(), app.db.clone(), Arc::clone(&app._scratch));
         test(app).await;
         server.stop(true).await;
+        (db, scratch)
     });
+    // Shut down in order: the server's workers let go of the pool, the pool's
+    // connections close here, and only then is the scratch database dropped (its
+    // DROP ... WITH (FORCE) would otherwise cut connections still pooled).
+    if !db.close(Duration::from_secs(10)) {
+        return Err(Failed::from("the database pool was still in use 10 s after the server stopped"));
+    }
+    drop(scratch);
     Ok(())
+}
+
+/// Waits until every thread the tests started has ended (server workers, pool
+/// threads), so that the process never exits with one of them still closing a
+/// connection. Lists the ones left after `limit`.
+fn wait_for_other_threads(limit: Duration) {
+    let deadline = Instant::now() + limit;
+    loop {
+        let others: Vec<String> = std::fs::read_dir("/proc/self/task")
+            .map(|tasks| {
+                let me = std::process::id().to_string();
+                tasks
+                    .flatten()
+                    .filter(|task| task.file_name().to_string_lossy() != me)
+                    .map(|task| std::fs::read_to_string(task.path().join("comm")).unwrap_or_default().trim().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if others.is_empty() {
+            return;
+        }
+        if Instant::now() >= deadline {
+            eprintln!("warning: {} thread(s) still running at exit: {}", others.len(), others.join(", "));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// Drops the per-test database when the last handle goes.

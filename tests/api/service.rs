@@ -72,24 +72,30 @@ async fn service_becomes_ready_on_its_own_when_the_database_appears(app: TestApp
     // listens on (a proxy to the real server opens there later), on SQLite a file
     // in a directory that does not exist yet.
     let (real_url, scratch) = scratch_database(app.backend);
-    let (service_url, make_available): (DatabaseUrl, Box<dyn FnOnce()>) = match &real_url {
+    let (service_url, make_available): (DatabaseUrl, Box<dyn FnOnce() -> Option<Proxy>>) = match &real_url {
         DatabaseUrl::Postgres(url) => {
             let port = free_port();
             let upstream = pg_address(url);
             let service_url = url.replacen(&upstream, &format!("127.0.0.1:{port}"), 1);
-            (DatabaseUrl::Postgres(service_url), Box::new(move || start_proxy(port, upstream)))
+            (DatabaseUrl::Postgres(service_url), Box::new(move || Some(Proxy::start(port, upstream))))
         }
         DatabaseUrl::Sqlite(path) => {
             let dir = path.parent().unwrap().join("later");
             let file = dir.join("newsdesk.db");
-            (DatabaseUrl::Sqlite(file), Box::new(move || std::fs::create_dir(dir).unwrap()))
+            (
+                DatabaseUrl::Sqlite(file),
+                Box::new(move || {
+                    std::fs::create_dir(dir).unwrap();
+                    None
+                }),
+            )
         }
     };
     let down = TestApp::spawn_unmigrated(app.backend, service_url, Some(scratch));
     down.db.migrate_in_background("test database".into());
     down.get("/readyz").await.assert_problem(503, "service-unavailable");
 
-    make_available();
+    let _proxy = make_available();
 
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -116,18 +122,50 @@ fn pg_address(url: &str) -> String {
     if host.contains(':') { host.to_owned() } else { format!("{host}:5432") }
 }
 
-/// Forwards connections from `port` to `upstream` on background threads.
-fn start_proxy(port: u16, upstream: String) {
-    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            let Ok(server) = std::net::TcpStream::connect(&upstream) else {
-                continue;
-            };
-            let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            let (mut s_read, mut c_write) = (server, client);
-            std::thread::spawn(move || std::io::copy(&mut c_read, &mut s_write));
-            std::thread::spawn(move || std::io::copy(&mut s_read, &mut c_write));
+/// Forwards connections from a port to `upstream` on background threads; stops
+/// accepting (and its thread ends) when dropped.
+struct Proxy {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    acceptor: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Proxy {
+    fn start(port: u16, upstream: String) -> Self {
+        use std::net::{Shutdown, TcpStream};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        let acceptor = std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                if stopped.load(std::sync::atomic::Ordering::Acquire) {
+                    return;
+                }
+                let Ok(server) = TcpStream::connect(&upstream) else {
+                    continue;
+                };
+                // Each direction passes its end of stream on, so that both threads end
+                // when either side closes.
+                for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)]
+                {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(Shutdown::Write);
+                    });
+                }
+            }
+        });
+        Self { port, stop, acceptor: Some(acceptor) }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Release);
+        // Wakes the blocked accept so that it sees the flag.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
         }
-    });
+    }
 }

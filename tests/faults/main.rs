@@ -6,6 +6,7 @@ mod http;
 mod outage;
 mod pg;
 mod service;
+mod shutdown;
 mod sigkill;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -38,9 +39,11 @@ impl Needs {
 }
 
 fn main() {
+    // Before the first PostgreSQL connection (see `newsdesk::db::init_tls`).
+    newsdesk::db::init_tls();
     let args = Arguments::from_args();
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let tests: [(&str, Needs, fn()); 3] = [
+    let tests: [(&str, Needs, fn()); 4] = [
         (
             "outage::postgres_outage_gives_503s_then_recovers_without_restart",
             Needs::PgBinaries,
@@ -48,6 +51,7 @@ fn main() {
         ),
         ("sigkill::sqlite_nested_writes_are_all_or_nothing", Needs::Nothing, sigkill::sqlite),
         ("sigkill::postgres_nested_writes_are_all_or_nothing", Needs::PgServer, sigkill::postgres),
+        ("shutdown::postgres_tls_sigterm_under_load_exits_zero", Needs::PgServer, shutdown::postgres_tls),
     ];
     let mut skipped = Vec::new();
     let trials = tests

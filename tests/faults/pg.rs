@@ -135,6 +135,11 @@ impl ScratchDb {
         diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).expect("create database");
         Self { admin_url: admin_url.to_owned(), url: with_database(admin_url, &name), name }
     }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 impl Drop for ScratchDb {

@@ -59,6 +59,59 @@ impl Service {
         self.send(&Request::get(path))
     }
 
+    /// Sends a signal by name (`TERM`, `INT`) to the process.
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill").args([format!("-{name}"), self.child.id().to_string()]).status().unwrap();
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Waits for the process to exit, failing the test after `limit`.
+    pub fn wait(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "newsdesk did not exit within {limit:?}; log:\n{}", self.log_tail());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Starts a create whose body trickles in over `duration`, so that it is still
+    /// in flight for that long; the handle gives the response's status (0 when the
+    /// connection failed).
+    pub fn slow_post(&self, title: String, duration: Duration) -> std::thread::JoinHandle<u16> {
+        use std::io::{Read, Write};
+        let client = self.client.clone();
+        std::thread::spawn(move || {
+            let body = serde_json::json!({"title": title, "body": "x".repeat(2000)}).to_string();
+            let Ok(mut stream) = std::net::TcpStream::connect(&client.addr) else { return 0 };
+            let head = format!(
+                "POST /v1/articles HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                client.addr,
+                client.token,
+                body.len()
+            );
+            if stream.write_all(head.as_bytes()).is_err() {
+                return 0;
+            }
+            let chunks: Vec<&[u8]> = body.as_bytes().chunks(body.len() / 10 + 1).collect();
+            let pause = duration / u32::try_from(chunks.len()).unwrap();
+            for chunk in chunks {
+                if stream.write_all(chunk).is_err() {
+                    return 0;
+                }
+                std::thread::sleep(pause);
+            }
+            let mut response = String::new();
+            if stream.read_to_string(&mut response).is_err() {
+                return 0;
+            }
+            response.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0)
+        })
+    }
+
     /// SIGKILL: no shutdown handler, no flush, no rollback runs.
     pub fn kill(&mut self) {
         self.child.kill().expect("SIGKILL");
