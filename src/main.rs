@@ -118,12 +118,18 @@ fn main() -> ExitCode {
 
 fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&http.addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", http.addr))?;
+    let addr = listener.local_addr()?;
     let database = Database::new(db);
     log::info!("using {}", db.url.describe());
-    database.migrate_in_background(db.url.describe());
-    log::info!("listening on http://{} (docs at /docs)", listener.local_addr()?);
+    let migrations = database.migrate_in_background(db.url.describe());
+    // Bound, not ready: until the migrations are in, requests get a 503.
+    log::info!("bound to {addr}; requests get 503 until the database is ready");
     let handle = database.clone();
-    actix_web::rt::System::new().block_on(async { newsdesk::app::start(database, http, listener)?.await })?;
+    actix_web::rt::System::new().block_on(async {
+        let server = newsdesk::app::start(database, http, listener)?;
+        announce_ready(migrations, addr);
+        server.await
+    })?;
     // The server has stopped; its workers may still be dropping their pool handles.
     // The pool's connections close here, before the process exits.
     if !handle.close(Duration::from_secs(5)) {
@@ -131,6 +137,16 @@ fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
     }
     log::info!("stopped");
     Ok(())
+}
+
+/// Logs "ready" once the migrations (which retry until the database answers) are
+/// in, and not before, so that the log never claims a service that only answers 503.
+fn announce_ready(migrations: std::thread::JoinHandle<()>, addr: std::net::SocketAddr) {
+    std::thread::spawn(move || {
+        if migrations.join().is_ok() {
+            log::info!("ready on http://{addr} (docs at /docs)");
+        }
+    });
 }
 
 fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {

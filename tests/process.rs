@@ -198,3 +198,31 @@ fn token_cli_creates_lists_and_revokes_tokens() {
     let (status, stdout) = token_cli(dir.path(), &["create", "--name", "x", "--scope", "root"]);
     assert!(!status.success() && stdout.is_empty());
 }
+
+#[test]
+fn the_log_says_ready_only_once_the_database_is_migrated() {
+    let mut service = Service::start(&[]);
+    let ready = format!("ready on http://{} (docs at /docs)", service.addr);
+    // Read up to the ready line (it comes, the service answered /readyz), then stop.
+    let mut lines = Vec::new();
+    for line in BufReader::new(service.child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let done = line.ends_with(&ready);
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    service.signal("TERM");
+    service.wait(Duration::from_secs(10));
+
+    let at = |needle: &str| {
+        lines.iter().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle:?}: {lines:#?}"))
+    };
+    assert!(at("bound to ") < at(" is ready ("), "{lines:#?}");
+    assert!(at(" is ready (") < at(&ready), "{lines:#?}");
+    // Ours, that is: actix-server's own start line says its socket is listening.
+    let ours = lines.iter().filter(|l| l.contains(" newsdesk] ") || l.contains(" newsdesk::"));
+    assert!(!ours.clone().any(|l| l.contains("listening")), "{lines:#?}");
+    assert_eq!(ours.filter(|l| l.contains("ready on")).count(), 1, "{lines:#?}");
+}

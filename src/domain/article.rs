@@ -46,7 +46,8 @@ impl ArticleStatus {
 }
 
 /// The writable fields of an article, as `POST` and `PUT` take them. On `PUT` an
-/// optional field left out is cleared, except `slug`, which is kept.
+/// optional field left out is cleared, except `slug`, which is kept, and
+/// `published_at` of an article that stays published, which is kept too.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -91,6 +92,8 @@ pub struct ArticleInput {
     pub status: Option<ArticleStatus>,
     /// Publication time (RFC 3339; stored in UTC to the microsecond). Set to the
     /// current time when the article is published without one; may lie in the future.
+    /// A `PUT` that leaves it out of an article that was and stays `published` keeps
+    /// the stored time.
     pub published_at: Option<DateTime<Utc>>,
     /// Section or programme name, up to 100 characters.
     #[schema(max_length = 100)]
@@ -199,6 +202,36 @@ impl ArticleFields {
     }
 }
 
+/// A validated `PUT` body. It is not stored as sent: the publication time of an
+/// article that stays published survives a `PUT` that leaves it out, as the slug
+/// does, so that a client replacing a story does not re-date it (and move it to the
+/// top of every newest-first list) without asking to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replacement {
+    fields: ArticleFields,
+    /// Whether the body named `published_at` itself.
+    dated: bool,
+}
+
+impl Replacement {
+    /// Checks a `PUT` body against every rule at once, as [`ArticleFields::validate`].
+    pub fn validate(input: ArticleInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
+        let dated = input.published_at.is_some();
+        Ok(Self { fields: ArticleFields::validate(input, now)?, dated })
+    }
+
+    /// The fields to store over an article that is stored as `status`, published
+    /// at `published_at`.
+    pub fn over(self, status: ArticleStatus, published_at: Option<DateTime<Utc>>) -> ArticleFields {
+        let mut fields = self.fields;
+        let stays_published = status == ArticleStatus::Published && fields.status == ArticleStatus::Published;
+        if stays_published && !self.dated && published_at.is_some() {
+            fields.published_at = published_at;
+        }
+        fields
+    }
+}
+
 /// The current time as the service stores it: UTC, whole microseconds (what
 /// PostgreSQL keeps), so both backends hand back the same value.
 pub fn now() -> DateTime<Utc> {
@@ -239,6 +272,40 @@ mod tests {
         let at = now();
         let a = ArticleInput { status: Some(ArticleStatus::Published), body: "text".into(), ..input("t") };
         assert_eq!(ArticleFields::validate(a, at).unwrap().published_at, Some(at));
+    }
+
+    fn published(published_at: Option<DateTime<Utc>>) -> ArticleInput {
+        ArticleInput { status: Some(ArticleStatus::Published), body: "text".into(), published_at, ..input("t") }
+    }
+
+    #[test]
+    fn a_replacement_without_a_date_keeps_the_date_of_an_article_that_stays_published() {
+        let (then, at) = (now() - TimeDelta::days(3), now());
+        let put = Replacement::validate(published(None), at).unwrap();
+        assert_eq!(put.over(ArticleStatus::Published, Some(then)).published_at, Some(then));
+    }
+
+    #[test]
+    fn a_replacement_with_a_date_sets_it() {
+        let (then, given) = (now() - TimeDelta::days(3), now() - TimeDelta::days(1));
+        let put = Replacement::validate(published(Some(given)), now()).unwrap();
+        assert_eq!(put.over(ArticleStatus::Published, Some(then)).published_at, Some(given));
+    }
+
+    #[test]
+    fn a_replacement_that_publishes_an_unpublished_article_without_a_date_sets_now() {
+        let (then, at) = (now() - TimeDelta::days(3), now());
+        for stored in [ArticleStatus::Draft, ArticleStatus::Archived] {
+            let put = Replacement::validate(published(None), at).unwrap();
+            assert_eq!(put.over(stored, Some(then)).published_at, Some(at), "{stored:?}");
+        }
+    }
+
+    #[test]
+    fn a_replacement_that_unpublishes_without_a_date_clears_it() {
+        let a = ArticleInput { status: Some(ArticleStatus::Draft), ..input("t") };
+        let put = Replacement::validate(a, now()).unwrap();
+        assert_eq!(put.over(ArticleStatus::Published, Some(now())).published_at, None);
     }
 
     #[test]

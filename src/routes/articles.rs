@@ -14,7 +14,7 @@ use crate::db::articles::{self as store, ArticleKey, ArticleRow, NewChildren};
 use crate::db::{Database, WriteError, embedding};
 use crate::domain::FieldError;
 use crate::domain::access::Visibility;
-use crate::domain::article::{ArticleFields, ArticleInput, now};
+use crate::domain::article::{ArticleFields, ArticleInput, ArticleStatus, Replacement, now};
 use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
 use crate::domain::cursor::{ArticleSort, Cursor, CursorKey};
 use crate::domain::quote::QuoteFields;
@@ -267,8 +267,10 @@ fn validate_new(
 
 /// Replace an article
 ///
-/// Every writable field is replaced: an optional field left out is cleared (the
-/// slug, when left out, is kept). Send the ETag in `If-Match` to refuse the write
+/// Every writable field is replaced: an optional field left out is cleared, except
+/// the slug, which is kept, and `published_at` of an article that was and stays
+/// published, which is kept too (so that a replacement does not re-date the story).
+/// Send the ETag in `If-Match` to refuse the write
 /// if someone else changed the article meanwhile.
 #[utoipa::path(
     operation_id = "replaceArticle", tag = "articles",
@@ -300,11 +302,14 @@ pub async fn replace_article(
     let key = article_key(&path)?;
     let expected = if_match(&req)?;
     let at = now();
-    let fields = ArticleFields::validate(body.0, at).map_err(ApiError::Invalid)?;
+    let replacement = Replacement::validate(body.0, at).map_err(ApiError::Invalid)?;
+    let over = move |current: &ArticleRow| {
+        let status = ArticleStatus::parse(&current.status)
+            .ok_or_else(|| WriteError::corrupt(format!("unknown stored status {:?}", current.status)))?;
+        Ok(replacement.over(status, current.published_at.map(|t| t.and_utc())))
+    };
     let row = db
-        .run(move |c| {
-            store::update(c, &key, &expected, |_| Ok(fields), at).map_err(|e| ApiError::from_write(e, "article"))
-        })
+        .run(move |c| store::update(c, &key, &expected, over, at).map_err(|e| ApiError::from_write(e, "article")))
         .await?;
     article_response(HttpResponse::Ok(), &to_article(row)?)
 }

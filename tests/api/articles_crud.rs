@@ -15,6 +15,10 @@ crate::tests![
     get_with_matching_if_none_match_is_304,
     put_replaces_every_field_and_clears_left_out_optional_ones,
     put_without_slug_keeps_the_current_slug,
+    put_without_published_at_keeps_the_date_of_an_article_that_stays_published,
+    put_without_published_at_keeps_a_scheduled_article_scheduled,
+    put_without_published_at_dates_a_draft_it_publishes_now,
+    put_with_published_at_sets_that_date,
     put_by_slug_updates_the_article,
     patch_changes_only_the_members_given,
     patch_null_clears_optional_fields_and_resets_defaults,
@@ -164,7 +168,7 @@ async fn put_replaces_every_field_and_clears_left_out_optional_ones(app: TestApp
     for cleared in ["summary", "byline", "section", "source_name", "source_url"] {
         assert_eq!(article[cleared], Value::Null, "{cleared}");
     }
-    assert_ne!(article["published_at"], Value::Null, "published without a date gets one");
+    assert_eq!(article["published_at"], created["published_at"], "kept: the article stays published");
     assert_eq!(article["created_at"], created["created_at"]);
     assert!(article["updated_at"].as_str() > created["updated_at"].as_str());
 }
@@ -177,6 +181,72 @@ async fn put_without_slug_keeps_the_current_slug(app: TestApp) {
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.body["slug"], "missiles-fired");
     assert_eq!(reply.body["id"], created["id"]);
+}
+
+async fn put_without_published_at_keeps_the_date_of_an_article_that_stays_published(app: TestApp) {
+    let older = app.create_article(&full_article()).await;
+    let newer = app.published("Talks in Seoul").await;
+    let path = format!("/v1/articles/{}", older["id"].as_str().unwrap());
+    // What a client that read the article sends back, without the publication time.
+    let mut body = older.clone();
+    for read_only in ["id", "version", "created_at", "updated_at", "published_at"] {
+        body.as_object_mut().unwrap().remove(read_only);
+    }
+
+    let reply = app.put(&path, &json!({"title": "Missiles fired", "body": "Text.", "status": "published"})).await;
+    let again = app.put(&path, &body).await;
+
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["published_at"], "2024-03-28T09:30:00Z");
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.body["published_at"], "2024-03-28T09:30:00Z");
+    assert_eq!(app.get(&path).await.body["published_at"], "2024-03-28T09:30:00Z");
+    let newest_first: Vec<_> =
+        app.get("/v1/articles").await.body["items"].as_array().unwrap().iter().map(|a| a["id"].clone()).collect();
+    assert_eq!(newest_first, [newer["id"].clone(), older["id"].clone()], "the replaced story did not move up");
+}
+
+async fn put_without_published_at_keeps_a_scheduled_article_scheduled(app: TestApp) {
+    let scheduled = app
+        .create_article(
+            &json!({"title": "Embargoed", "body": "b", "status": "published", "published_at": "2999-01-01T06:00:00Z"}),
+        )
+        .await;
+    let path = format!("/v1/articles/{}", scheduled["id"].as_str().unwrap());
+
+    let reply = app.put(&path, &json!({"title": "Embargoed, rewritten", "body": "b2", "status": "published"})).await;
+
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["published_at"], "2999-01-01T06:00:00Z");
+    app.anonymous().get(&path).await.assert_problem(404, "not-found");
+}
+
+async fn put_without_published_at_dates_a_draft_it_publishes_now(app: TestApp) {
+    let draft =
+        app.create_article(&json!({"title": "Draft", "body": "b", "published_at": "2024-03-28T09:30:00Z"})).await;
+    let path = format!("/v1/articles/{}", draft["id"].as_str().unwrap());
+    let before = chrono::Utc::now();
+
+    let reply = app.put(&path, &json!({"title": "Draft", "body": "b", "status": "published"})).await;
+
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let at: chrono::DateTime<chrono::Utc> = reply.body["published_at"].as_str().unwrap().parse().unwrap();
+    assert!(at >= before - chrono::TimeDelta::seconds(1) && at <= chrono::Utc::now(), "{at}");
+}
+
+async fn put_with_published_at_sets_that_date(app: TestApp) {
+    let created = app.create_article(&full_article()).await;
+    let path = format!("/v1/articles/{}", created["id"].as_str().unwrap());
+
+    let moved = app
+        .put(&path, &json!({"title": "T", "body": "b", "status": "published", "published_at": "2025-06-01T12:00:00Z"}))
+        .await;
+    let unpublished = app.put(&path, &json!({"title": "T", "body": "b", "status": "draft"})).await;
+
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.body["published_at"], "2025-06-01T12:00:00Z");
+    assert_eq!(unpublished.status, 200, "{}", unpublished.text);
+    assert_eq!(unpublished.body["published_at"], Value::Null, "left out of an unpublished article: cleared");
 }
 
 async fn put_by_slug_updates_the_article(app: TestApp) {
