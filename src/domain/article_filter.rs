@@ -53,7 +53,7 @@ pub struct ArticleListParams {
     /// Page size, 1..=100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page; empty (or left out) for the first page.
     pub cursor: Option<String>,
     /// Children to embed in each article: `quotes`, `related_links` or both,
     /// comma-separated.
@@ -243,7 +243,8 @@ impl ArticleFilter {
         if !errors.is_empty() {
             return Err(ListError::Invalid(errors));
         }
-        if let Some(cursor) = params.cursor.as_deref() {
+        // An empty `cursor=` is how forms and many clients ask for the first page.
+        if let Some(cursor) = params.cursor.as_deref().filter(|c| !c.is_empty()) {
             let cursor = Cursor::decode(cursor, filter.sort.as_str()).map_err(ListError::BadCursor)?;
             let fits = match cursor.key {
                 CursorKey::Time(_) => true,
