@@ -73,23 +73,7 @@ pub fn refined(api: &utoipa::openapi::OpenApi) -> Value {
     doc["components"]["schemas"].as_object_mut().expect("component schemas").extend(echoing);
     require_body_when_published(&mut doc);
     unique_tags(&mut doc);
-    allow_null_other_target(&mut doc);
-    one_target_as_any_of(&mut doc);
     doc
-}
-
-/// The two shapes of a new link exclude each other by their required members (and
-/// are closed), so `anyOf` means the same as `oneOf`; linters cannot prove the
-/// exclusion from `required` alone and flag the `oneOf` utoipa writes for an
-/// untagged enum.
-fn one_target_as_any_of(doc: &mut Value) {
-    for name in ["RelatedLinkInput", "RelatedLinkListItem"] {
-        if let Some(schema) = doc.pointer_mut(&format!("/components/schemas/{name}")).and_then(Value::as_object_mut)
-            && let Some(variants) = schema.remove("oneOf")
-        {
-            schema.insert("anyOf".into(), variants);
-        }
-    }
 }
 
 /// No text the service stores or matches may hold NUL (PostgreSQL cannot store it),
@@ -154,22 +138,6 @@ fn unique_tags(doc: &mut Value) {
     for name in ["ArticleInput", "NewArticleInput", "ArticlePatch"] {
         if let Some(tags) = doc.pointer_mut(&format!("/components/schemas/{name}/properties/tags")) {
             tags["uniqueItems"] = true.into();
-        }
-    }
-}
-
-/// A new link names one target; the other may be sent as `null` (as clients that
-/// write every member do).
-fn allow_null_other_target(doc: &mut Value) {
-    let null = |description: &str| json!({"type": "null", "description": description});
-    for (schema, other) in [
-        ("InternalLinkInput", "url"),
-        ("InternalLinkItem", "url"),
-        ("ExternalLinkInput", "target_article_id"),
-        ("ExternalLinkItem", "target_article_id"),
-    ] {
-        if let Some(properties) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties")) {
-            properties[other] = null("Always `null` (or left out) here: a link has one target.");
         }
     }
 }

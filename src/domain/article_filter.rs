@@ -53,12 +53,14 @@ pub struct ArticleListParams {
     /// Page size, 1..=100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page; empty (or left out) for the first page.
     pub cursor: Option<String>,
     /// Children to embed in each article: `quotes`, `related_links` or both,
-    /// comma-separated.
+    /// comma-separated (`include=quotes,related_links`) or repeated
+    /// (`include=quotes&include=related_links`).
+    #[serde(default)]
     #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, min_items = 1, example = json!(["quotes", "related_links"]))]
-    pub include: Option<String>,
+    pub include: Vec<String>,
     /// `true` adds `total`, the number of matching articles.
     #[param(value_type = Option<bool>)]
     pub count: Option<String>,
@@ -122,10 +124,13 @@ pub struct Include {
 }
 
 impl Include {
-    /// Parses `include=quotes,related_links` (either, both, in any order).
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    /// Parses the `include` values: each a comma-separated list, so that both
+    /// `include=quotes,related_links` and `include=quotes&include=related_links`
+    /// (what clients that explode arrays send) read the same (either, both, in any
+    /// order). No values: nothing embedded.
+    pub fn parse(values: &[String]) -> Result<Self, String> {
         let mut include = Self::default();
-        for part in raw.split(',') {
+        for part in values.iter().flat_map(|raw| raw.split(',')) {
             match part.trim() {
                 "quotes" => include.quotes = true,
                 "related_links" => include.related_links = true,
@@ -146,9 +151,11 @@ impl Include {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ArticleReadParams {
-    /// Children to embed: `quotes`, `related_links` or both, comma-separated.
+    /// Children to embed: `quotes`, `related_links` or both, comma-separated
+    /// (`include=quotes,related_links`) or repeated (`include=quotes&include=related_links`).
+    #[serde(default)]
     #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, min_items = 1, example = json!(["quotes", "related_links"]))]
-    pub include: Option<String>,
+    pub include: Vec<String>,
 }
 
 /// A child collection that `include` can embed.
@@ -237,13 +244,12 @@ impl ArticleFilter {
         if let Some(count) = params.count.as_deref() {
             check("count", boolean(count).map(|c| filter.count = c));
         }
-        if let Some(include) = params.include.as_deref() {
-            check("include", Include::parse(include).map(|i| filter.include = i));
-        }
+        check("include", Include::parse(&params.include).map(|i| filter.include = i));
         if !errors.is_empty() {
             return Err(ListError::Invalid(errors));
         }
-        if let Some(cursor) = params.cursor.as_deref() {
+        // An empty `cursor=` is how forms and many clients ask for the first page.
+        if let Some(cursor) = params.cursor.as_deref().filter(|c| !c.is_empty()) {
             let cursor = Cursor::decode(cursor, filter.sort.as_str()).map_err(ListError::BadCursor)?;
             let fits = match cursor.key {
                 CursorKey::Time(_) => true,

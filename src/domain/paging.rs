@@ -36,10 +36,15 @@ impl Paging {
         }
     }
 
-    /// Parses `limit` and `cursor` for a list in `order`.
+    /// Parses `limit` and `cursor` for a list in `order`. An empty cursor (`cursor=`,
+    /// as forms and many clients send it) asks for the first page.
     pub fn parse(limit: Option<&str>, cursor: Option<&str>, order: &str) -> Result<Self, ListError> {
         let limit = Self::limit(limit).map_err(|e| ListError::Invalid(vec![FieldError::parameter("limit", e)]))?;
-        let after = cursor.map(|c| Cursor::decode(c, order)).transpose().map_err(ListError::BadCursor)?;
+        let after = cursor
+            .filter(|c| !c.is_empty())
+            .map(|c| Cursor::decode(c, order))
+            .transpose()
+            .map_err(ListError::BadCursor)?;
         Ok(Self { limit, after })
     }
 }

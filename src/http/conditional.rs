@@ -32,9 +32,9 @@ enum Condition<'a> {
     Any,
     /// A list of entity tags.
     Tags(Vec<EntityTag<'a>>),
-    /// Not entity-tag syntax. For `If-Match` it can match no entity tag the service
-    /// hands out, so the write fails closed (412); `If-None-Match` is a 400.
-    Unmatchable,
+    /// Not entity-tag syntax: a malformed header, refused (400) on reads and writes
+    /// alike. (A well-formed tag that is not the current one is a 412 or a 304.)
+    Malformed,
 }
 
 /// Parses `*` or a comma-separated list of entity tags; empty elements are skipped.
@@ -50,7 +50,7 @@ fn parse_list(value: &str) -> Condition<'_> {
         .filter(|item| !item.is_empty())
         .map(entity_tag)
         .collect::<Option<Vec<_>>>()
-        .map_or(Condition::Unmatchable, Condition::Tags)
+        .map_or(Condition::Malformed, Condition::Tags)
 }
 
 /// One `[W/]"opaque"` item. The opaque part holds visible ASCII other than `"` and
@@ -91,8 +91,12 @@ pub fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
         Condition::Tags(tags) => {
             Expected::OneOf(tags.iter().filter(|t| !t.weak).filter_map(|t| version_of(t.opaque)).collect())
         }
-        Condition::Unmatchable => Expected::OneOf(Vec::new()),
+        Condition::Malformed => return Err(malformed(&header::IF_MATCH)),
     })
+}
+
+fn malformed(name: &HeaderName) -> ApiError {
+    ApiError::BadRequest(format!("{name} must be `*` or entity tags such as \"3\""))
 }
 
 /// The version a strong ETag's opaque part names, if it is one the service hands out.
@@ -110,9 +114,7 @@ pub fn if_none_match(req: &HttpRequest, current: &str) -> Result<bool, ApiError>
     Ok(match parse_list(value) {
         Condition::Any => true,
         Condition::Tags(tags) => tags.iter().any(|t| t.opaque == current),
-        Condition::Unmatchable => {
-            return Err(ApiError::BadRequest("if-none-match must be `*` or entity tags such as \"3\"".into()));
-        }
+        Condition::Malformed => return Err(malformed(&header::IF_NONE_MATCH)),
     })
 }
 
@@ -143,16 +145,16 @@ mod tests {
     }
 
     #[test]
-    fn malformed_if_match_matches_nothing_and_if_none_match_is_refused() {
-        for bad in ["3", "\"3", "W/3", "\"a\"b\"", "0", "\"3 \"", "\"a b\"", "*, \"3\"", "W/ \"3\""] {
-            assert_eq!(if_match(&with(header::IF_MATCH, bad)).unwrap(), Expected::OneOf(vec![]), "{bad}");
+    fn malformed_conditional_headers_are_refused() {
+        for bad in ["3", "\"3", "W/3", "\"a\"b\"", "0", "\"3 \"", "\"a b\"", "*, \"3\"", "W/ \"3\"", "{}"] {
+            assert!(if_match(&with(header::IF_MATCH, bad)).is_err(), "{bad}");
             assert!(if_none_match(&with(header::IF_NONE_MATCH, bad), &etag(3)).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn if_match_compares_strong_tags_character_by_character() {
-        for other_spelling in ["\"01\"", "\"+1\"", "\" 1\""] {
+        for other_spelling in ["\"01\"", "\"+1\"", "\"1.0\""] {
             assert_eq!(
                 if_match(&with(header::IF_MATCH, other_spelling)).unwrap(),
                 Expected::OneOf(vec![]),

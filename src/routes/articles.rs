@@ -158,10 +158,8 @@ pub async fn get_article(
     params: QueryParams<ArticleReadParams>,
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
-    let include = match params.0.include.as_deref() {
-        Some(raw) => Include::parse(raw).map_err(|e| ApiError::Invalid(vec![FieldError::parameter("include", e)]))?,
-        None => Include::default(),
-    };
+    let include =
+        Include::parse(&params.0.include).map_err(|e| ApiError::Invalid(vec![FieldError::parameter("include", e)]))?;
     // Invisible articles are a 404, not a 403, so that their existence does not leak.
     let visibility = caller.visibility(now());
     let (row, children) = db

@@ -218,9 +218,10 @@ pub struct ExternalLinkInput {
     "relation": "more"
 }))]
 pub enum RelatedLinkInputSchema {
-    /// To another article.
+    // To another article (no doc comment: it would become a `description` beside the
+    // `$ref`, which makes openapi-generator inline the shape and lose its import).
     Internal(InternalLinkInput),
-    /// To another site.
+    // To another site.
     External(ExternalLinkInput),
 }
 
@@ -261,9 +262,10 @@ pub struct ExternalLinkItem {
 #[serde(untagged)]
 #[schema(as = RelatedLinkListItem)]
 pub enum RelatedLinkListItemSchema {
-    /// To another article.
+    // To another article (no doc comment: it would become a `description` beside the
+    // `$ref`, which makes openapi-generator inline the shape and lose its import).
     Internal(InternalLinkItem),
-    /// To another site.
+    // To another site.
     External(ExternalLinkItem),
 }
 

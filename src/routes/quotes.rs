@@ -67,7 +67,7 @@ pub struct QuoteSearchParams {
     /// Page size, 1..=100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page; empty (or left out) for the first page.
     pub cursor: Option<String>,
 }
 

@@ -18,6 +18,7 @@ crate::tests![
     nested_children_of_the_wrong_shape_are_422_with_their_pointer,
     include_embeds_only_what_was_asked_for,
     include_with_an_unknown_value_is_a_422,
+    include_reads_repeated_and_comma_separated_values_alike,
     include_etag_changes_when_a_child_changes,
     the_database_cascades_an_article_delete_to_its_children_and_inbound_links,
 ];
@@ -253,6 +254,34 @@ async fn include_with_an_unknown_value_is_a_422(app: TestApp) {
         let reply = app.get(&path).await;
         reply.assert_problem(422, "validation-failed");
         assert_eq!(reply.error_locations(), ["include"], "{path}");
+    }
+}
+
+/// `include=quotes&include=related_links` (what clients that explode arrays send,
+/// openapi-python-client among them) reads as `include=quotes,related_links`; it was
+/// refused as a repeated parameter. The forms mix, and a bad value in any is a 422.
+async fn include_reads_repeated_and_comma_separated_values_alike(app: TestApp) {
+    let target = app.published("Target").await;
+    let article = article_with_children(&app, "both-forms", 2, std::slice::from_ref(&target), 1).await;
+    let id = article["id"].as_str().unwrap();
+    let path = format!("/v1/articles/{id}");
+    let comma = app.get(&format!("{path}?include=quotes,related_links")).await;
+    assert_eq!(comma.status, 200, "{}", comma.text);
+    for query in ["include=quotes&include=related_links", "include=related_links&include=quotes,quotes"] {
+        let repeated = app.get(&format!("{path}?{query}")).await;
+        assert_eq!(repeated.status, 200, "{query}: {}", repeated.text);
+        assert_eq!(repeated.body, comma.body, "{query}");
+        assert_eq!(repeated.header("etag"), comma.header("etag"), "{query}");
+    }
+    let listed = app.get("/v1/articles?include=quotes&include=related_links").await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let mine = listed.body["items"].as_array().unwrap().iter().find(|a| a["id"] == id).cloned().unwrap();
+    assert_eq!(mine["quotes"].as_array().unwrap().len(), 2, "{mine}");
+    assert_eq!(mine["related_links"].as_array().unwrap().len(), 2, "{mine}");
+    for query in ["include=quotes&include=comments", "include=quotes&include="] {
+        let reply = app.get(&format!("/v1/articles?{query}")).await;
+        reply.assert_problem(422, "validation-failed");
+        assert_eq!(reply.error_locations(), ["include"], "{query}");
     }
 }
 
