@@ -22,6 +22,7 @@ use crate::http::in_flight::{InFlight, limit_in_flight};
 use crate::http::json::BodyLimit;
 use crate::http::observe::{REQUEST_ID, observe};
 use crate::http::rate_limit::{RATE_LIMIT, RATE_LIMIT_POLICY, RateLimiter, rate_limit};
+use crate::http::shared_rate_limit::SharedRateLimit;
 use crate::metrics::Metrics;
 
 /// Limits shared by every worker's app.
@@ -33,12 +34,22 @@ pub struct Limits {
     pub max_in_flight: u32,
     /// The shared rate limiter, or `None` when rate limiting is off.
     pub rate_limiter: Option<web::Data<RateLimiter>>,
+    /// The rate limit's buckets in Redis, shared with the other replicas (with
+    /// `NEWSDESK_REDIS_URL` and rate limiting on).
+    pub shared_rate_limit: Option<web::Data<SharedRateLimit>>,
 }
 
 impl Limits {
-    /// The limits the settings ask for.
-    pub fn from_settings(http: &HttpSettings) -> Self {
-        Self {
+    /// The limits the settings ask for; fails on a Redis URL that cannot be used.
+    pub fn from_settings(http: &HttpSettings) -> std::io::Result<Self> {
+        let shared_rate_limit = match &http.redis_url {
+            Some(url) if http.rate_limit > 0 && !url.trim().is_empty() => Some(web::Data::new(
+                SharedRateLimit::new(url, Duration::from_millis(http.redis_timeout_ms))
+                    .map_err(|e| std::io::Error::other(format!("NEWSDESK_REDIS_URL: {e}")))?,
+            )),
+            _ => None,
+        };
+        Ok(Self {
             body_limit: http.body_limit,
             max_in_flight: http.max_in_flight,
             rate_limiter: (http.rate_limit > 0).then(|| {
@@ -46,7 +57,8 @@ impl Limits {
                     RateLimiter::new(http.rate_limit, http.burst()).trusting_forwarded(http.rate_limit_trust_forwarded),
                 )
             }),
-        }
+            shared_rate_limit,
+        })
     }
 }
 
@@ -77,6 +89,9 @@ pub fn build_app(
         .app_data(metrics);
     if let Some(limiter) = limits.rate_limiter {
         app = app.app_data(limiter);
+    }
+    if let Some(shared) = limits.shared_rate_limit {
+        app = app.app_data(shared);
     }
     // Innermost first: problems are rendered inside `idempotency` (which stores the
     // final answer) and inside `observe`, which sees (and logs, counts and tags with
@@ -136,7 +151,10 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
         crate::domain::cursor::set_secret(secret.as_bytes());
     }
     let api = crate::openapi::api_doc();
-    let limits = Limits::from_settings(http);
+    let limits = Limits::from_settings(http)?;
+    if let Some(shared) = &limits.shared_rate_limit {
+        shared.connect_early();
+    }
     let metrics = web::Data::new(Metrics::new());
     // An empty NEWSDESK_CORS_ORIGINS (as compose passes by default) means none.
     let origins: Vec<String> =

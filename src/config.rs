@@ -149,6 +149,19 @@ pub struct HttpSettings {
     #[arg(long = "rate-limit-trust-forwarded", env = "NEWSDESK_RATE_LIMIT_TRUST_FORWARDED")]
     pub rate_limit_trust_forwarded: bool,
 
+    /// Redis server (`redis://host:6379/0`) that holds the rate limit's buckets, so
+    /// that the limit holds across every replica; without it each process limits on
+    /// its own.
+    #[arg(long = "redis-url", env = "NEWSDESK_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+
+    /// Milliseconds a request waits for Redis's rate limit answer; a slower or failed
+    /// answer is replaced by the process's own limit, and Redis is tried again a
+    /// second later.
+    #[arg(long = "redis-timeout", env = "NEWSDESK_REDIS_TIMEOUT_MS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub redis_timeout_ms: u64,
+
     /// Requests each worker serves at once; more are answered 503 at once rather
     /// than queued.
     #[arg(long = "max-in-flight", env = "NEWSDESK_MAX_IN_FLIGHT", default_value_t = 256,
@@ -182,6 +195,8 @@ impl Default for HttpSettings {
             rate_limit: 100,
             rate_limit_burst: None,
             rate_limit_trust_forwarded: false,
+            redis_url: None,
+            redis_timeout_ms: 5,
             max_in_flight: 256,
             max_connections: 10_000,
         }

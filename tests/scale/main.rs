@@ -8,7 +8,9 @@ mod migrations;
 #[path = "../faults/pg.rs"]
 #[allow(dead_code, reason = "shared with the fault tests, which use all of it")]
 mod pg;
+mod redis;
 mod replicas;
+mod shared_limit;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -17,6 +19,8 @@ enum Needs {
     Nothing,
     /// A server named by NEWSDESK_TEST_DATABASE_URL.
     PgServer,
+    /// `redis-server`, to start one of the test's own.
+    Redis,
 }
 
 impl Needs {
@@ -29,6 +33,7 @@ impl Needs {
                 .filter(|v| !v.trim().is_empty())
                 .is_none()
                 .then(|| format!("{} is not set", pg::PG_ENV)),
+            Self::Redis => (!redis::available()).then(|| "no redis-server on PATH".to_owned()),
         }
     }
 }
@@ -39,6 +44,8 @@ fn main() {
     let tests: Vec<(&str, Needs, fn())> = vec![
         ("migrations::sqlite_processes_started_together_never_race", Needs::Nothing, migrations::sqlite),
         ("migrations::postgres_processes_started_together_never_race", Needs::PgServer, migrations::postgres),
+        ("shared_limit::three_replicas_admit_one_limit", Needs::Redis, shared_limit::three_replicas_admit_one_limit),
+        ("shared_limit::redis_killed_then_restarted", Needs::Redis, shared_limit::redis_killed_then_restarted),
     ];
     let mut skipped = Vec::new();
     let trials = tests
