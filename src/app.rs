@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::HttpSettings;
 use crate::db::Database;
+use crate::drain::Draining;
 use crate::http::auth::authenticate;
 use crate::http::fallback::{RouteTable, not_matched, render_problem};
 use crate::http::headers::security_headers;
@@ -37,6 +38,8 @@ pub struct Limits {
     /// The rate limit's buckets in Redis, shared with the other replicas (with
     /// `NEWSDESK_REDIS_URL` and rate limiting on).
     pub shared_rate_limit: Option<web::Data<SharedRateLimit>>,
+    /// Set on SIGTERM while the process drains (`/readyz` answers 503).
+    pub draining: web::Data<Draining>,
 }
 
 impl Limits {
@@ -58,6 +61,7 @@ impl Limits {
                 )
             }),
             shared_rate_limit,
+            draining: web::Data::new(Draining::default()),
         })
     }
 }
@@ -93,6 +97,7 @@ pub fn build_app(
     if let Some(shared) = limits.shared_rate_limit {
         app = app.app_data(shared);
     }
+    app = app.app_data(limits.draining);
     // Innermost first: problems are rendered inside `idempotency` (which stores the
     // final answer) and inside `observe`, which sees (and logs, counts and tags with
     // the request id) the final response. Requests over a limit are turned away
@@ -159,6 +164,7 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
     // An empty NEWSDESK_CORS_ORIGINS (as compose passes by default) means none.
     let origins: Vec<String> =
         http.cors_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+    let draining = limits.draining.clone();
     let mut server =
         HttpServer::new(move || build_app(db.clone(), api.clone(), limits.clone(), metrics.clone(), origins.clone()))
             // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish.
@@ -171,5 +177,12 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
     if let Some(workers) = http.workers {
         server = server.workers(workers);
     }
-    Ok(server.run())
+    if http.shutdown_drain_secs == 0 {
+        return Ok(server.run());
+    }
+    // SIGTERM drains first (`drain.rs`), so the signals are ours, not actix's.
+    let server = server.disable_signals().run();
+    let delay = Duration::from_secs(http.shutdown_drain_secs);
+    actix_web::rt::spawn(crate::drain::stop_on_signal(server.handle(), draining, delay));
+    Ok(server)
 }

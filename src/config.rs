@@ -114,6 +114,14 @@ pub struct HttpSettings {
     #[arg(long = "shutdown-timeout", env = "NEWSDESK_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
 
+    /// Seconds between SIGTERM and the graceful stop during which `/readyz` answers
+    /// 503 while every request is still served, so that a load balancer takes the
+    /// replica out of rotation first (longer than its health-check interval times
+    /// its fall count). 0 stops at once.
+    #[arg(long = "shutdown-drain", env = "NEWSDESK_SHUTDOWN_DRAIN_SECS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=600))]
+    pub shutdown_drain_secs: u64,
+
     /// Seconds a new connection gets to send its first request head; a client that
     /// is slower gets a 408 and the connection is closed. Actix's default of 5 s is
     /// tight on a busy host: a worker that gets no CPU for that long answers 408 to a
@@ -189,6 +197,7 @@ impl Default for HttpSettings {
             workers: None,
             cors_origins: Vec::new(),
             shutdown_timeout_secs: 30,
+            shutdown_drain_secs: 0,
             client_request_timeout_secs: 30,
             keep_alive_secs: 75,
             cursor_secret: None,

@@ -119,6 +119,13 @@ fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&http.addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", http.addr))?;
     let database = Database::new(db);
     log::info!("using {}", db.url.describe());
+    if matches!(db.url, newsdesk::config::DatabaseUrl::Postgres(_)) && http.cursor_secret.is_none() {
+        // PostgreSQL usually means several replicas or a public service: the
+        // built-in key is in the source, so anyone could forge cursors with it.
+        log::warn!(
+            "NEWSDESK_CURSOR_SECRET is not set: cursors are signed with the built-in key; set one, the same on every replica"
+        );
+    }
     database.migrate_in_background(db.url.describe());
     log::info!("listening on http://{} (docs at /docs)", listener.local_addr()?);
     actix_web::rt::System::new().block_on(async { newsdesk::app::start(database, http, listener)?.await })?;

@@ -4,6 +4,8 @@
 //! streaming standby. A test whose component is missing shows as ignored (never as
 //! passed), and fails instead when CI=true.
 
+mod balancer;
+mod haproxy;
 mod migrations;
 #[path = "../faults/pg.rs"]
 #[allow(dead_code, reason = "shared with the fault tests, which use all of it")]
@@ -21,6 +23,8 @@ enum Needs {
     PgServer,
     /// `redis-server`, to start one of the test's own.
     Redis,
+    /// `haproxy`, to start one of the test's own.
+    Haproxy,
 }
 
 impl Needs {
@@ -34,6 +38,7 @@ impl Needs {
                 .is_none()
                 .then(|| format!("{} is not set", pg::PG_ENV)),
             Self::Redis => (!redis::available()).then(|| "no redis-server on PATH".to_owned()),
+            Self::Haproxy => (!haproxy::available()).then(|| "no haproxy on PATH".to_owned()),
         }
     }
 }
@@ -46,6 +51,12 @@ fn main() {
         ("migrations::postgres_processes_started_together_never_race", Needs::PgServer, migrations::postgres),
         ("shared_limit::three_replicas_admit_one_limit", Needs::Redis, shared_limit::three_replicas_admit_one_limit),
         ("shared_limit::redis_killed_then_restarted", Needs::Redis, shared_limit::redis_killed_then_restarted),
+        (
+            "balancer::cursors_and_idempotency_across_replicas",
+            Needs::Haproxy,
+            balancer::cursors_and_idempotency_across_replicas,
+        ),
+        ("balancer::rolling_restart_fails_no_request", Needs::Haproxy, balancer::rolling_restart_fails_no_request),
     ];
     let mut skipped = Vec::new();
     let trials = tests
