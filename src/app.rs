@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::HttpSettings;
 use crate::db::Database;
+use crate::drain::Draining;
 use crate::http::auth::authenticate;
 use crate::http::fallback::{RouteTable, not_matched, render_problem};
 use crate::http::headers::security_headers;
@@ -22,6 +23,7 @@ use crate::http::in_flight::{InFlight, limit_in_flight};
 use crate::http::json::BodyLimit;
 use crate::http::observe::{REQUEST_ID, observe};
 use crate::http::rate_limit::{RATE_LIMIT, RATE_LIMIT_POLICY, RateLimiter, rate_limit};
+use crate::http::shared_rate_limit::SharedRateLimit;
 use crate::metrics::Metrics;
 
 /// Limits shared by every worker's app.
@@ -33,12 +35,24 @@ pub struct Limits {
     pub max_in_flight: u32,
     /// The shared rate limiter, or `None` when rate limiting is off.
     pub rate_limiter: Option<web::Data<RateLimiter>>,
+    /// The rate limit's buckets in Redis, shared with the other replicas (with
+    /// `NEWSDESK_REDIS_URL` and rate limiting on).
+    pub shared_rate_limit: Option<web::Data<SharedRateLimit>>,
+    /// Set on SIGTERM while the process drains (`/readyz` answers 503).
+    pub draining: web::Data<Draining>,
 }
 
 impl Limits {
-    /// The limits the settings ask for.
-    pub fn from_settings(http: &HttpSettings) -> Self {
-        Self {
+    /// The limits the settings ask for; fails on a Redis URL that cannot be used.
+    pub fn from_settings(http: &HttpSettings) -> std::io::Result<Self> {
+        let shared_rate_limit = match &http.redis_url {
+            Some(url) if http.rate_limit > 0 && !url.trim().is_empty() => Some(web::Data::new(
+                SharedRateLimit::new(url, Duration::from_millis(http.redis_timeout_ms))
+                    .map_err(|e| std::io::Error::other(format!("NEWSDESK_REDIS_URL: {e}")))?,
+            )),
+            _ => None,
+        };
+        Ok(Self {
             body_limit: http.body_limit,
             max_in_flight: http.max_in_flight,
             rate_limiter: (http.rate_limit > 0).then(|| {
@@ -46,7 +60,9 @@ impl Limits {
                     RateLimiter::new(http.rate_limit, http.burst()).trusting_forwarded(http.rate_limit_trust_forwarded),
                 )
             }),
-        }
+            shared_rate_limit,
+            draining: web::Data::new(Draining::default()),
+        })
     }
 }
 
@@ -78,6 +94,10 @@ pub fn build_app(
     if let Some(limiter) = limits.rate_limiter {
         app = app.app_data(limiter);
     }
+    if let Some(shared) = limits.shared_rate_limit {
+        app = app.app_data(shared);
+    }
+    app = app.app_data(limits.draining);
     // Innermost first: problems are rendered inside `idempotency` (which stores the
     // final answer) and inside `observe`, which sees (and logs, counts and tags with
     // the request id) the final response. Requests over a limit are turned away
@@ -136,11 +156,15 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
         crate::domain::cursor::set_secret(secret.as_bytes());
     }
     let api = crate::openapi::api_doc();
-    let limits = Limits::from_settings(http);
+    let limits = Limits::from_settings(http)?;
+    if let Some(shared) = &limits.shared_rate_limit {
+        shared.connect_early();
+    }
     let metrics = web::Data::new(Metrics::new());
     // An empty NEWSDESK_CORS_ORIGINS (as compose passes by default) means none.
     let origins: Vec<String> =
         http.cors_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+    let draining = limits.draining.clone();
     let mut server =
         HttpServer::new(move || build_app(db.clone(), api.clone(), limits.clone(), metrics.clone(), origins.clone()))
             // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish.
@@ -153,5 +177,12 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
     if let Some(workers) = http.workers {
         server = server.workers(workers);
     }
-    Ok(server.run())
+    if http.shutdown_drain_secs == 0 {
+        return Ok(server.run());
+    }
+    // SIGTERM drains first (`drain.rs`), so the signals are ours, not actix's.
+    let server = server.disable_signals().run();
+    let delay = Duration::from_secs(http.shutdown_drain_secs);
+    actix_web::rt::spawn(crate::drain::stop_on_signal(server.handle(), draining, delay));
+    Ok(server)
 }

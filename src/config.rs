@@ -114,6 +114,14 @@ pub struct HttpSettings {
     #[arg(long = "shutdown-timeout", env = "NEWSDESK_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
 
+    /// Seconds between SIGTERM and the graceful stop during which `/readyz` answers
+    /// 503 while every request is still served, so that a load balancer takes the
+    /// replica out of rotation first (longer than its health-check interval times
+    /// its fall count). 0 stops at once.
+    #[arg(long = "shutdown-drain", env = "NEWSDESK_SHUTDOWN_DRAIN_SECS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=600))]
+    pub shutdown_drain_secs: u64,
+
     /// Seconds a new connection gets to send its first request head; a client that
     /// is slower gets a 408 and the connection is closed. Actix's default of 5 s is
     /// tight on a busy host: a worker that gets no CPU for that long answers 408 to a
@@ -149,6 +157,19 @@ pub struct HttpSettings {
     #[arg(long = "rate-limit-trust-forwarded", env = "NEWSDESK_RATE_LIMIT_TRUST_FORWARDED")]
     pub rate_limit_trust_forwarded: bool,
 
+    /// Redis server (`redis://host:6379/0`) that holds the rate limit's buckets, so
+    /// that the limit holds across every replica; without it each process limits on
+    /// its own.
+    #[arg(long = "redis-url", env = "NEWSDESK_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+
+    /// Milliseconds a request waits for Redis's rate limit answer; a slower or failed
+    /// answer is replaced by the process's own limit, and Redis is tried again a
+    /// second later.
+    #[arg(long = "redis-timeout", env = "NEWSDESK_REDIS_TIMEOUT_MS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub redis_timeout_ms: u64,
+
     /// Requests each worker serves at once; more are answered 503 at once rather
     /// than queued.
     #[arg(long = "max-in-flight", env = "NEWSDESK_MAX_IN_FLIGHT", default_value_t = 256,
@@ -176,12 +197,15 @@ impl Default for HttpSettings {
             workers: None,
             cors_origins: Vec::new(),
             shutdown_timeout_secs: 30,
+            shutdown_drain_secs: 0,
             client_request_timeout_secs: 30,
             keep_alive_secs: 75,
             cursor_secret: None,
             rate_limit: 100,
             rate_limit_burst: None,
             rate_limit_trust_forwarded: false,
+            redis_url: None,
+            redis_timeout_ms: 5,
             max_in_flight: 256,
             max_connections: 10_000,
         }

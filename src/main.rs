@@ -121,6 +121,13 @@ fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let database = Database::new(db);
     log::info!("using {}", db.url.describe());
+    if matches!(db.url, newsdesk::config::DatabaseUrl::Postgres(_)) && http.cursor_secret.is_none() {
+        // PostgreSQL usually means several replicas or a public service: the
+        // built-in key is in the source, so anyone could forge cursors with it.
+        log::warn!(
+            "NEWSDESK_CURSOR_SECRET is not set: cursors are signed with the built-in key; set one, the same on every replica"
+        );
+    }
     let migrations = database.migrate_in_background(db.url.describe());
     // Bound, not ready: until the migrations are in, requests get a 503.
     log::info!("bound to {addr}; requests get 503 until the database is ready");

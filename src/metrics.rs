@@ -20,6 +20,13 @@ struct RequestLabels {
     status: u16,
 }
 
+/// Labels of the rate limit's decisions.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DecisionLabels {
+    /// `redis` (the shared bucket) or `fallback` (this process's own).
+    source: &'static str,
+}
+
 /// Latency buckets in seconds, from 1 ms to 10 s.
 const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
@@ -38,6 +45,8 @@ pub struct Metrics {
     pool_waiting: Gauge,
     pool_max: Gauge,
     queries: Gauge,
+    rate_limit_decisions: Family<DecisionLabels, Counter>,
+    rate_limit_redis_available: Gauge,
 }
 
 impl Default for Metrics {
@@ -74,8 +83,39 @@ impl Metrics {
             gauge(&mut registry, "db_pool_waiting", "Requests waiting for a database connection right now");
         let pool_max = gauge(&mut registry, "db_pool_max_connections", "Most connections the pool may open");
         let queries = gauge(&mut registry, "db_queries", "SQL statements run since start-up");
+        let rate_limit_decisions = Family::<DecisionLabels, Counter>::default();
+        registry.register(
+            "rate_limit_decisions",
+            "Rate limit decisions with NEWSDESK_REDIS_URL set: by the shared bucket in Redis, or by this \
+             process's own buckets because Redis failed or was slow",
+            rate_limit_decisions.clone(),
+        );
+        let rate_limit_redis_available = gauge(
+            &mut registry,
+            "rate_limit_redis_available",
+            "1 while Redis answers the shared rate limit, 0 while this process falls back to its own",
+        );
         registry.register("build", "The running service", Info::new(vec![("version", env!("CARGO_PKG_VERSION"))]));
-        Self { registry, requests, latency, pool_size, pool_in_use, pool_idle, pool_waiting, pool_max, queries }
+        Self {
+            registry,
+            requests,
+            latency,
+            pool_size,
+            pool_in_use,
+            pool_idle,
+            pool_waiting,
+            pool_max,
+            queries,
+            rate_limit_decisions,
+            rate_limit_redis_available,
+        }
+    }
+
+    /// Records who decided a request's rate limit, and whether Redis answers now.
+    pub fn rate_limit_decided(&self, by_redis: bool, redis_available: bool) {
+        let source = if by_redis { "redis" } else { "fallback" };
+        self.rate_limit_decisions.get_or_create(&DecisionLabels { source }).inc();
+        self.rate_limit_redis_available.set(i64::from(redis_available));
     }
 
     /// Records one answered request.

@@ -5,6 +5,7 @@
 pub mod articles;
 pub mod embedding;
 pub mod idempotency;
+mod migration_lock;
 pub mod positions;
 pub mod quotes;
 pub mod related_links;
@@ -237,9 +238,13 @@ impl Database {
                 // should; lock_timeout stays, so a migration never queues traffic
                 // behind it for long.
                 c.batch_execute("SET statement_timeout = 0;").map_err(|e| anyhow::anyhow!("{e}"))?;
-                c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len())
+                migration_lock::with_pg_lock(c, self.connector.statement_timeout_ms, |c| {
+                    c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()).map_err(|e| anyhow::anyhow!("{e}"))
+                })
             }
-            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+            DbConn::Sqlite(c) => migration_lock::with_sqlite_lock(c, |c| {
+                c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()).map_err(|e| anyhow::anyhow!("{e}"))
+            }),
         }
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
         self.migrated.store(true, Ordering::Release);

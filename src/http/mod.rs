@@ -13,6 +13,7 @@ pub mod json;
 pub mod observe;
 pub mod query;
 pub mod rate_limit;
+pub mod shared_rate_limit;
 pub mod strict_json;
 
 /// SHA-256 of the parts (in order, as one input) as lowercase hex: how credentials

@@ -1,7 +1,9 @@
 //! Per-client rate limiting: a token bucket per client (its bearer token when it
 //! sends one, else its IP address), shared by every worker. Each response tells the
 //! client where it stands (`RateLimit-Policy`, `RateLimit`, IETF httpapi draft
-//! syntax); a request over the limit gets a 429 problem with `Retry-After`.
+//! syntax); a request over the limit gets a 429 problem with `Retry-After`. With a
+//! `SharedRateLimit` in app data the buckets live in Redis instead, shared by every
+//! replica, and these buckets are the fallback.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -14,7 +16,9 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 
 use super::observe::RequestId;
+use super::shared_rate_limit::{SharedRateLimit, Source};
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 
 /// `RateLimit-Policy`: the quota and the window it refills over.
 pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
@@ -95,12 +99,29 @@ impl RateLimiter {
         let allowed = tokens >= 1.0;
         let left = if allowed { tokens - 1.0 } else { tokens };
         *bucket = Bucket { tokens: left, at: now };
+        self.decide(allowed, left)
+    }
+
+    /// The decision for a bucket holding `left` tokens after the request took one
+    /// (or none, when it was refused): also what a shared bucket's answer becomes.
+    pub fn decide(&self, allowed: bool, left: f64) -> Decision {
+        let left = left.clamp(0.0, self.burst);
         Decision {
             allowed,
             remaining: left.floor() as u64,
             reset_secs: whole_secs((self.burst - left) / self.rate),
             retry_after_secs: if allowed { 0 } else { whole_secs((1.0 - left) / self.rate).max(1) },
         }
+    }
+
+    /// Requests per second refilled.
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+
+    /// Most requests in a burst.
+    pub fn burst(&self) -> f64 {
+        self.burst
     }
 
     fn refilled(&self, bucket: &Bucket, now: Instant) -> f64 {
@@ -143,7 +164,17 @@ pub async fn rate_limit(
     let Some(limiter) = limiter.filter(|_| !EXEMPT.contains(&req.path())) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    let decision = limiter.check(&limiter.client_key(&req), Instant::now());
+    let client = limiter.client_key(&req);
+    let decision = match req.app_data::<web::Data<SharedRateLimit>>().cloned() {
+        Some(shared) => {
+            let (decision, source) = shared.check(&limiter, &client).await;
+            if let Some(metrics) = req.app_data::<web::Data<Metrics>>() {
+                metrics.rate_limit_decided(source == Source::Redis, shared.is_available());
+            }
+            decision
+        }
+        None => limiter.check(&client, Instant::now()),
+    };
     let mut res = if decision.allowed {
         next.call(req).await?.map_into_left_body()
     } else {

@@ -1,11 +1,12 @@
 //! Service endpoints: liveness and readiness for orchestrators.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::db::Database;
+use crate::drain::Draining;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::problem_responses::ServiceUnavailable;
@@ -38,7 +39,9 @@ pub async fn healthz() -> HttpResponse {
 /// Readiness
 ///
 /// 200 when the database answers and migrations are applied, else 503 with
-/// `Retry-After`.
+/// `Retry-After`; 503 too while the process drains before a shutdown (after
+/// SIGTERM, with `NEWSDESK_SHUTDOWN_DRAIN_SECS` set), so that load balancers stop
+/// sending it requests.
 #[utoipa::path(operation_id = "readyz", tag = "service",
     security(()),
     responses(
@@ -46,7 +49,10 @@ pub async fn healthz() -> HttpResponse {
         (status = 503, response = ServiceUnavailable),
     ))]
 #[get("/readyz")]
-pub async fn readyz(db: web::Data<Database>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(db: web::Data<Database>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if req.app_data::<web::Data<Draining>>().is_some_and(|d| d.is_draining()) {
+        return Err(ApiError::Unavailable);
+    }
     db.ping().await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))
 }

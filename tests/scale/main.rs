@@ -1,0 +1,90 @@
+//! Scale-out tests against the real binary: several `newsdesk` processes on one
+//! database (migrations started at the same moment), one rate limit shared through
+//! a real Redis server, replicas behind a real HAProxy, and reads from a real
+//! streaming standby. A test whose component is missing shows as ignored (never as
+//! passed), and fails instead when CI=true.
+
+mod balancer;
+mod haproxy;
+mod migrations;
+#[path = "../faults/pg.rs"]
+#[allow(dead_code, reason = "shared with the fault tests, which use all of it")]
+mod pg;
+mod redis;
+mod replicas;
+mod shared_limit;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+
+/// What a test needs from the machine, checked before it runs.
+enum Needs {
+    Nothing,
+    /// A server named by NEWSDESK_TEST_DATABASE_URL.
+    PgServer,
+    /// `redis-server`, to start one of the test's own.
+    Redis,
+    /// `haproxy`, to start one of the test's own.
+    Haproxy,
+}
+
+impl Needs {
+    /// Why the test cannot run here, if it cannot.
+    fn missing(&self) -> Option<String> {
+        match self {
+            Self::Nothing => None,
+            Self::PgServer => std::env::var(pg::PG_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .is_none()
+                .then(|| format!("{} is not set", pg::PG_ENV)),
+            Self::Redis => (!redis::available()).then(|| "no redis-server on PATH".to_owned()),
+            Self::Haproxy => (!haproxy::available()).then(|| "no haproxy on PATH".to_owned()),
+        }
+    }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let tests: Vec<(&str, Needs, fn())> = vec![
+        ("migrations::sqlite_processes_started_together_never_race", Needs::Nothing, migrations::sqlite),
+        ("migrations::postgres_processes_started_together_never_race", Needs::PgServer, migrations::postgres),
+        ("shared_limit::three_replicas_admit_one_limit", Needs::Redis, shared_limit::three_replicas_admit_one_limit),
+        ("shared_limit::redis_killed_then_restarted", Needs::Redis, shared_limit::redis_killed_then_restarted),
+        (
+            "balancer::cursors_and_idempotency_across_replicas",
+            Needs::Haproxy,
+            balancer::cursors_and_idempotency_across_replicas,
+        ),
+        ("balancer::rolling_restart_fails_no_request", Needs::Haproxy, balancer::rolling_restart_fails_no_request),
+    ];
+    let mut skipped = Vec::new();
+    let trials = tests
+        .into_iter()
+        .map(|(name, needs, test)| {
+            let missing = needs.missing();
+            if let Some(why) = &missing {
+                skipped.push(format!("{name}: {why}"));
+            }
+            let ignore = missing.is_some() && !ci;
+            Trial::test(name, move || match missing {
+                Some(why) => Err(Failed::from(format!("CI=true but {why}"))),
+                None => {
+                    test();
+                    Ok(())
+                }
+            })
+            .with_ignored_flag(ignore)
+        })
+        .collect();
+    let report = |when: &str| {
+        for line in &skipped {
+            let what = if ci { "FAILING" } else { "SKIPPED (shown as ignored)" };
+            eprintln!("*** {when}{what}: {line} ***");
+        }
+    };
+    report("");
+    let conclusion = libtest_mimic::run(&args, trials);
+    report("was ");
+    conclusion.exit()
+}
