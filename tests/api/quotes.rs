@@ -821,7 +821,7 @@ async fn list_malformed_or_foreign_cursor_is_400(app: TestApp) {
     tampered[2] ^= 1;
     let tampered = String::from_utf8(tampered).unwrap();
 
-    for cursor in ["garbage", "!!!", "", search_cursor.as_str(), tampered.as_str()] {
+    for cursor in ["garbage", "!!!", " ", search_cursor.as_str(), tampered.as_str()] {
         let reply = app.send(app.request(Method::GET, &quotes_path(&article_id)).query(&[("cursor", cursor)])).await;
 
         reply.assert_problem(400, "bad-request");
