@@ -170,6 +170,9 @@ fn run_readme() -> Result<String, Failed> {
         return Err("the README has no sh block to run".into());
     }
     let dir = tempfile::tempdir()?;
+    // The blocks name files of the repository by relative paths (as from a clone's
+    // root, where a reader runs them): the same paths resolve in the test's folder.
+    std::os::unix::fs::symlink(concat!(env!("CARGO_MANIFEST_DIR"), "/tests"), dir.path().join("tests"))?;
     let server = Server::start(dir.path())?;
     let (script, origin) = program(&run, &format!("http://{}", server.addr));
     std::fs::write(dir.path().join("readme.sh"), script)?;
