@@ -128,9 +128,10 @@ fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
             "NEWSDESK_CURSOR_SECRET is not set: cursors are signed with the built-in key; set one, the same on every replica"
         );
     }
-    let migrations = database.migrate_in_background(db.url.describe());
-    // Bound, not ready: until the migrations are in, requests get a 503.
+    // Bound, not ready: until the migrations are in, requests get a 503. Logged
+    // before the migrations start, which may finish at once.
     log::info!("bound to {addr}; requests get 503 until the database is ready");
+    let migrations = database.migrate_in_background(db.url.describe());
     let handle = database.clone();
     actix_web::rt::System::new().block_on(async {
         let server = newsdesk::app::start(database, http, listener)?;
