@@ -9,7 +9,8 @@ mod service;
 mod shutdown;
 mod sigkill;
 
-use libtest_mimic::{Arguments, Failed, Trial};
+#[path = "../support/runner.rs"]
+mod runner;
 
 /// What a test needs from the machine, checked before it runs.
 enum Needs {
@@ -41,8 +42,6 @@ impl Needs {
 fn main() {
     // Before the first PostgreSQL connection (see `newsdesk::db::init_tls`).
     newsdesk::db::init_tls();
-    let args = Arguments::from_args();
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let tests: [(&str, Needs, fn()); 4] = [
         (
             "outage::postgres_outage_gives_503s_then_recovers_without_restart",
@@ -53,33 +52,5 @@ fn main() {
         ("sigkill::postgres_nested_writes_are_all_or_nothing", Needs::PgServer, sigkill::postgres),
         ("shutdown::postgres_tls_sigterm_under_load_exits_zero", Needs::PgServer, shutdown::postgres_tls),
     ];
-    let mut skipped = Vec::new();
-    let trials = tests
-        .into_iter()
-        .map(|(name, needs, test)| {
-            let missing = needs.missing();
-            if let Some(why) = &missing {
-                skipped.push(format!("{name}: {why}"));
-            }
-            let ignore = missing.is_some() && !ci;
-            Trial::test(name, move || match missing {
-                Some(why) => Err(Failed::from(format!("CI=true but {why}"))),
-                None => {
-                    test();
-                    Ok(())
-                }
-            })
-            .with_ignored_flag(ignore)
-        })
-        .collect();
-    let report = |when: &str| {
-        for line in &skipped {
-            let what = if ci { "FAILING" } else { "SKIPPED (shown as ignored)" };
-            eprintln!("*** {when}{what}: {line} ***");
-        }
-    };
-    report("");
-    let conclusion = libtest_mimic::run(&args, trials);
-    report("was ");
-    conclusion.exit()
+    runner::run(tests.into_iter().map(|(name, needs, test)| (name, needs.missing(), test)).collect())
 }

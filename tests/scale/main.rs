@@ -1,7 +1,6 @@
 //! Scale-out tests against the real binary: several `newsdesk` processes on one
 //! database (migrations started at the same moment), one rate limit shared through
-//! a real Redis server, replicas behind a real HAProxy, and reads from a real
-//! streaming standby. A test whose component is missing shows as ignored (never as
+//! a real Redis server, and replicas behind a real HAProxy. A test whose component is missing shows as ignored (never as
 //! passed), and fails instead when CI=true.
 
 mod balancer;
@@ -14,7 +13,8 @@ mod redis;
 mod replicas;
 mod shared_limit;
 
-use libtest_mimic::{Arguments, Failed, Trial};
+#[path = "../support/runner.rs"]
+mod runner;
 
 /// What a test needs from the machine, checked before it runs.
 enum Needs {
@@ -44,8 +44,6 @@ impl Needs {
 }
 
 fn main() {
-    let args = Arguments::from_args();
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let tests: Vec<(&str, Needs, fn())> = vec![
         ("migrations::sqlite_processes_started_together_never_race", Needs::Nothing, migrations::sqlite),
         ("migrations::postgres_processes_started_together_never_race", Needs::PgServer, migrations::postgres),
@@ -58,33 +56,5 @@ fn main() {
         ),
         ("balancer::rolling_restart_fails_no_request", Needs::Haproxy, balancer::rolling_restart_fails_no_request),
     ];
-    let mut skipped = Vec::new();
-    let trials = tests
-        .into_iter()
-        .map(|(name, needs, test)| {
-            let missing = needs.missing();
-            if let Some(why) = &missing {
-                skipped.push(format!("{name}: {why}"));
-            }
-            let ignore = missing.is_some() && !ci;
-            Trial::test(name, move || match missing {
-                Some(why) => Err(Failed::from(format!("CI=true but {why}"))),
-                None => {
-                    test();
-                    Ok(())
-                }
-            })
-            .with_ignored_flag(ignore)
-        })
-        .collect();
-    let report = |when: &str| {
-        for line in &skipped {
-            let what = if ci { "FAILING" } else { "SKIPPED (shown as ignored)" };
-            eprintln!("*** {when}{what}: {line} ***");
-        }
-    };
-    report("");
-    let conclusion = libtest_mimic::run(&args, trials);
-    report("was ");
-    conclusion.exit()
+    runner::run(tests.into_iter().map(|(name, needs, test)| (name, needs.missing(), test)).collect())
 }
