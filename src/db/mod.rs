@@ -107,12 +107,25 @@ impl Connector {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // busy_timeout first: switching to WAL needs a lock another
                 // connection may hold.
-                conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-                    self.timeout.as_millis()
-                ))
-                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                conn.batch_execute(&format!("PRAGMA busy_timeout = {};", self.timeout.as_millis()))
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                // On a file still in rollback mode, SQLite answers "database is
+                // locked" at once, without waiting, when the switch would deadlock
+                // with another process's lock (processes started together on a new
+                // file): try again until the timeout.
+                let deadline = Instant::now() + self.timeout;
+                loop {
+                    match conn.batch_execute("PRAGMA journal_mode = WAL;") {
+                        Err(DieselError::DatabaseError(_, info))
+                            if info.message().contains("locked") && Instant::now() < deadline =>
+                        {
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                        result => break result.map_err(ConnectionError::CouldntSetupConfiguration)?,
+                    }
+                }
+                conn.batch_execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 self.count_queries(&mut conn);
                 Ok(DbConn::Sqlite(conn))
             }
