@@ -5,9 +5,12 @@ use diesel::dsl::{self, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
-use super::positions::{self, OrderedList, OrderedTable};
+use super::positions::{OrderedList, OrderedTable};
 use super::schema::{article_tags, articles};
-use super::{Backend, DbConn, MultiBackend, WriteError, is_unique_violation, quotes, related_links, write_transaction};
+use super::{
+    Backend, DbConn, DbError, MultiBackend, WriteError, lock_article, locked_for_write, quotes, related_links,
+    write_transaction,
+};
 use crate::domain::access::Visibility;
 use crate::domain::article::{ArticleFields, ArticleStatus};
 use crate::domain::article_filter::ArticleFilter;
@@ -72,26 +75,43 @@ pub fn is_visible(conn: &mut DbConn, id: &str, visibility: Visibility) -> QueryR
     Ok(query.select(articles::id).first::<String>(conn).optional()?.is_some())
 }
 
+/// The condition "anyone may see this article at `now`": published, with its
+/// publication time reached. The one statement of that rule in SQL: every read
+/// path narrows with it (`only_visible`, `public_ids`, the link targets' join).
+pub(crate) type IsPublic =
+    dsl::And<dsl::Eq<articles::status, &'static str>, dsl::LtEq<articles::published_at, NaiveDateTime>>;
+
+/// See `IsPublic`.
+pub(crate) fn is_public(now: DateTime<Utc>) -> IsPublic {
+    articles::status.eq(ArticleStatus::Published.as_str()).and(articles::published_at.le(now.naive_utc()))
+}
+
 /// Narrows an article query to what the caller may see.
 pub(crate) fn only_visible(query: ArticleQuery<'_>, visibility: Visibility) -> ArticleQuery<'_> {
     match visibility {
         Visibility::All => query,
-        Visibility::PublishedBy(now) => query
-            .filter(articles::status.eq(ArticleStatus::Published.as_str()))
-            .filter(articles::published_at.le(now.naive_utc())),
+        Visibility::PublishedBy(now) => query.filter(is_public(now)),
     }
 }
 
-/// A subquery of the ids of the articles anyone may see at `$now`.
-macro_rules! public_article_ids {
-    ($now:expr) => {
-        $crate::db::schema::articles::table
-            .filter($crate::db::schema::articles::status.eq("published"))
-            .filter($crate::db::schema::articles::published_at.le($now.naive_utc()))
-            .select($crate::db::schema::articles::id)
-    };
+/// A subquery of the ids of the articles anyone may see at `now`.
+pub(crate) fn public_ids(now: DateTime<Utc>) -> dsl::Select<dsl::Filter<articles::table, IsPublic>, articles::id> {
+    articles::table.filter(is_public(now)).select(articles::id)
 }
-pub(crate) use public_article_ids;
+
+impl super::Versioned for ArticleRow {
+    fn article_id(&self) -> &str {
+        &self.id
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
+
+    fn reread(&self, conn: &mut DbConn) -> QueryResult<Option<Self>> {
+        articles::table.filter(articles::id.eq(&self.id)).select(Self::as_select()).first(conn).optional()
+    }
+}
 
 /// Quotes and links stored in the same transaction as a new article.
 #[derive(Debug, Clone, Default)]
@@ -120,18 +140,13 @@ pub fn create(
             let row = new_row(fields, slug.to_string(), now);
             diesel::insert_into(articles::table).values(&row).execute(c)?;
             insert_tags(c, &row, &fields.tags.keys())?;
-            for (index, quote) in children.quotes.iter().enumerate() {
-                quotes::insert(c, &row.id, quote, now).map_err(|e| e.nested(&format!("/quotes/{index}")))?;
-            }
-            for (index, link) in children.links.iter().enumerate() {
-                related_links::insert(c, &row.id, link, now)
-                    .map_err(|e| e.nested(&format!("/related_links/{index}")))?;
-            }
+            quotes::insert_new(c, &row.id, &children.quotes, now)?;
+            related_links::insert_new(c, &row.id, &children.links, now, "/related_links")?;
             Ok(row)
         });
         match result {
-            Err(WriteError::Db(e)) if is_unique_violation(&e) && fields.slug.is_none() => continue,
-            Err(WriteError::Db(e)) if is_unique_violation(&e) => {
+            Err(WriteError::Db(DbError::Conflict(_))) if fields.slug.is_none() => continue,
+            Err(WriteError::Db(DbError::Conflict(_))) => {
                 return Err(WriteError::Conflict(format!("slug `{}` is already taken", slug_of(fields))));
             }
             other => return other,
@@ -238,13 +253,7 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<ArticleRow, WriteError> {
     write_transaction(conn, |c| {
-        let found = find(c, key)?.ok_or(WriteError::NotFound)?;
-        positions::lock_article(c, &found.id)?;
-        // Read again under the lock: another writer may have committed meanwhile.
-        let current = find_by_id(c, &found.id)?.ok_or(WriteError::NotFound)?;
-        if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch { current: current.version });
-        }
+        let current = locked_for_write(c, |c| find(c, key), expected)?;
         let fields = fields_for(&current)?;
         let slug = fields.slug.as_ref().map_or_else(|| current.slug.clone(), ToString::to_string);
         let mut row = new_row(&fields, slug, now);
@@ -260,10 +269,6 @@ pub fn update(
         insert_tags(c, &row, &fields.tags.keys())?;
         Ok(row)
     })
-}
-
-fn find_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<ArticleRow>> {
-    articles::table.filter(articles::id.eq(id)).select(ArticleRow::as_select()).first(conn).optional()
 }
 
 #[expect(clippy::type_complexity, reason = "diesel's changeset tuple type")]
@@ -304,10 +309,9 @@ fn changes(
 }
 
 fn slug_conflict(error: diesel::result::Error, slug: &str) -> WriteError {
-    if is_unique_violation(&error) {
-        WriteError::Conflict(format!("slug `{slug}` is already taken"))
-    } else {
-        WriteError::Db(error)
+    match DbError::from(error) {
+        DbError::Conflict(_) => WriteError::Conflict(format!("slug `{slug}` is already taken")),
+        other => WriteError::Db(other),
     }
 }
 
@@ -316,16 +320,13 @@ fn slug_conflict(error: diesel::result::Error, slug: &str) -> WriteError {
 /// then closed up so their positions stay gap-free.
 pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
-        let current = find(c, key)?.ok_or(WriteError::NotFound)?;
-        if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch { current: current.version });
-        }
+        let current = locked_for_write(c, |c| find(c, key), expected)?;
         let mut linking = related_links::sources_of(c, &current.id)?;
         linking.sort();
         linking.dedup();
         diesel::delete(articles::table.filter(articles::id.eq(&current.id))).execute(c)?;
         for source in linking.iter().filter(|s| **s != current.id) {
-            positions::lock_article(c, source)?;
+            lock_article(c, source)?;
             OrderedList::new(OrderedTable::RelatedLinks, source, now.naive_utc()).compact(c)?;
         }
         Ok(())

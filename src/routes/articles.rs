@@ -163,12 +163,13 @@ pub async fn get_article(
     // Invisible articles are a 404, not a 403, so that their existence does not leak.
     let visibility = caller.visibility(now());
     let (row, children) = db
-        .run(move |c| -> Result<_, ApiError> {
-            let row = store::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
+        .run(move |c| -> diesel::QueryResult<_> {
+            let Some(row) = store::find_visible(c, &key, visibility)? else { return Ok(None) };
             let children = embedding::load(c, std::slice::from_ref(&row.id), include, visibility)?;
-            Ok((row, children))
+            Ok(Some((row, children)))
         })
-        .await?;
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
     let article = assemble(vec![row], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
     let (tag, body) = article_body(&article)?;
     if if_none_match(&req, &tag)? {
@@ -210,12 +211,13 @@ pub async fn create_article(
     let include = Include { quotes: input.quotes.is_some(), related_links: input.related_links.is_some() };
     let (fields, children) = validate_new(input, at)?;
     let (row, children) = db
-        .run(move |c| -> Result<_, ApiError> {
-            let row = store::create(c, &fields, &children, at).map_err(|e| ApiError::from_write(e, "article"))?;
+        .run(move |c| -> Result<_, WriteError> {
+            let row = store::create(c, &fields, &children, at)?;
             let children = embedding::load(c, std::slice::from_ref(&row.id), include, Visibility::All)?;
             Ok((row, children))
         })
-        .await?;
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
     let article = assemble(vec![row], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/v1/articles/{}", article.id)));
@@ -307,8 +309,9 @@ pub async fn replace_article(
         Ok(replacement.over(status, current.published_at.map(|t| t.and_utc())))
     };
     let row = db
-        .run(move |c| store::update(c, &key, &expected, over, at).map_err(|e| ApiError::from_write(e, "article")))
-        .await?;
+        .run(move |c| store::update(c, &key, &expected, over, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
     article_response(HttpResponse::Ok(), &to_article(row)?)
 }
 
@@ -354,8 +357,9 @@ pub async fn update_article(
         ArticleFields::validate(input, at).map_err(|e| patch_errors(&patch, e))
     };
     let row = db
-        .run(move |c| store::update(c, &key, &expected, apply, at).map_err(|e| ApiError::from_write(e, "article")))
-        .await?;
+        .run(move |c| store::update(c, &key, &expected, apply, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
     article_response(HttpResponse::Ok(), &to_article(row)?)
 }
 
@@ -384,6 +388,6 @@ pub async fn delete_article(
 ) -> Result<HttpResponse, ApiError> {
     let key = article_key(&path)?;
     let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &key, &expected, now()).map_err(|e| ApiError::from_write(e, "article"))).await?;
+    db.run(move |c| store::delete(c, &key, &expected, now())).await.map_err(|e| ApiError::from_write(e, "article"))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -144,11 +144,12 @@ pub async fn list_article_quotes(
     let limit = paging.limit;
     let visibility = caller.visibility(now());
     let rows = db
-        .run(move |c| -> Result<_, ApiError> {
-            let article = articles::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
-            Ok(store::list_for_article(c, &article.id, &paging)?)
+        .run(move |c| -> diesel::QueryResult<_> {
+            let Some(article) = articles::find_visible(c, &key, visibility)? else { return Ok(None) };
+            store::list_for_article(c, &article.id, &paging).map(Some)
         })
-        .await?;
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
     let (rows, next_cursor) = split_page(rows, limit, POSITION_ORDER, position_cursor)?;
     let items = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
     Ok(page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }))
@@ -186,7 +187,7 @@ pub async fn create_quote(
     let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
     let row =
-        db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+        db.run(move |c| store::create(c, &key, &fields, at)).await.map_err(|e| ApiError::from_write(e, "article"))?;
     let quote = Quote::try_from(row)?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/v1/quotes/{}", quote.id)));
@@ -308,10 +309,9 @@ pub async fn replace_quote(
     let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
     let row = db
-        .run(move |c| {
-            store::update(c, &id, &expected, |_| Ok(fields), at).map_err(|e| ApiError::from_write(e, "quote"))
-        })
-        .await?;
+        .run(move |c| store::update(c, &id, &expected, |_| Ok(fields), at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "quote"))?;
     Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
 }
 
@@ -356,8 +356,9 @@ pub async fn update_quote(
     };
     let at = now();
     let row = db
-        .run(move |c| store::update(c, &id, &expected, apply, at).map_err(|e| ApiError::from_write(e, "quote")))
-        .await?;
+        .run(move |c| store::update(c, &id, &expected, apply, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "quote"))?;
     Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
 }
 
@@ -386,6 +387,6 @@ pub async fn delete_quote(
 ) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
     let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &id, &expected, now()).map_err(|e| ApiError::from_write(e, "quote"))).await?;
+    db.run(move |c| store::delete(c, &id, &expected, now())).await.map_err(|e| ApiError::from_write(e, "quote"))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -84,11 +84,12 @@ pub async fn list_related_links(
     let limit = paging.limit;
     let visibility = caller.visibility(now());
     let rows = db
-        .run(move |c| -> Result<_, ApiError> {
-            let article = articles::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
-            Ok(store::list_for_article(c, &article.id, &paging, visibility)?)
+        .run(move |c| -> diesel::QueryResult<_> {
+            let Some(article) = articles::find_visible(c, &key, visibility)? else { return Ok(None) };
+            store::list_for_article(c, &article.id, &paging, visibility).map(Some)
         })
-        .await?;
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
     let (rows, next_cursor) = split_page(rows, limit, POSITION_ORDER, |(link, _)| {
         Ok(Cursor { key: CursorKey::Position(link.position), id: stored_uuid(&link.id)? })
     })?;
@@ -129,7 +130,7 @@ pub async fn create_related_link(
     let fields = RelatedLinkFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
     let row =
-        db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+        db.run(move |c| store::create(c, &key, &fields, at)).await.map_err(|e| ApiError::from_write(e, "article"))?;
     let link = RelatedLink::try_from(row)?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/v1/related-links/{}", link.id)));
@@ -173,8 +174,9 @@ pub async fn replace_related_links(
     let items = validate_list(body.0)?;
     let at = now();
     let rows = db
-        .run(move |c| store::replace_all(c, &key, &items, at).map_err(|e| ApiError::from_write(e, "article")))
-        .await?;
+        .run(move |c| store::replace_all(c, &key, &items, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
     Ok(HttpResponse::Ok().json(RelatedLinkPage { items: to_links(rows)?, next_cursor: None }))
 }
 
@@ -228,11 +230,12 @@ pub async fn list_backlinks(
     let limit = paging.limit;
     let visibility = caller.visibility(now());
     let rows = db
-        .run(move |c| -> Result<_, ApiError> {
-            let article = articles::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
-            Ok(store::backlinks(c, &article.id, &paging, visibility)?)
+        .run(move |c| -> diesel::QueryResult<_> {
+            let Some(article) = articles::find_visible(c, &key, visibility)? else { return Ok(None) };
+            store::backlinks(c, &article.id, &paging, visibility).map(Some)
         })
-        .await?;
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
     let (rows, next_cursor) =
         split_page(rows, limit, BACKLINK_ORDER, |a| Ok(Cursor { key: CursorKey::Absent, id: stored_uuid(&a.id)? }))?;
     let items = rows.into_iter().map(|r| Article::try_from(r).map_err(ApiError::Internal)).collect::<Result<_, _>>()?;
@@ -319,8 +322,9 @@ pub async fn update_related_link(
     };
     let at = now();
     let row = db
-        .run(move |c| store::update(c, &id, &expected, apply, at).map_err(|e| ApiError::from_write(e, "related link")))
-        .await?;
+        .run(move |c| store::update(c, &id, &expected, apply, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "related link"))?;
     Ok(link_response(HttpResponse::Ok(), &RelatedLink::try_from(row)?))
 }
 
@@ -349,7 +353,8 @@ pub async fn delete_related_link(
 ) -> Result<HttpResponse, ApiError> {
     let id = child_id(&path)?;
     let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &id, &expected, now()).map_err(|e| ApiError::from_write(e, "related link")))
-        .await?;
+    db.run(move |c| store::delete(c, &id, &expected, now()))
+        .await
+        .map_err(|e| ApiError::from_write(e, "related link"))?;
     Ok(HttpResponse::NoContent().finish())
 }
