@@ -225,9 +225,10 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// A 404 for a missing resource of the given kind.
+    /// A 404 for a missing resource of the given kind (only articles have slugs).
     pub fn not_found(resource: &str) -> Self {
-        Self::NotFound(format!("no {resource} with that id or slug"))
+        let key = if resource == "article" { "id or slug" } else { "id" };
+        Self::NotFound(format!("no {resource} with that {key}"))
     }
 
     /// The kind of problem this is.

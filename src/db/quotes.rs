@@ -5,7 +5,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
-use super::articles::{self, ArticleKey};
+use super::articles::lookup::{self as articles, ArticleKey};
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::quotes;
 use super::{Backend, DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};

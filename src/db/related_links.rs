@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::articles::{self, ArticleKey, ArticleRow};
+use super::articles::lookup::{self as articles, ArticleKey, ArticleRow};
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::{articles as articles_table, related_links};
 use super::{DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};
