@@ -40,12 +40,7 @@ pub struct ArticleRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// How a path names an article: by id or by slug.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ArticleKey {
-    Id(uuid::Uuid),
-    Slug(Slug),
-}
+pub use crate::domain::article_ref::ArticleKey;
 
 pub(crate) type ArticleQuery<'a> = articles::BoxedQuery<'a, MultiBackend>;
 
