@@ -37,14 +37,22 @@ pub const ETAG_LIST_PATTERN: &str = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[
 pub const IF_MATCH: &str = "If-Match";
 pub const IF_NONE_MATCH: &str = "If-None-Match";
 
-/// Reads one named segment of the matched path, percent-decoded as `web::Path`
-/// decodes it.
-fn segment(req: &HttpRequest, name: &'static str) -> Result<String, ApiError> {
-    #[derive(Deserialize)]
-    struct Segments(std::collections::HashMap<String, String>);
-    let Segments(mut all) =
-        req.match_info().load().map_err(|e| ApiError::Internal(anyhow::anyhow!("path segment `{name}`: {e}")))?;
-    all.remove(name).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the route has no `{name}` segment")))
+/// The `{article}` segment of the matched path.
+#[derive(Deserialize)]
+struct ArticleSegment {
+    article: String,
+}
+
+/// The `{id}` segment of the matched path.
+#[derive(Deserialize)]
+struct IdSegment {
+    id: String,
+}
+
+/// Reads the named segments of the matched path, percent-decoded as `web::Path`
+/// decodes them (its deserializer reads struct fields, not maps).
+fn segments<T: serde::de::DeserializeOwned>(req: &HttpRequest) -> Result<T, ApiError> {
+    req.match_info().load().map_err(|e| ApiError::Internal(anyhow::anyhow!("path segments: {e}")))
 }
 
 fn path_parameter(name: &str, description: &str, schema: ObjectBuilder) -> ParameterBuilder {
@@ -97,17 +105,18 @@ impl<D> FromRequest for ArticleRef<D> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(segment(req, "article").and_then(|raw| Self::parse(&raw)))
+        ready(segments(req).and_then(|s: ArticleSegment| Self::parse(&s.article)))
     }
+}
+
+/// What names an article in a path or a filter: an id or a slug.
+pub fn article_ref_schema() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).pattern(Some(ARTICLE_REF_PATTERN)).max_length(Some(slug::MAX_LEN))
 }
 
 impl<D: ArticleRefDoc> IntoParams for ArticleRef<D> {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let schema = ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some(ARTICLE_REF_PATTERN))
-            .max_length(Some(slug::MAX_LEN));
-        let parameter = path_parameter("article", "The article's id (UUID) or slug", schema);
+        let parameter = path_parameter("article", "The article's id (UUID) or slug", article_ref_schema());
         vec![parameter.example(D::EXAMPLE.map(Into::into)).build()]
     }
 }
@@ -132,7 +141,7 @@ impl<R> FromRequest for ResourceId<R> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(segment(req, "id").and_then(|raw| {
+        ready(segments(req).and_then(|IdSegment { id: raw }| {
             crate::domain::id::parse(&raw)
                 .map(|id| Self { id: id.to_string(), resource: PhantomData })
                 .ok_or_else(|| ApiError::BadRequest(format!("`{raw}` is not an id (UUID)")))
@@ -330,6 +339,25 @@ mod tests {
         assert!(matches!(ArticleRef::<Plain>::parse("missiles-fired").unwrap().key, ArticleKey::Slug(_)));
         let Err(ApiError::BadRequest(detail)) = ArticleRef::<Plain>::parse("Not a slug") else { panic!("accepted") };
         assert_eq!(detail, "`Not a slug` is neither an article id (UUID) nor a slug");
+    }
+
+    #[actix_web::test]
+    async fn path_keys_are_read_from_the_matched_route() {
+        use actix_web::{App, HttpResponse, test, web};
+        let app = test::init_service(App::new().route(
+            "/articles/{article}/quotes/{id}",
+            web::get().to(|article: ArticleRef, _: ResourceId<()>| async move {
+                HttpResponse::Ok().body(format!("{:?}", article.key))
+            }),
+        ))
+        .await;
+        let ok = test::TestRequest::get()
+            .uri("/articles/missiles-fired/quotes/0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a")
+            .to_request();
+        let reply = test::call_service(&app, ok).await;
+        assert_eq!(reply.status(), 200, "{:?}", test::read_body(reply).await);
+        let bad = test::TestRequest::get().uri("/articles/missiles-fired/quotes/12345").to_request();
+        assert_eq!(test::call_service(&app, bad).await.status(), 400);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::paging::{ByPosition, page_response, stored_uuid};
@@ -23,7 +24,7 @@ use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
 use crate::http::json::JsonBody;
 use crate::http::params::{
-    ArticleRef, IfMatch, IfNoneMatch, Page, Remove, Resource, ResourceId, list_error, split_page,
+    ArticleRef, IfMatch, IfNoneMatch, Page, Remove, Resource, ResourceId, article_ref_schema, list_error, split_page,
 };
 use crate::http::query::QueryParams;
 use crate::http::reply::{self, Tagged};
@@ -56,10 +57,6 @@ pub struct QuoteSearchParams {
     #[param(example = "Park Jin", min_length = 1, max_length = 200, pattern = r"\S")]
     pub speaker: Option<String>,
     /// Only quotes in this article (id or slug).
-    #[param(
-        pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$",
-        max_length = 200
-    )]
     pub article: Option<String>,
     /// Full-text search over the quote text; every word must match. Text without
     /// any letter or digit means no search.
@@ -70,6 +67,20 @@ pub struct QuoteSearchParams {
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page; empty (or left out) for the first page.
     pub cursor: Option<String>,
+}
+
+/// The search's parameters as the document shows them: the `article` filter takes
+/// what an `{article}` path takes (the pattern lives in `http::params`).
+pub enum QuoteSearchDoc {}
+
+impl IntoParams for QuoteSearchDoc {
+    fn into_params(in_provider: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = QuoteSearchParams::into_params(in_provider);
+        for param in params.iter_mut().filter(|p| p.name == "article") {
+            param.schema = Some(article_ref_schema().into());
+        }
+        params
+    }
 }
 
 impl QuoteSearchParams {
@@ -186,7 +197,7 @@ pub async fn create_quote(
 #[utoipa::path(
     operation_id = "searchQuotes", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
-    params(QuoteSearchParams),
+    params(QuoteSearchDoc),
     responses(
         (status = 200, description = "One page of matching quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
