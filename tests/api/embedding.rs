@@ -23,6 +23,7 @@ crate::tests![
     the_database_cascades_an_article_delete_to_its_children_and_inbound_links,
     a_nested_create_costs_the_same_statements_for_two_children_as_for_forty,
     nested_create_with_positions_orders_children_as_inserting_them_one_by_one_would,
+    the_etag_of_a_nested_create_is_the_version_that_if_match_accepts,
 ];
 
 fn quote(n: usize) -> Value {
@@ -390,4 +391,21 @@ async fn nested_create_with_positions_orders_children_as_inserting_them_one_by_o
     let stored = app.get(&format!("/v1/articles/{}/quotes", created["id"].as_str().unwrap())).await;
     assert_eq!(stored.body["items"][2]["text"], "first sent");
     assert_eq!(stored.body["items"][2]["version"], 3);
+}
+
+async fn the_etag_of_a_nested_create_is_the_version_that_if_match_accepts(app: TestApp) {
+    let body = json!({"title": "With children", "body": "text", "quotes": [quote(1)], "related_links": []});
+    let created = app.post("/v1/articles", &body).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let tag = created.header("etag").unwrap().to_owned();
+    assert_eq!(tag, "\"1\"");
+    let path = format!("/v1/articles/{}", created.body["id"].as_str().unwrap());
+    let request = app
+        .request(Method::PATCH, &path)
+        .header("If-Match", &tag)
+        .header("Content-Type", "application/merge-patch+json")
+        .body(json!({"title": "Renamed"}).to_string());
+    let changed = app.send(request).await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body["title"], "Renamed");
 }

@@ -9,7 +9,6 @@ use crate::db::schema::articles;
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::access::Visibility;
 use crate::domain::article::ArticleStatus;
-use crate::domain::slug::Slug;
 
 /// An article as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -34,12 +33,7 @@ pub struct ArticleRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// How a path names an article: by id or by slug.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ArticleKey {
-    Id(uuid::Uuid),
-    Slug(Slug),
-}
+pub use crate::domain::article_ref::ArticleKey;
 
 pub(crate) type ArticleQuery<'a> = articles::BoxedQuery<'a, MultiBackend>;
 
