@@ -12,8 +12,6 @@ pub mod http;
 pub mod logging;
 pub mod metrics;
 pub mod openapi;
-pub mod openapi_limits;
-pub mod problem_responses;
 pub mod routes;
 pub mod seed;
 pub mod tokens;

@@ -24,7 +24,7 @@ use crate::http::json::{JsonBody, from_value, from_value_under};
 use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, Remove, WithExample, list_error, split_page};
 use crate::http::query::QueryParams;
 use crate::http::reply::{self, Tagged};
-use crate::problem_responses::Conflict;
+use crate::openapi::responses::Conflict;
 
 /// Registers the article routes.
 pub fn configure(cfg: &mut ServiceConfig) {

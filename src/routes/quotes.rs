@@ -28,7 +28,7 @@ use crate::http::params::{
 };
 use crate::http::query::QueryParams;
 use crate::http::reply::{self, Tagged};
-use crate::problem_responses::Conflict;
+use crate::openapi::responses::Conflict;
 
 /// Registers the quote routes.
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -20,7 +20,7 @@ use crate::http::auth::{Caller, Writer};
 use crate::http::json::JsonBody;
 use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, ListOrder, Page, Remove, Resource, ResourceId};
 use crate::http::reply::{self, Tagged};
-use crate::problem_responses::Conflict;
+use crate::openapi::responses::Conflict;
 
 /// Most links one `PUT` may set.
 pub const MAX_LINKS_PER_PUT: usize = 200;

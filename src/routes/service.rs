@@ -9,7 +9,7 @@ use crate::db::Database;
 use crate::drain::Draining;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use crate::problem_responses::ServiceUnavailable;
+use crate::openapi::responses::ServiceUnavailable;
 
 /// Registers the service routes.
 pub fn configure(cfg: &mut ServiceConfig) {

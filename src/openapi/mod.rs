@@ -1,5 +1,10 @@
 //! The OpenAPI 3.1 document: the fixed parts here, the paths and schemas collected
-//! from the route registrations.
+//! from the route registrations, the responses that follow from an operation's
+//! inputs by rule; `middleware` adds what the middleware does, `responses` holds
+//! the reusable problem responses.
+
+mod middleware;
+pub mod responses;
 
 use actix_web::App;
 use serde_json::{Value, json};
@@ -10,7 +15,7 @@ use utoipa_actix_web::AppExt;
 use crate::domain::FieldError;
 use crate::domain::article_filter::IncludeOption;
 use crate::error::{Problem, ProblemKind};
-use crate::problem_responses::{
+use responses::{
     BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable,
     TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
 };
@@ -152,7 +157,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     if let Some(description) = api.info.description.as_mut() {
         *description = description.replace("{problem_types}", &types.join(", "));
     }
-    crate::openapi_limits::document(&mut api);
+    middleware::document(&mut api);
     add_input_responses(&mut api);
     add_framework_responses(&mut api);
     add_security(&mut api);
