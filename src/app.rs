@@ -23,8 +23,7 @@ use crate::http::idempotency::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotency
 use crate::http::in_flight::{InFlight, limit_in_flight};
 use crate::http::json::BodyLimit;
 use crate::http::observe::{REQUEST_ID, observe};
-use crate::http::rate_limit::{RATE_LIMIT, RATE_LIMIT_POLICY, RateLimiter, rate_limit};
-use crate::http::shared_rate_limit::SharedRateLimit;
+use crate::http::rate_limit::{RATE_LIMIT, RATE_LIMIT_POLICY, RateLimiter, SharedRateLimit, rate_limit};
 use crate::metrics::Metrics;
 
 /// Limits shared by every worker's app.

@@ -15,7 +15,6 @@ pub mod params;
 pub mod query;
 pub mod rate_limit;
 pub mod reply;
-pub mod shared_rate_limit;
 pub mod strict_json;
 
 /// SHA-256 of the parts (in order, as one input) as lowercase hex: how credentials

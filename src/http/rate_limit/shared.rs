@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use redis::aio::MultiplexedConnection;
 
-use super::rate_limit::{Decision, RateLimiter};
+use super::buckets::{Decision, RateLimiter};
 
 /// Takes one token from the bucket in `KEYS[1]` (rate `ARGV[1]` per second, at most
 /// `ARGV[2]` tokens); answers whether the request may go ahead and the tokens left
