@@ -2,6 +2,24 @@
 //! that opens the backend the URL names, embedded migrations, and `Database::run`,
 //! the only way handlers reach a connection (always off the async executor).
 
+/// Inserts `$rows` (a slice) into `$table` in one statement, nothing when empty.
+/// diesel cannot build a multi-row insert through the two-backend connection, so
+/// each backend takes the same statement directly.
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        if rows.is_empty() {
+            Ok(0)
+        } else {
+            let insert = diesel::insert_into($table).values(rows);
+            match $conn {
+                $crate::db::DbConn::Pg(c) => insert.execute(c),
+                $crate::db::DbConn::Sqlite(c) => insert.execute(c),
+            }
+        }
+    }};
+}
+
 pub mod articles;
 mod connector;
 pub mod embedding;

@@ -195,16 +195,7 @@ pub fn insert_new(
         .zip(list.finish())
         .map(|(fields, (position, version))| new_row(article_id, fields, position, version, now))
         .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    // Multi-row inserts do not compile through the MultiBackend; each backend
-    // takes the same statement directly.
-    let insert = diesel::insert_into(related_links::table).values(&rows);
-    match conn {
-        DbConn::Pg(c) => insert.execute(c),
-        DbConn::Sqlite(c) => insert.execute(c),
-    }?;
+    insert_rows!(conn, related_links::table, &rows)?;
     Ok(())
 }
 

@@ -129,17 +129,7 @@ fn insert_tags(conn: &mut DbConn, article: &ArticleRow, keys: &[String]) -> Quer
             )
         })
         .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    // Multi-row inserts do not compile through the MultiBackend; each backend
-    // takes the same statement directly.
-    let insert = diesel::insert_into(article_tags::table).values(&rows);
-    match conn {
-        DbConn::Pg(c) => insert.execute(c),
-        DbConn::Sqlite(c) => insert.execute(c),
-    }
-    .map(drop)
+    insert_rows!(conn, article_tags::table, &rows).map(drop)
 }
 
 /// Replaces every writable field of an article with what `fields_for` makes of the
