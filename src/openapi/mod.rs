@@ -166,34 +166,50 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     api
 }
 
-/// The operations a create's 201 leads to: (create, path parameter of the targets,
-/// targets). Each link is named after its target and fills the parameter with the new
-/// resource's `id`.
-const LINKS: [(&str, &str, [&str; 3]); 3] = [
-    ("createArticle", "article", ["getArticle", "updateArticle", "deleteArticle"]),
-    ("createQuote", "id", ["getQuote", "updateQuote", "deleteQuote"]),
-    ("createRelatedLink", "id", ["getRelatedLink", "updateRelatedLink", "deleteRelatedLink"]),
-];
+/// The schema a response's JSON body refers to (`#/components/schemas/Quote`).
+fn body_ref(response: Option<&RefOr<utoipa::openapi::Response>>) -> Option<String> {
+    let Some(RefOr::T(response)) = response else { return None };
+    let RefOr::T(content) = response.content.get("application/json")? else { return None };
+    match content.schema.as_ref()? {
+        RefOr::Ref(reference) => Some(reference.ref_location.clone()),
+        RefOr::T(_) => None,
+    }
+}
 
 /// OpenAPI `links` from each create's 201 to reading, patching and deleting what it
-/// created (utoipa's `#[utoipa::path]` cannot declare them).
+/// created (utoipa's `#[utoipa::path]` cannot declare them), found by rule: the
+/// item path (`…/{id}`) whose `GET` answers the same schema as the create; its
+/// `GET`, `PATCH` and `DELETE` are linked, with the path's parameter filled from the
+/// new resource's `id`. A new resource gets its links by following the pattern.
 fn add_links(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::link::LinkBuilder;
-    for item in api.paths.paths.values_mut() {
-        let Some(operation) = item.post.as_mut() else { continue };
-        let Some((_, parameter, targets)) =
-            LINKS.iter().find(|(create, ..)| operation.operation_id.as_deref() == Some(*create))
-        else {
+    // (schema, parameter, target operation ids) of every item path.
+    let mut items = Vec::new();
+    for (path, item) in &api.paths.paths {
+        let Some(parameter) = path.rsplit('/').next().and_then(|last| last.strip_prefix('{')?.strip_suffix('}')) else {
             continue;
         };
+        let Some(read) = &item.get else { continue };
+        let Some(schema) = body_ref(read.responses.responses.get("200")) else { continue };
+        let targets: Vec<String> = [&item.get, &item.patch, &item.delete]
+            .into_iter()
+            .flatten()
+            .filter_map(|op| op.operation_id.clone())
+            .collect();
+        items.push((schema, parameter.to_owned(), targets));
+    }
+    for item in api.paths.paths.values_mut() {
+        let Some(operation) = item.post.as_mut() else { continue };
+        let Some(schema) = body_ref(operation.responses.responses.get("201")) else { continue };
+        let Some((_, parameter, targets)) = items.iter().find(|(s, ..)| *s == schema) else { continue };
         let Some(RefOr::T(created)) = operation.responses.responses.get_mut("201") else { continue };
         for target in targets {
             let link = LinkBuilder::new()
-                .operation_id(*target)
-                .parameter(*parameter, "$response.body#/id")
+                .operation_id(target)
+                .parameter(parameter, "$response.body#/id")
                 .description(format!("`{parameter}` of `{target}` is the `id` of the created resource."))
                 .build();
-            created.links.insert((*target).to_owned(), RefOr::T(link));
+            created.links.insert(target.clone(), RefOr::T(link));
         }
     }
 }
