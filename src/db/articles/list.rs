@@ -134,66 +134,79 @@ fn filtered<'a>(filter: &'a ArticleFilter, backend: Backend, now: DateTime<Utc>)
     query
 }
 
-/// Applies the sort order and the keyset condition of the cursor.
-fn ordered_page<'a>(mut query: ArticleQuery<'a>, filter: &ArticleFilter) -> ArticleQuery<'a> {
-    use articles::{id, published_at, updated_at};
-    let sort = filter.sort;
+/// Applies the sort order and the keyset condition of the cursor. Each keyset
+/// condition repeats its first column as a plain bound (`<= key`), so that the
+/// database starts the index scan at the cursor instead of reading and discarding
+/// every row before it: a page 50,000 rows deep costs what the first does.
+fn ordered_page<'a>(query: ArticleQuery<'a>, filter: &ArticleFilter) -> ArticleQuery<'a> {
     let after = filter.after.as_ref();
     let after_id = after.map(|c| c.id.to_string());
     let after_key = after.and_then(|c| c.key.time()).map(|k| k.naive_utc());
-    // Each keyset condition repeats its first column as a plain bound (`<= key`), so
-    // that the database starts the index scan at the cursor instead of reading and
-    // discarding every row before it: a page 50,000 rows deep costs what the first does.
-    let dated_only = filter.status == Some(ArticleStatus::Published);
-    match sort {
-        ArticleSort::UpdatedDesc | ArticleSort::UpdatedAsc => {
-            if let (Some(key), Some(last)) = (after_key, after_id) {
-                query = if sort.descending() {
-                    query.filter(updated_at.le(key)).filter(updated_at.lt(key).or(updated_at.eq(key).and(id.lt(last))))
-                } else {
-                    query.filter(updated_at.ge(key)).filter(updated_at.gt(key).or(updated_at.eq(key).and(id.gt(last))))
-                };
-            }
-            if sort.descending() {
-                query.order_by((updated_at.desc(), id.desc()))
-            } else {
-                query.order_by((updated_at.asc(), id.asc()))
-            }
-        }
+    let descending = filter.sort.descending();
+    match filter.sort {
+        ArticleSort::UpdatedDesc | ArticleSort::UpdatedAsc => by_update(query, after_key.zip(after_id), descending),
         ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => {
-            if let Some(last) = after_id {
-                query = match (after_key, sort.descending()) {
-                    // Every published row has a date.
-                    (Some(key), true) if dated_only => query
-                        .filter(published_at.le(key))
-                        .filter(published_at.lt(key).or(published_at.eq(key).and(id.lt(last)))),
-                    (Some(key), false) if dated_only => query
-                        .filter(published_at.ge(key))
-                        .filter(published_at.gt(key).or(published_at.eq(key).and(id.gt(last)))),
-                    // Unpublished rows (no date) come last in both directions.
-                    (Some(key), true) => query.filter(
-                        published_at
-                            .lt(key)
-                            .or(published_at.eq(key).and(id.lt(last.clone())))
-                            .or(published_at.is_null()),
-                    ),
-                    (Some(key), false) => query.filter(
-                        published_at
-                            .gt(key)
-                            .or(published_at.eq(key).and(id.gt(last.clone())))
-                            .or(published_at.is_null()),
-                    ),
-                    (None, true) => query.filter(published_at.is_null().and(id.lt(last))),
-                    (None, false) => query.filter(published_at.is_null().and(id.gt(last))),
-                };
-            }
-            match (dated_only, sort.descending()) {
-                // Every published row has a date: a plain index order.
-                (true, true) => query.order_by((published_at.desc(), id.desc())),
-                (true, false) => query.order_by((published_at.asc(), id.asc())),
-                (false, true) => query.order_by((published_at.is_null().asc(), published_at.desc(), id.desc())),
-                (false, false) => query.order_by((published_at.is_null().asc(), published_at.asc(), id.asc())),
-            }
+            let dated_only = filter.status == Some(ArticleStatus::Published);
+            by_publication(query, after_key, after_id, descending, dated_only)
         }
+    }
+}
+
+/// `sort=updated_at` / `-updated_at`, after `(updated_at, id)` when paging on.
+fn by_update(
+    mut query: ArticleQuery<'_>,
+    after: Option<(NaiveDateTime, String)>,
+    descending: bool,
+) -> ArticleQuery<'_> {
+    use articles::{id, updated_at};
+    if let Some((key, last)) = after {
+        query = if descending {
+            query.filter(updated_at.le(key)).filter(updated_at.lt(key).or(updated_at.eq(key).and(id.lt(last))))
+        } else {
+            query.filter(updated_at.ge(key)).filter(updated_at.gt(key).or(updated_at.eq(key).and(id.gt(last))))
+        };
+    }
+    if descending {
+        query.order_by((updated_at.desc(), id.desc()))
+    } else {
+        query.order_by((updated_at.asc(), id.asc()))
+    }
+}
+
+/// `sort=published_at` / `-published_at`; undated rows come last in both
+/// directions unless the filter admits only published (dated) ones.
+fn by_publication(
+    mut query: ArticleQuery<'_>,
+    after_key: Option<NaiveDateTime>,
+    after_id: Option<String>,
+    descending: bool,
+    dated_only: bool,
+) -> ArticleQuery<'_> {
+    use articles::{id, published_at};
+    if let Some(last) = after_id {
+        query = match (after_key, descending) {
+            // Every published row has a date.
+            (Some(key), true) if dated_only => query
+                .filter(published_at.le(key))
+                .filter(published_at.lt(key).or(published_at.eq(key).and(id.lt(last)))),
+            (Some(key), false) if dated_only => query
+                .filter(published_at.ge(key))
+                .filter(published_at.gt(key).or(published_at.eq(key).and(id.gt(last)))),
+            (Some(key), true) => query.filter(
+                published_at.lt(key).or(published_at.eq(key).and(id.lt(last.clone()))).or(published_at.is_null()),
+            ),
+            (Some(key), false) => query.filter(
+                published_at.gt(key).or(published_at.eq(key).and(id.gt(last.clone()))).or(published_at.is_null()),
+            ),
+            (None, true) => query.filter(published_at.is_null().and(id.lt(last))),
+            (None, false) => query.filter(published_at.is_null().and(id.gt(last))),
+        };
+    }
+    match (dated_only, descending) {
+        // Every published row has a date: a plain index order.
+        (true, true) => query.order_by((published_at.desc(), id.desc())),
+        (true, false) => query.order_by((published_at.asc(), id.asc())),
+        (false, true) => query.order_by((published_at.is_null().asc(), published_at.desc(), id.desc())),
+        (false, false) => query.order_by((published_at.is_null().asc(), published_at.asc(), id.asc())),
     }
 }
