@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::net::TcpListener;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
@@ -67,6 +67,7 @@ pub fn run(tests: Vec<(&'static str, TestFn)>) -> ! {
         eprintln!("\n*** PostgreSQL half {note}: set {PG_ENV}=postgres://USER@HOST:5432/DB to run it ***\n");
     }
     let conclusion = libtest_mimic::run(&args, trials);
+    drop_pg_template();
     wait_for_other_threads(Duration::from_secs(10));
     if pg.is_none() && !ci {
         eprintln!("\n*** PostgreSQL half was SKIPPED: only SQLite was tested ({PG_ENV} is not set) ***\n");
@@ -153,6 +154,111 @@ pub fn scratch_database(backend: Backend) -> (DatabaseUrl, Scratch) {
             let url = with_database(&admin_url, &name);
             (DatabaseUrl::Postgres(url), Scratch { _sqlite_dir: None, pg_drop: Some((admin_url, name)) })
         }
+    }
+}
+
+/// Creates a fresh, migrated database for one test and returns its URL: on
+/// PostgreSQL a copy of the run's template (see `pg_template`), which costs one
+/// `CREATE DATABASE` instead of every migration; on SQLite a fresh file, which
+/// `Database::migrate` then migrates.
+pub fn migrated_database(backend: Backend) -> (DatabaseUrl, Scratch) {
+    match backend {
+        Backend::Sqlite => scratch_database(backend),
+        Backend::Postgres => {
+            let admin_url = std::env::var(PG_ENV).expect("PostgreSQL URL");
+            let template = pg_template(&admin_url).unwrap_or_else(|e| panic!("no migrated template database: {e}"));
+            let name = format!("newsdesk_test_{}", uuid::Uuid::now_v7().simple());
+            let mut conn = PgConnection::establish(&admin_url)
+                .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {PG_ENV}: {e}"));
+            // Concurrent copies of one template are fine: each test thread's
+            // CREATE DATABASE takes a share lock on it, and no session is ever
+            // connected to it (that would make PostgreSQL refuse the copy).
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
+                .execute(&mut conn)
+                .expect("create database from the template");
+            let url = with_database(&admin_url, &name);
+            (DatabaseUrl::Postgres(url), Scratch { _sqlite_dir: None, pg_drop: Some((admin_url, name)) })
+        }
+    }
+}
+
+/// Names of template databases start with this, then the Unix time they were made
+/// at, the process id and a random part: `newsdesk_template_1764633600_4242_1a2b3c4d`.
+/// The time tells an abandoned template from one a concurrent run still uses.
+const TEMPLATE_PREFIX: &str = "newsdesk_template_";
+
+/// A template older than this belongs to a run that died before dropping it (a
+/// whole run takes minutes; CI stops one after 90).
+const STALE_TEMPLATE: Duration = Duration::from_secs(6 * 3600);
+
+/// The run's template, made on first use; `Err` (for every later caller too) when
+/// it could not be made.
+static PG_TEMPLATE: OnceLock<Result<String, String>> = OnceLock::new();
+
+/// The name of this run's migrated template database, made by the first
+/// PostgreSQL test that asks (the others wait for it) and dropped by
+/// `drop_pg_template` at the end of the run.
+fn pg_template(admin_url: &str) -> Result<&'static str, String> {
+    PG_TEMPLATE.get_or_init(|| make_pg_template(admin_url)).as_deref().map_err(Clone::clone)
+}
+
+fn make_pg_template(admin_url: &str) -> Result<String, String> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970").as_secs();
+    let random = uuid::Uuid::now_v7().simple().to_string();
+    let name = format!("{TEMPLATE_PREFIX}{now}_{}_{}", std::process::id(), &random[random.len() - 8..]);
+    let mut conn =
+        PgConnection::establish(admin_url).map_err(|e| format!("cannot reach PostgreSQL at {PG_ENV}: {e}"))?;
+    drop_stale_templates(&mut conn, now);
+    let sql = |conn: &mut PgConnection, statement: String| {
+        diesel::sql_query(&statement).execute(conn).map(drop).map_err(|e| format!("{statement}: {e}"))
+    };
+    sql(&mut conn, format!("CREATE DATABASE \"{name}\""))?;
+    let settings = DatabaseSettings::for_url(DatabaseUrl::Postgres(with_database(admin_url, &name)));
+    // `migrate` runs on a connection of its own that is closed when it returns,
+    // and the pool has opened none: nothing stays connected to the template.
+    let migrated = Database::new(&settings).migrate();
+    if let Err(e) = migrated {
+        let _ = sql(&mut conn, format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        return Err(format!("migrating the template: {e:#}"));
+    }
+    // Nobody may connect to it from now on (a session on a template makes every
+    // copy fail); copying it and dropping it still work.
+    sql(&mut conn, format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"))?;
+    Ok(name)
+}
+
+/// Drops the templates that runs which died before their end left behind, found by
+/// name and judged by the time in it; a younger template may be a concurrent run's
+/// and is left alone.
+fn drop_stale_templates(conn: &mut PgConnection, now: u64) {
+    #[derive(diesel::QueryableByName)]
+    struct Named {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        datname: String,
+    }
+    let pattern = format!("{}%", TEMPLATE_PREFIX.replace('_', "\\_"));
+    let Ok(names) = diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE $1")
+        .bind::<diesel::sql_types::Text, _>(pattern)
+        .load::<Named>(conn)
+    else {
+        return;
+    };
+    for Named { datname } in names {
+        let made = datname.strip_prefix(TEMPLATE_PREFIX).and_then(|rest| rest.split('_').next()?.parse::<u64>().ok());
+        if made.is_some_and(|made| now.saturating_sub(made) > STALE_TEMPLATE.as_secs()) {
+            // Best effort, like every drop here.
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{datname}\" WITH (FORCE)")).execute(conn);
+        }
+    }
+}
+
+/// Drops this run's template, if one was made. Runs on the main thread after the
+/// last test, so its connection is closed before the process exits.
+fn drop_pg_template() {
+    if let (Some(Ok(name)), Ok(admin_url)) = (PG_TEMPLATE.get(), std::env::var(PG_ENV))
+        && let Ok(mut conn) = PgConnection::establish(&admin_url)
+    {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
     }
 }
 
@@ -244,10 +350,13 @@ impl TestApp {
         http: HttpSettings,
         adjust: impl FnOnce(&mut DatabaseSettings),
     ) -> Self {
-        let (url, scratch) = scratch_database(backend);
+        let (url, scratch) = migrated_database(backend);
         let mut settings = DatabaseSettings::for_url(url);
         adjust(&mut settings);
         let db = Database::new(&settings);
+        // On PostgreSQL the copy of the template is migrated already: this finds
+        // nothing to apply (and so checks the template is current) and marks the
+        // database ready.
         db.migrate().expect("migrations apply");
         let (_, admin) = newsdesk::tokens::create(&db, "test admin", &["admin".to_owned()], None).expect("admin token");
         Self::serve(backend, db, http, scratch).with_token(&admin)
