@@ -7,11 +7,11 @@ use std::cmp::Ordering;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
-use reqwest::{Method, Url};
+use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::helpers::{Reply, TestApp};
+use crate::helpers::{Reply, TestApp, id_of};
 
 crate::tests![
     // What is listed.
@@ -104,10 +104,6 @@ fn day(d: u32) -> String {
 /// A timestamp as the API writes it.
 fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn id(article: &Value) -> &str {
-    article["id"].as_str().expect("article id")
 }
 
 fn title(article: &Value) -> &str {
@@ -209,7 +205,7 @@ fn compare(sort: &str, a: &Value, b: &Value) -> Ordering {
         (Some(x), Some(y)) => directed(x.cmp(&y)),
         (x, y) => x.is_none().cmp(&y.is_none()),
     };
-    by_key.then_with(|| directed(id(a).cmp(id(b))))
+    by_key.then_with(|| directed(id_of(a).cmp(id_of(b))))
 }
 
 /// The titles of `articles` in the contract's order for `sort`.
@@ -223,21 +219,6 @@ fn in_order(sort: &str, articles: &[Value]) -> Vec<String> {
 fn listed(status: &str, article: &Value) -> bool {
     status == "any"
         || (article["status"] == "published" && sort_key("published_at", article).is_some_and(|at| at <= Utc::now()))
-}
-
-/// The `Link: <url>; rel="next"` of a page, checked to be an absolute URL to the list
-/// on this server.
-#[track_caller]
-fn next_link(reply: &Reply, app: &TestApp) -> Url {
-    let header = reply.header("link").unwrap_or_else(|| panic!("no Link header: {:?}", reply.headers));
-    let url = header
-        .strip_prefix('<')
-        .and_then(|h| h.strip_suffix(">; rel=\"next\""))
-        .unwrap_or_else(|| panic!("Link is not `<url>; rel=\"next\"`: {header}"));
-    let url = Url::parse(url).unwrap_or_else(|e| panic!("Link target `{url}` is not a full URL: {e}"));
-    assert_eq!(url.origin(), Url::parse(&app.address).unwrap().origin(), "{url}");
-    assert_eq!(url.path(), LIST, "{url}");
-    url
 }
 
 /// Seeds a mix for the keyset tests: ten published rows (three at the same moment),
@@ -284,7 +265,8 @@ async fn insert_around(app: &TestApp, sort: &str, at: &Value, round: usize) -> V
 /// row present throughout is returned exactly once, and no row twice.
 async fn page_while_rows_come_and_go(app: &TestApp, status: &str, sort: &str, live: &mut Vec<Value>) {
     const LIMIT: usize = 3;
-    let present_at_start: Vec<String> = live.iter().filter(|a| listed(status, a)).map(|a| id(a).to_owned()).collect();
+    let present_at_start: Vec<String> =
+        live.iter().filter(|a| listed(status, a)).map(|a| id_of(a).to_owned()).collect();
     let mut deleted: Vec<String> = Vec::new();
     let mut returned: Vec<Value> = Vec::new();
     let mut cursor: Option<String> = None;
@@ -320,20 +302,20 @@ async fn page_while_rows_come_and_go(app: &TestApp, status: &str, sort: &str, li
         // The cursor's own row goes on every other round; the next row always.
         let doomed = if round % 2 == 0 { vec![&last, &ahead[LIMIT]] } else { vec![&ahead[LIMIT]] };
         for gone in doomed {
-            let reply = app.delete(&format!("{LIST}/{}", id(gone))).await;
+            let reply = app.delete(&format!("{LIST}/{}", id_of(gone))).await;
             assert_eq!(reply.status, 204, "{}", reply.text);
-            deleted.push(id(gone).to_owned());
-            live.retain(|a| id(a) != id(gone));
+            deleted.push(id_of(gone).to_owned());
+            live.retain(|a| id_of(a) != id_of(gone));
         }
         live.extend(insert_around(app, sort, &last, round).await);
         position = Some(last);
         cursor = Some(next);
     }
     for keeper in present_at_start.iter().filter(|k| !deleted.contains(k)) {
-        let times = returned.iter().filter(|a| id(a) == keeper).count();
+        let times = returned.iter().filter(|a| id_of(a) == keeper).count();
         assert_eq!(times, 1, "sort={sort}: row {keeper}, present throughout, was returned {times} times");
     }
-    let mut ids: Vec<&str> = returned.iter().map(id).collect();
+    let mut ids: Vec<&str> = returned.iter().map(id_of).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), returned.len(), "sort={sort}: a row was returned twice: {:?}", titles_of(&returned));
@@ -371,7 +353,7 @@ async fn default_list_shows_published_articles_newest_first_and_hides_drafts_arc
     let expected = [dated_now, minute_ago, newer, older];
     assert_eq!(titles_of(&listed), titles_of(&expected));
     for (item, created) in listed.iter().zip(&expected) {
-        let single = app.get(&format!("{LIST}/{}", id(created))).await;
+        let single = app.get(&format!("{LIST}/{}", id_of(created))).await;
         assert_eq!(single.status, 200, "{}", single.text);
         assert_eq!(item, &single.body, "a listed item is the article as GET shows it");
     }
@@ -843,7 +825,7 @@ async fn hostile_q_values_get_200_or_422_and_never_a_server_error(app: TestApp) 
     }
 
     // Nothing was dropped or changed by any of them.
-    let stored = app.get(&format!("{LIST}/{}", id(&seeded))).await;
+    let stored = app.get(&format!("{LIST}/{}", id_of(&seeded))).await;
     assert_eq!(stored.body["version"], 1, "{}", stored.text);
     assert_eq!(items(&app.get(LIST).await), std::slice::from_ref(&stored.body));
     assert_eq!(items(&list(&app, &[("q", "missile")]).await), [stored.body]);
@@ -889,7 +871,7 @@ async fn sort_by_updated_at_follows_the_last_change_in_both_directions(app: Test
     article(&app, "Bravo", json!({"published_at": day(2)})).await;
     article(&app, "Charlie", json!({"published_at": day(3)})).await;
     article(&app, "Delta draft", json!({"status": "draft"})).await;
-    let patched = app.patch(&format!("{LIST}/{}", id(&alpha)), &json!({"summary": "Updated."})).await;
+    let patched = app.patch(&format!("{LIST}/{}", id_of(&alpha)), &json!({"summary": "Updated."})).await;
     assert_eq!(patched.status, 200, "{}", patched.text);
 
     assert_eq!(titles(&list(&app, &[("sort", "-updated_at")]).await), ["Alpha", "Charlie", "Bravo"]);
@@ -908,7 +890,7 @@ async fn ties_on_published_at_are_broken_by_id_in_the_sort_direction(app: TestAp
         tied.push(article(&app, &format!("Tied {n}"), json!({"published_at": "2024-03-05T12:00:00Z"})).await);
     }
     article(&app, "Later", json!({"published_at": day(6)})).await;
-    tied.sort_by(|a, b| id(a).cmp(id(b)));
+    tied.sort_by(|a, b| id_of(a).cmp(id_of(b)));
     let by_id_ascending = titles_of(&tied);
     let by_id_descending: Vec<String> = by_id_ascending.iter().rev().cloned().collect();
 
@@ -930,7 +912,7 @@ async fn undated_drafts_come_last_in_both_published_at_orders(app: TestApp) {
     }
     article(&app, "Published March 2", json!({"published_at": day(2)})).await;
     article(&app, "Draft March 3", json!({"status": "draft", "published_at": day(3)})).await;
-    undated.sort_by(|a, b| id(a).cmp(id(b)));
+    undated.sort_by(|a, b| id_of(a).cmp(id_of(b)));
     let undated_ascending = titles_of(&undated);
     let undated_descending: Vec<String> = undated_ascending.iter().rev().cloned().collect();
 
@@ -1040,7 +1022,7 @@ async fn following_next_cursor_visits_every_row_once_in_order(app: TestApp) {
     }
     // Change some rows so that the update order differs from the creation order.
     for index in [4, 0, 7] {
-        let reply = app.patch(&format!("{LIST}/{}", id(&rows[index])), &json!({"byline": "Ed"})).await;
+        let reply = app.patch(&format!("{LIST}/{}", id_of(&rows[index])), &json!({"byline": "Ed"})).await;
         assert_eq!(reply.status, 200, "{}", reply.text);
         rows[index] = reply.body;
     }
@@ -1088,7 +1070,7 @@ async fn link_header_is_a_full_url_that_keeps_the_other_parameters_and_gives_the
         assert_eq!(titles(&reply), [format!("Match {n}")]);
         assert_eq!(reply.body["total"], 3);
         let cursor = next_cursor(&reply).expect("a next page");
-        let url = next_link(&reply, &app);
+        let url = app.next_link(&reply).expect("a Link header");
         let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let cursors: Vec<&String> = pairs.iter().filter(|(k, _)| k == "cursor").map(|(_, v)| v).collect();
         assert_eq!(cursors, [&cursor], "exactly one cursor, the next_cursor: {url}");
@@ -1171,7 +1153,7 @@ async fn keyset_paging_by_updated_at_neither_skips_nor_repeats_rows(app: TestApp
     let mut live = seed_for_paging(&app).await;
     // Change two rows so that the update order differs from the creation order.
     for index in [0, 5] {
-        let reply = app.patch(&format!("{LIST}/{}", id(&live[index])), &json!({"summary": "Changed."})).await;
+        let reply = app.patch(&format!("{LIST}/{}", id_of(&live[index])), &json!({"summary": "Changed."})).await;
         assert_eq!(reply.status, 200, "{}", reply.text);
         live[index] = reply.body;
     }

@@ -13,8 +13,8 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use newsdesk::config::{DatabaseSettings, DatabaseUrl, HttpSettings};
 use newsdesk::db::Database;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
-use reqwest::{Method, RequestBuilder};
-use serde_json::Value;
+use reqwest::{Method, RequestBuilder, Url};
+use serde_json::{Value, json};
 
 /// Environment variable naming a PostgreSQL server (any database on it) that the
 /// tests may create and drop databases on.
@@ -294,6 +294,8 @@ pub struct TestApp {
 pub struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
+    /// Where the request went (after redirects): a page's `Link` is checked against it.
+    pub url: Url,
     pub text: String,
     /// The body parsed as JSON, or `Null` when it is not JSON.
     pub body: Value,
@@ -316,6 +318,15 @@ impl Reply {
         assert!(self.body["detail"].as_str().is_some_and(|t| !t.is_empty()), "no detail: {}", self.text);
         assert!(self.body["instance"].as_str().is_some_and(|t| t.starts_with('/')), "no instance: {}", self.text);
         self
+    }
+
+    /// The items of a list page, after checking it is a 200 JSON page with an
+    /// `items` array.
+    #[track_caller]
+    pub fn items(&self) -> Vec<Value> {
+        assert_eq!(self.status, 200, "body: {}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/json"), "body: {}", self.text);
+        self.body["items"].as_array().unwrap_or_else(|| panic!("no items: {}", self.text)).clone()
     }
 
     /// The pointers (or parameter names) of a 422's `errors`.
@@ -421,9 +432,10 @@ impl TestApp {
         let response = request.send().await.expect("request sent");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let url = response.url().clone();
         let text = response.text().await.expect("body read");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, headers, text, body }
+        Reply { status, headers, url, text, body }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -465,8 +477,154 @@ impl TestApp {
 
     /// A minimal valid published article with the given title.
     pub async fn published(&self, title: &str) -> Value {
-        self.create_article(&serde_json::json!({"title": title, "body": "text", "status": "published"})).await
+        self.create_article(&json!({"title": title, "body": "text", "status": "published"})).await
     }
+
+    /// Creates a published article with these quotes and related links (as the
+    /// nested create takes them) and returns it as stored, its children included.
+    pub async fn article_with_children(&self, title: &str, quotes: &[Value], links: &[Value]) -> Value {
+        let article = self
+            .create_article(&json!({
+                "title": title, "body": "text", "status": "published",
+                "quotes": quotes, "related_links": links,
+            }))
+            .await;
+        assert_eq!(article["quotes"].as_array().map(Vec::len), Some(quotes.len()), "{article}");
+        assert_eq!(article["related_links"].as_array().map(Vec::len), Some(links.len()), "{article}");
+        article
+    }
+
+    /// Adds a quote to `article`, failing the test unless it was a 201, and returns it.
+    pub async fn add_quote(&self, article: &(impl ArticleKey + ?Sized), body: &Value) -> Value {
+        let reply = self.post(&quotes_path(article), body).await;
+        assert_eq!(reply.status, 201, "quote not created: {}", reply.text);
+        reply.body
+    }
+
+    /// Adds a related link to `article`, failing the test unless it was a 201, and
+    /// returns it.
+    pub async fn add_link(&self, article: &(impl ArticleKey + ?Sized), body: &Value) -> Value {
+        let reply = self.post(&links_path(article), body).await;
+        assert_eq!(reply.status, 201, "link not created: {}", reply.text);
+        reply.body
+    }
+
+    /// Every quote of `article` in list order; see `children`.
+    pub async fn quotes(&self, article: &(impl ArticleKey + ?Sized)) -> Vec<Value> {
+        self.children(&quotes_path(article)).await
+    }
+
+    /// Every related link of `article` in list order; see `children`.
+    pub async fn links(&self, article: &(impl ArticleKey + ?Sized)) -> Vec<Value> {
+        self.children(&links_path(article)).await
+    }
+
+    /// Every item of an ordered child list from one page of up to 100, after
+    /// checking that it is a 200 JSON last page and that the positions run 0..n
+    /// without gaps or duplicates.
+    async fn children(&self, path: &str) -> Vec<Value> {
+        let reply = self.get(&format!("{path}?limit=100")).await;
+        let items = reply.items();
+        assert_eq!(reply.body["next_cursor"], Value::Null, "{}", reply.text);
+        let positions: Vec<i64> = items.iter().map(|item| item["position"].as_i64().expect("a position")).collect();
+        let expected: Vec<i64> = (0..i64::try_from(items.len()).expect("a short list")).collect();
+        assert_eq!(positions, expected, "positions must run 0..n: {}", reply.text);
+        items
+    }
+
+    /// The target of a page's `Link: <URL>; rel="next"`, checked to be a full URL
+    /// to the same list on this app that carries the page's `next_cursor`; `None`
+    /// on a last page, which then has no `next_cursor` either.
+    #[track_caller]
+    pub fn next_link(&self, page: &Reply) -> Option<Url> {
+        let Some(header) = page.header("link") else {
+            assert_eq!(page.body["next_cursor"], Value::Null, "a next_cursor without a Link: {}", page.text);
+            return None;
+        };
+        let url = header
+            .strip_prefix('<')
+            .and_then(|h| h.strip_suffix(">; rel=\"next\""))
+            .unwrap_or_else(|| panic!("Link is not `<url>; rel=\"next\"`: {header}"));
+        let url = Url::parse(url).unwrap_or_else(|e| panic!("Link target `{url}` is not a full URL: {e}"));
+        assert_eq!(url.origin(), Url::parse(&self.address).expect("app address").origin(), "{url}");
+        assert_eq!(url.path(), page.url.path(), "the Link leads to the same list: {url}");
+        let cursor = url.query_pairs().find(|(k, _)| k == "cursor").map(|(_, v)| v.into_owned());
+        assert_eq!(cursor.as_deref(), page.body["next_cursor"].as_str(), "Link repeats next_cursor: {url}");
+        Some(url)
+    }
+
+    /// The page a page's `Link` leads to (checked as `next_link` does), or `None`
+    /// on a last page.
+    pub async fn next_page(&self, page: &Reply) -> Option<Reply> {
+        let url = self.next_link(page)?;
+        Some(self.send(self.client.get(url)).await)
+    }
+
+    /// The number of stored articles, whatever their status, read off the table.
+    pub fn articles_stored(&self) -> i64 {
+        use diesel::QueryDsl;
+        use newsdesk::db::schema::articles;
+        self.db.blocking(|conn| Ok(articles::table.count().get_result::<i64>(conn)?)).expect("count")
+    }
+}
+
+/// What names an article in a path: its id or slug as text, or the article
+/// itself (by its id).
+pub trait ArticleKey {
+    fn key(&self) -> &str;
+}
+
+impl ArticleKey for str {
+    fn key(&self) -> &str {
+        self
+    }
+}
+
+impl ArticleKey for String {
+    fn key(&self) -> &str {
+        self
+    }
+}
+
+impl ArticleKey for Value {
+    fn key(&self) -> &str {
+        id_of(self)
+    }
+}
+
+/// The `id` member of a resource.
+#[track_caller]
+pub fn id_of(resource: &Value) -> &str {
+    resource["id"].as_str().unwrap_or_else(|| panic!("no id in {resource}"))
+}
+
+/// The ids of resources, in order.
+pub fn ids(resources: &[Value]) -> Vec<String> {
+    resources.iter().map(|r| id_of(r).to_owned()).collect()
+}
+
+pub fn article_path(article: &(impl ArticleKey + ?Sized)) -> String {
+    format!("/v1/articles/{}", article.key())
+}
+
+pub fn quotes_path(article: &(impl ArticleKey + ?Sized)) -> String {
+    format!("/v1/articles/{}/quotes", article.key())
+}
+
+pub fn links_path(article: &(impl ArticleKey + ?Sized)) -> String {
+    format!("/v1/articles/{}/related-links", article.key())
+}
+
+pub fn backlinks_path(article: &(impl ArticleKey + ?Sized)) -> String {
+    format!("/v1/articles/{}/backlinks", article.key())
+}
+
+pub fn quote_path(quote: &Value) -> String {
+    format!("/v1/quotes/{}", id_of(quote))
+}
+
+pub fn link_path(link: &Value) -> String {
+    format!("/v1/related-links/{}", id_of(link))
 }
 
 /// A request sent over a raw connection with its body cut short, so that it stays

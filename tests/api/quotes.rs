@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Reply, TestApp};
+use crate::helpers::{Reply, TestApp, id_of, ids, quote_path, quotes_path};
 
 crate::tests![
     // Create.
@@ -92,46 +92,14 @@ async fn article(app: &TestApp, slug: &str) -> String {
     created["id"].as_str().unwrap().to_owned()
 }
 
-fn quotes_path(article: &str) -> String {
-    format!("/v1/articles/{article}/quotes")
-}
-
-fn quote_path(quote: &Value) -> String {
-    format!("/v1/quotes/{}", id_of(quote))
-}
-
-fn id_of(value: &Value) -> &str {
-    value["id"].as_str().expect("an id")
-}
-
-/// Posts a quote and fails the test unless it was a 201.
-async fn add(app: &TestApp, article: &str, body: &Value) -> Value {
-    let reply = app.post(&quotes_path(article), body).await;
-    assert_eq!(reply.status, 201, "create failed: {}", reply.text);
-    reply.body
-}
-
 /// Appends a quote with the given text by a default speaker.
 async fn add_text(app: &TestApp, article: &str, text: &str) -> Value {
-    add(app, article, &json!({"text": text, "speaker_name": "Park Jin"})).await
-}
-
-/// Every quote of the article in list order (one page of up to 100), after
-/// checking that the positions run 0..n without gaps or duplicates.
-async fn listed(app: &TestApp, article: &str) -> Vec<Value> {
-    let reply = app.get(&format!("{}?limit=100", quotes_path(article))).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(reply.header("content-type"), Some("application/json"));
-    let items = reply.body["items"].as_array().unwrap().clone();
-    let positions: Vec<i64> = items.iter().map(|q| q["position"].as_i64().unwrap()).collect();
-    let expected: Vec<i64> = (0..items.len() as i64).collect();
-    assert_eq!(positions, expected, "positions must run 0..n: {}", reply.text);
-    items
+    app.add_quote(article, &json!({"text": text, "speaker_name": "Park Jin"})).await
 }
 
 /// The texts of the article's quotes in list order (positions checked).
 async fn texts(app: &TestApp, article: &str) -> Vec<String> {
-    listed(app, article).await.iter().map(|q| q["text"].as_str().unwrap().to_owned()).collect()
+    app.quotes(article).await.iter().map(|q| q["text"].as_str().unwrap().to_owned()).collect()
 }
 
 /// Appends quotes with the given texts, in order, and returns them.
@@ -148,32 +116,10 @@ async fn search(app: &TestApp, params: &[(&str, &str)]) -> Reply {
     app.send(app.request(Method::GET, "/v1/quotes").query(params)).await
 }
 
-/// The ids of a list reply's items, after checking it is a 200 list.
-fn ids(reply: &Reply) -> Vec<String> {
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(reply.header("content-type"), Some("application/json"));
-    reply.body["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no items: {}", reply.text))
-        .iter()
-        .map(|q| id_of(q).to_owned())
-        .collect()
-}
-
 /// The texts of a list reply's items.
 fn item_texts(reply: &Reply) -> Vec<String> {
     assert_eq!(reply.status, 200, "{}", reply.text);
     reply.body["items"].as_array().unwrap().iter().map(|q| q["text"].as_str().unwrap().to_owned()).collect()
-}
-
-/// The URL inside `Link: <URL>; rel="next"`.
-fn next_link(reply: &Reply) -> Option<String> {
-    let link = reply.header("link")?;
-    let url = link
-        .strip_prefix('<')
-        .and_then(|l| l.strip_suffix(">; rel=\"next\""))
-        .unwrap_or_else(|| panic!("malformed Link header: {link}"));
-    Some(url.to_owned())
 }
 
 async fn send_with(app: &TestApp, method: Method, path: &str, header: (&str, &str), body: Option<&Value>) -> Reply {
@@ -243,15 +189,15 @@ async fn create_by_article_slug_adds_the_quote_to_that_article(app: TestApp) {
 
     assert_eq!(reply.status, 201, "{}", reply.text);
     assert_eq!(reply.body["article_id"], article_id.as_str());
-    let listed_by_id = listed(&app, &article_id).await;
+    let listed_by_id = app.quotes(&article_id).await;
     assert_eq!(listed_by_id, vec![reply.body.clone()]);
-    assert!(listed(&app, &other).await.is_empty());
+    assert!(app.quotes(&other).await.is_empty());
 }
 
 async fn optional_fields_left_out_are_null(app: TestApp) {
     let article_id = article(&app, "minimal").await;
 
-    let quote = add(&app, &article_id, &json!({"text": "Yes.", "speaker_name": "A spokesman"})).await;
+    let quote = app.add_quote(&article_id, &json!({"text": "Yes.", "speaker_name": "A spokesman"})).await;
 
     assert_eq!(quote["speaker_title"], Value::Null);
     assert_eq!(quote["context"], Value::Null);
@@ -269,7 +215,7 @@ async fn speaker_name_is_trimmed_but_every_other_string_is_stored_as_sent(app: T
         "context": " in a statement\n"
     });
 
-    let quote = add(&app, &article_id, &sent).await;
+    let quote = app.add_quote(&article_id, &sent).await;
 
     let fetched = app.get(&quote_path(&quote)).await.body;
     for stored in [&quote, &fetched] {
@@ -292,10 +238,10 @@ async fn text_with_quotes_newlines_and_any_script_comes_back_byte_for_byte(app: 
     );
     let speaker = "김여정 (Kim Yo-jong) 👩‍💼";
 
-    let created = add(&app, &article_id, &json!({"text": text, "speaker_name": speaker, "context": text})).await;
+    let created = app.add_quote(&article_id, &json!({"text": text, "speaker_name": speaker, "context": text})).await;
 
     let fetched = app.get(&quote_path(&created)).await;
-    let list = listed(&app, &article_id).await;
+    let list = app.quotes(&article_id).await;
     let searched = search(&app, &[("article", article_id.as_str())]).await;
     assert_eq!(searched.status, 200, "{}", searched.text);
     for (source, quote) in
@@ -323,7 +269,7 @@ async fn create_on_an_unknown_article_is_404_and_on_a_malformed_key_is_400(app: 
     unknown_id.assert_problem(404, "not-found");
     malformed.assert_problem(400, "bad-request");
     let all = search(&app, &[]).await;
-    assert_eq!(ids(&all), Vec::<String>::new(), "nothing was stored");
+    assert_eq!(ids(&all.items()), Vec::<String>::new(), "nothing was stored");
 }
 
 // ---------------------------------------------------------------------------
@@ -347,7 +293,7 @@ async fn inserting_at_position_0_moves_every_other_quote_down(app: TestApp) {
     let article_id = article(&app, "front").await;
     add_all(&app, &article_id, &["A", "B", "C"]).await;
 
-    let front = add(&app, &article_id, &json!({"text": "F", "speaker_name": "S", "position": 0})).await;
+    let front = app.add_quote(&article_id, &json!({"text": "F", "speaker_name": "S", "position": 0})).await;
 
     assert_eq!(front["position"], 0);
     assert_eq!(texts(&app, &article_id).await, ["F", "A", "B", "C"]);
@@ -357,10 +303,10 @@ async fn inserting_in_the_middle_moves_only_the_later_quotes_down(app: TestApp) 
     let article_id = article(&app, "middle").await;
     let before = add_all(&app, &article_id, &["A", "B", "C", "D"]).await;
 
-    let middle = add(&app, &article_id, &json!({"text": "M", "speaker_name": "S", "position": 2})).await;
+    let middle = app.add_quote(&article_id, &json!({"text": "M", "speaker_name": "S", "position": 2})).await;
 
     assert_eq!(middle["position"], 2);
-    let list = listed(&app, &article_id).await;
+    let list = app.quotes(&article_id).await;
     let order: Vec<_> = list.iter().map(|q| q["text"].clone()).collect();
     assert_eq!(order, [json!("A"), json!("B"), json!("M"), json!("C"), json!("D")]);
     assert_eq!(list[0]["id"], before[0]["id"]);
@@ -371,9 +317,9 @@ async fn position_equal_to_the_count_appends(app: TestApp) {
     let article_id = article(&app, "at-end").await;
     add_all(&app, &article_id, &["A", "B"]).await;
 
-    let end = add(&app, &article_id, &json!({"text": "E", "speaker_name": "S", "position": 2})).await;
+    let end = app.add_quote(&article_id, &json!({"text": "E", "speaker_name": "S", "position": 2})).await;
     let first_of_other =
-        add(&app, &article(&app, "empty").await, &json!({"text": "Z", "speaker_name": "S", "position": 0})).await;
+        app.add_quote(&article(&app, "empty").await, &json!({"text": "Z", "speaker_name": "S", "position": 0})).await;
 
     assert_eq!(end["position"], 2);
     assert_eq!(first_of_other["position"], 0);
@@ -460,7 +406,7 @@ async fn patch_position_moves_a_quote_down_and_up_keeping_positions_gap_free(app
     assert_eq!(texts(&app, &article_id).await, ["E", "C", "D", "A", "B"]);
 
     // Each response's position is the one the list shows.
-    let list = listed(&app, &article_id).await;
+    let list = app.quotes(&article_id).await;
     for quote in &list {
         let fetched = app.get(&quote_path(quote)).await.body;
         assert_eq!(fetched["position"], quote["position"], "{}", quote["text"]);
@@ -574,7 +520,7 @@ async fn twenty_concurrent_appends_get_positions_0_to_19(app: TestApp) {
     let mut positions: Vec<i64> = replies.iter().map(|r| r.body["position"].as_i64().unwrap()).collect();
     positions.sort_unstable();
     assert_eq!(positions, (0..20).collect::<Vec<i64>>(), "no duplicates");
-    let list = listed(&app, &article_id).await;
+    let list = app.quotes(&article_id).await;
     assert_eq!(list.len(), 20);
     for reply in &replies {
         let at = reply.body["position"].as_u64().unwrap() as usize;
@@ -619,7 +565,7 @@ async fn concurrent_moves_deletes_and_appends_leave_a_gap_free_sequence(app: Tes
         let (expected, reply) = handle.await.expect("task finished");
         assert_eq!(reply.status, expected, "{}", reply.text);
     }
-    let list = listed(&app, &article_id).await;
+    let list = app.quotes(&article_id).await;
     let mut found: Vec<String> = list.iter().map(|q| q["text"].as_str().unwrap().to_owned()).collect();
     found.sort();
     let mut expected: Vec<String> =
@@ -665,7 +611,7 @@ async fn patching_only_the_text_while_earlier_quotes_are_deleted_keeps_its_place
             assert_eq!(reply.status, 200, "a text-only patch: {}", reply.text);
         }
     }
-    let order: Vec<String> = listed(&app, &article_id).await.iter().map(|q| id_of(q).to_owned()).collect();
+    let order: Vec<String> = app.quotes(&article_id).await.iter().map(|q| id_of(q).to_owned()).collect();
     let expected: Vec<String> = q[8..].iter().map(|q| id_of(q).to_owned()).collect();
     assert_eq!(order, expected, "text-only patches never move a quote");
 }
@@ -677,7 +623,7 @@ async fn list_is_in_position_order_and_an_article_without_quotes_lists_none(app:
     let article_id = article(&app, "ordered").await;
     let empty = article(&app, "no-quotes").await;
     add_all(&app, &article_id, &["A", "B"]).await;
-    add(&app, &article_id, &json!({"text": "Z", "speaker_name": "S", "position": 0})).await;
+    app.add_quote(&article_id, &json!({"text": "Z", "speaker_name": "S", "position": 0})).await;
 
     let by_id = app.get(&quotes_path(&article_id)).await;
     let by_slug = app.get("/v1/articles/ordered/quotes").await;
@@ -698,9 +644,9 @@ async fn list_pages_with_limit_next_cursor_and_link(app: TestApp) {
 
     let first = app.get(&format!("{path}?limit=2")).await;
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
-    let link = next_link(&first).expect("a Link header on a page with a next page");
+    let link = app.next_link(&first).expect("a Link header on a page with a next page");
     let second = app.send(app.request(Method::GET, &path).query(&[("limit", "2"), ("cursor", cursor.as_str())])).await;
-    let via_link = app.send(app.client.get(&link)).await;
+    let via_link = app.next_page(&first).await.expect("the page the Link leads to");
     let third = app
         .send(
             app.request(Method::GET, &path)
@@ -709,13 +655,13 @@ async fn list_pages_with_limit_next_cursor_and_link(app: TestApp) {
         .await;
 
     assert_eq!(item_texts(&first), ["A", "B"]);
-    assert!(link.starts_with(&format!("{}{path}?", app.address)), "a full URL: {link}");
-    assert!(link.contains("limit=2"), "keeps the limit: {link}");
+    assert!(link.as_str().starts_with(&format!("{}{path}?", app.address)), "a full URL: {link}");
+    assert!(link.as_str().contains("limit=2"), "keeps the limit: {link}");
     assert_eq!(item_texts(&second), ["C", "D"]);
     assert_eq!(via_link.body, second.body, "the Link gives the next page");
     assert_eq!(item_texts(&third), ["E"]);
     assert_eq!(third.body["next_cursor"], Value::Null);
-    assert_eq!(next_link(&third), None);
+    assert_eq!(app.next_link(&third), None);
     let exact = app.get(&format!("{path}?limit=5")).await;
     assert_eq!(item_texts(&exact).len(), 5);
     assert_eq!(exact.body["next_cursor"], Value::Null, "an exactly full last page");
@@ -768,7 +714,7 @@ async fn inserting_at_the_front_while_paging_the_list_repeats_nothing(app: TestA
     let first = app.get(&format!("{path}?limit=2")).await;
     assert_eq!(item_texts(&first), ["A", "B"]);
 
-    add(&app, &article_id, &json!({"text": "Z", "speaker_name": "S", "position": 0})).await;
+    app.add_quote(&article_id, &json!({"text": "Z", "speaker_name": "S", "position": 0})).await;
     let rest = app
         .send(
             app.request(Method::GET, &path)
@@ -835,7 +781,7 @@ async fn list_malformed_or_foreign_cursor_is_400(app: TestApp) {
 
 async fn get_returns_the_quote_with_its_etag(app: TestApp) {
     let article_id = article(&app, "get-one").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
 
     let reply = app.get(&quote_path(&created)).await;
     let uppercase = app.get(&format!("/v1/quotes/{}", id_of(&created).to_uppercase())).await;
@@ -849,7 +795,7 @@ async fn get_returns_the_quote_with_its_etag(app: TestApp) {
 
 async fn get_with_matching_if_none_match_is_304(app: TestApp) {
     let article_id = article(&app, "cached").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
     let path = quote_path(&created);
 
     let fresh = send_with(&app, Method::GET, &path, ("if-none-match", "\"1\""), None).await;
@@ -871,7 +817,7 @@ async fn get_with_matching_if_none_match_is_304(app: TestApp) {
 
 async fn put_replaces_every_field_and_clears_left_out_optional_ones(app: TestApp) {
     let article_id = article(&app, "replaced").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
     let path = quote_path(&created);
 
     let reply = app.put(&path, &json!({"text": "New text.", "speaker_name": "  Kim Jong Un  "})).await;
@@ -895,7 +841,7 @@ async fn put_replaces_every_field_and_clears_left_out_optional_ones(app: TestApp
 
 async fn patch_changes_only_the_members_given(app: TestApp) {
     let article_id = article(&app, "patched").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
     let path = quote_path(&created);
 
     let reply =
@@ -916,7 +862,7 @@ async fn patch_changes_only_the_members_given(app: TestApp) {
 
 async fn patch_null_clears_speaker_title_and_context(app: TestApp) {
     let article_id = article(&app, "cleared").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
     let path = quote_path(&created);
 
     let reply = app.patch(&path, &json!({"speaker_title": null, "context": null})).await;
@@ -932,7 +878,7 @@ async fn patch_null_clears_speaker_title_and_context(app: TestApp) {
 
 async fn patch_accepts_plain_application_json(app: TestApp) {
     let article_id = article(&app, "plain-json").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
 
     let reply = app.send_json(Method::PATCH, &quote_path(&created), &json!({"context": "on Twitter"})).await;
 
@@ -942,7 +888,7 @@ async fn patch_accepts_plain_application_json(app: TestApp) {
 
 async fn patch_null_for_a_required_field_is_422_and_changes_nothing(app: TestApp) {
     let article_id = article(&app, "required").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
     let path = quote_path(&created);
 
     let text = app.patch(&path, &json!({"text": null})).await;
@@ -960,7 +906,7 @@ async fn patch_null_for_a_required_field_is_422_and_changes_nothing(app: TestApp
 
 async fn unknown_field_is_422_on_post_put_and_patch(app: TestApp) {
     let article_id = article(&app, "unknown-fields").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
     let path = quote_path(&created);
     let mut with_unknown = full_quote();
     with_unknown["mood"] = json!("angry");
@@ -974,7 +920,7 @@ async fn unknown_field_is_422_on_post_put_and_patch(app: TestApp) {
         assert_eq!(reply.error_locations(), ["/mood"]);
     }
     assert_eq!(app.get(&path).await.body, created);
-    assert_eq!(listed(&app, &article_id).await.len(), 1);
+    assert_eq!(app.quotes(&article_id).await.len(), 1);
 }
 
 async fn every_write_grows_the_version_by_one(app: TestApp) {
@@ -1019,7 +965,7 @@ async fn stale_if_match_is_412_and_changes_nothing(app: TestApp) {
 
 async fn matching_if_match_lets_writes_through(app: TestApp) {
     let article_id = article(&app, "if-match").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
     let path = quote_path(&created);
 
     let put = app
@@ -1041,7 +987,7 @@ async fn matching_if_match_lets_writes_through(app: TestApp) {
 
 async fn non_uuid_quote_id_is_400(app: TestApp) {
     let article_id = article(&app, "bad-ids").await;
-    add(&app, &article_id, &full_quote()).await;
+    app.add_quote(&article_id, &full_quote()).await;
 
     for id in ["not-a-uuid", "bad-ids", "12345"] {
         let path = format!("/v1/quotes/{id}");
@@ -1054,12 +1000,12 @@ async fn non_uuid_quote_id_is_400(app: TestApp) {
             reply.assert_problem(400, "bad-request");
         }
     }
-    assert_eq!(listed(&app, &article_id).await.len(), 1);
+    assert_eq!(app.quotes(&article_id).await.len(), 1);
 }
 
 async fn unknown_quote_id_is_404(app: TestApp) {
     let article_id = article(&app, "missing").await;
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
     let path = format!("/v1/quotes/{}", uuid::Uuid::now_v7());
 
     let get = app.get(&path).await;
@@ -1071,7 +1017,7 @@ async fn unknown_quote_id_is_404(app: TestApp) {
     for reply in [&get, &put, &patch, &delete, &article_as_quote] {
         reply.assert_problem(404, "not-found");
     }
-    assert_eq!(listed(&app, &article_id).await, vec![created]);
+    assert_eq!(app.quotes(&article_id).await, vec![created]);
 }
 
 async fn delete_returns_204_then_404(app: TestApp) {
@@ -1088,7 +1034,7 @@ async fn delete_returns_204_then_404(app: TestApp) {
     app.get(&path).await.assert_problem(404, "not-found");
     app.patch(&path, &json!({"text": "x"})).await.assert_problem(404, "not-found");
     assert_eq!(texts(&app, &article_id).await, ["B"]);
-    assert_eq!(ids(&search(&app, &[]).await), [id_of(&q[1])]);
+    assert_eq!(ids(&search(&app, &[]).await.items()), [id_of(&q[1])]);
 }
 
 // ---------------------------------------------------------------------------
@@ -1105,7 +1051,7 @@ async fn empty_text_is_422(app: TestApp) {
     assert_eq!(reply.body["instance"], quotes_path(&article_id));
     missing.assert_problem(422, "validation-failed");
     assert_eq!(missing.error_locations(), ["/text"]);
-    assert!(listed(&app, &article_id).await.is_empty());
+    assert!(app.quotes(&article_id).await.is_empty());
 }
 
 async fn text_may_hold_5000_characters_but_not_5001(app: TestApp) {
@@ -1123,7 +1069,7 @@ async fn text_may_hold_5000_characters_but_not_5001(app: TestApp) {
     assert_eq!(too_long.error_locations(), ["/text"]);
     too_long_put.assert_problem(422, "validation-failed");
     assert_eq!(too_long_put.error_locations(), ["/text"]);
-    assert_eq!(listed(&app, &article_id).await.len(), 1);
+    assert_eq!(app.quotes(&article_id).await.len(), 1);
 }
 
 async fn speaker_name_blank_or_over_200_characters_is_422(app: TestApp) {
@@ -1143,7 +1089,7 @@ async fn speaker_name_blank_or_over_200_characters_is_422(app: TestApp) {
     let longest = app.post(&path, &json!({"text": "T", "speaker_name": format!(" {} ", "é".repeat(198))})).await;
     assert_eq!(longest.status, 201, "200 characters as sent: {}", longest.text);
     assert_eq!(longest.body["speaker_name"].as_str(), Some("é".repeat(198).as_str()));
-    assert_eq!(listed(&app, &article_id).await.len(), 1);
+    assert_eq!(app.quotes(&article_id).await.len(), 1);
 }
 
 async fn speaker_title_over_300_and_context_over_500_characters_are_422(app: TestApp) {
@@ -1173,7 +1119,7 @@ async fn speaker_title_over_300_and_context_over_500_characters_are_422(app: Tes
 async fn nul_character_in_any_string_is_422(app: TestApp) {
     let article_id = article(&app, "nul").await;
     let path = quotes_path(&article_id);
-    let created = add(&app, &article_id, &full_quote()).await;
+    let created = app.add_quote(&article_id, &full_quote()).await;
 
     for field in ["text", "speaker_name", "speaker_title", "context"] {
         let mut body = full_quote();
@@ -1187,7 +1133,7 @@ async fn nul_character_in_any_string_is_422(app: TestApp) {
         patch.assert_problem(422, "validation-failed");
         assert_eq!(patch.error_locations(), [format!("/{field}")]);
     }
-    assert_eq!(listed(&app, &article_id).await, vec![created]);
+    assert_eq!(app.quotes(&article_id).await, vec![created]);
 }
 
 async fn several_invalid_fields_are_reported_together(app: TestApp) {
@@ -1214,7 +1160,7 @@ async fn several_invalid_fields_are_reported_together(app: TestApp) {
         assert!(error["detail"].as_str().is_some_and(|d| !d.is_empty()), "{error}");
     }
     assert_eq!(reply.body["detail"], "5 fields are invalid");
-    assert!(listed(&app, &article_id).await.is_empty());
+    assert!(app.quotes(&article_id).await.is_empty());
 }
 
 async fn wrong_json_types_are_422_naming_the_field(app: TestApp) {
@@ -1243,7 +1189,7 @@ async fn wrong_json_types_are_422_naming_the_field(app: TestApp) {
         )
         .await;
     broken.assert_problem(400, "bad-request");
-    assert!(listed(&app, &article_id).await.is_empty());
+    assert!(app.quotes(&article_id).await.is_empty());
 }
 
 // ---------------------------------------------------------------------------
@@ -1252,21 +1198,21 @@ async fn wrong_json_types_are_422_naming_the_field(app: TestApp) {
 async fn search_by_speaker_ignores_case(app: TestApp) {
     let one = article(&app, "one").await;
     let two = article(&app, "two").await;
-    let a = add(&app, &one, &json!({"text": "First.", "speaker_name": "Kim Yo-jong"})).await;
-    let b = add(&app, &two, &json!({"text": "Second.", "speaker_name": "kim yo-jong"})).await;
-    add(&app, &one, &json!({"text": "Other.", "speaker_name": "Kim Jong Un"})).await;
-    add(&app, &two, &json!({"text": "Partial.", "speaker_name": "Kim Yo-jong Jr."})).await;
-    let accented = add(&app, &two, &json!({"text": "Uruguay.", "speaker_name": "José Mujica"})).await;
+    let a = app.add_quote(&one, &json!({"text": "First.", "speaker_name": "Kim Yo-jong"})).await;
+    let b = app.add_quote(&two, &json!({"text": "Second.", "speaker_name": "kim yo-jong"})).await;
+    app.add_quote(&one, &json!({"text": "Other.", "speaker_name": "Kim Jong Un"})).await;
+    app.add_quote(&two, &json!({"text": "Partial.", "speaker_name": "Kim Yo-jong Jr."})).await;
+    let accented = app.add_quote(&two, &json!({"text": "Uruguay.", "speaker_name": "José Mujica"})).await;
 
     let upper = search(&app, &[("speaker", "KIM YO-JONG")]).await;
     let exact = search(&app, &[("speaker", "Kim Yo-jong")]).await;
     let different = search(&app, &[("speaker", "Park Jin")]).await;
     let non_ascii = search(&app, &[("speaker", "JOSÉ MUJICA")]).await;
 
-    assert_eq!(ids(&upper), [id_of(&b), id_of(&a)], "both spellings, newest first");
-    assert_eq!(ids(&exact), ids(&upper));
-    assert_eq!(ids(&different), Vec::<String>::new());
-    assert_eq!(ids(&non_ascii), [id_of(&accented)]);
+    assert_eq!(ids(&upper.items()), [id_of(&b), id_of(&a)], "both spellings, newest first");
+    assert_eq!(ids(&exact.items()), ids(&upper.items()));
+    assert_eq!(ids(&different.items()), Vec::<String>::new());
+    assert_eq!(ids(&non_ascii.items()), [id_of(&accented)]);
     assert_eq!(upper.body["items"][1], a, "items are whole quotes");
 }
 
@@ -1280,27 +1226,26 @@ async fn search_by_article_takes_its_id_or_its_slug(app: TestApp) {
     let by_slug = search(&app, &[("article", "article-one")]).await;
     let unknown = search(&app, &[("article", "no-such-article")]).await;
 
-    assert_eq!(ids(&by_id), [id_of(&q1[1]), id_of(&q1[0])]);
+    assert_eq!(ids(&by_id.items()), [id_of(&q1[1]), id_of(&q1[0])]);
     assert_eq!(by_slug.body, by_id.body);
-    assert_eq!(ids(&unknown), Vec::<String>::new());
+    assert_eq!(ids(&unknown.items()), Vec::<String>::new());
 }
 
 async fn search_q_uses_english_stemming_and_requires_every_word(app: TestApp) {
     let article_id = article(&app, "stemming").await;
-    let provocation = add(
-        &app,
-        &article_id,
-        &json!({"text": "We will respond firmly to any provocation.", "speaker_name": "Park Jin"}),
-    )
-    .await;
-    let elections = add(
-        &app,
-        &article_id,
-        &json!({"text": "The elections were neither free nor fair.", "speaker_name": "Observer"}),
-    )
-    .await;
-    add(
-        &app,
+    let provocation = app
+        .add_quote(
+            &article_id,
+            &json!({"text": "We will respond firmly to any provocation.", "speaker_name": "Park Jin"}),
+        )
+        .await;
+    let elections = app
+        .add_quote(
+            &article_id,
+            &json!({"text": "The elections were neither free nor fair.", "speaker_name": "Observer"}),
+        )
+        .await;
+    app.add_quote(
         &article_id,
         &json!({"text": "Nothing to see here.", "speaker_name": "Park Jin", "context": "provocation"}),
     )
@@ -1312,42 +1257,42 @@ async fn search_q_uses_english_stemming_and_requires_every_word(app: TestApp) {
     let other_stem = search(&app, &[("q", "election")]).await;
     let upper = search(&app, &[("q", "PROVOCATION")]).await;
 
-    assert_eq!(ids(&stemmed), [id_of(&provocation)], "context is not searched");
-    assert_eq!(ids(&both_words), [id_of(&provocation)]);
-    assert_eq!(ids(&one_missing), Vec::<String>::new(), "every word must match");
-    assert_eq!(ids(&other_stem), [id_of(&elections)]);
-    assert_eq!(ids(&upper), [id_of(&provocation)]);
+    assert_eq!(ids(&stemmed.items()), [id_of(&provocation)], "context is not searched");
+    assert_eq!(ids(&both_words.items()), [id_of(&provocation)]);
+    assert_eq!(ids(&one_missing.items()), Vec::<String>::new(), "every word must match");
+    assert_eq!(ids(&other_stem.items()), [id_of(&elections)]);
+    assert_eq!(ids(&upper.items()), [id_of(&provocation)]);
 }
 
 async fn search_follows_changes_to_text_and_speaker(app: TestApp) {
     let article_id = article(&app, "changes").await;
-    let quote = add(&app, &article_id, &json!({"text": "The harvest failed.", "speaker_name": "Farmer Lee"})).await;
+    let quote = app.add_quote(&article_id, &json!({"text": "The harvest failed.", "speaker_name": "Farmer Lee"})).await;
 
     let reply = app
         .patch(&quote_path(&quote), &json!({"text": "The reservoir overflowed.", "speaker_name": "Engineer Choi"}))
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
 
-    assert_eq!(ids(&search(&app, &[("q", "harvest")]).await), Vec::<String>::new());
-    assert_eq!(ids(&search(&app, &[("q", "reservoir")]).await), [id_of(&quote)]);
-    assert_eq!(ids(&search(&app, &[("speaker", "farmer lee")]).await), Vec::<String>::new());
-    assert_eq!(ids(&search(&app, &[("speaker", "ENGINEER CHOI")]).await), [id_of(&quote)]);
+    assert_eq!(ids(&search(&app, &[("q", "harvest")]).await.items()), Vec::<String>::new());
+    assert_eq!(ids(&search(&app, &[("q", "reservoir")]).await.items()), [id_of(&quote)]);
+    assert_eq!(ids(&search(&app, &[("speaker", "farmer lee")]).await.items()), Vec::<String>::new());
+    assert_eq!(ids(&search(&app, &[("speaker", "ENGINEER CHOI")]).await.items()), [id_of(&quote)]);
 }
 
 async fn search_filters_combine(app: TestApp) {
     let one = article(&app, "combo-one").await;
     let two = article(&app, "combo-two").await;
-    let target = add(&app, &one, &json!({"text": "Sanctions will fail.", "speaker_name": "Kim Yo-jong"})).await;
+    let target = app.add_quote(&one, &json!({"text": "Sanctions will fail.", "speaker_name": "Kim Yo-jong"})).await;
     // Each decoy misses exactly one of the three filters.
-    add(&app, &two, &json!({"text": "Sanctions will fail.", "speaker_name": "Kim Yo-jong"})).await;
-    add(&app, &one, &json!({"text": "Sanctions will fail.", "speaker_name": "Park Jin"})).await;
-    add(&app, &one, &json!({"text": "Talks will fail.", "speaker_name": "Kim Yo-jong"})).await;
+    app.add_quote(&two, &json!({"text": "Sanctions will fail.", "speaker_name": "Kim Yo-jong"})).await;
+    app.add_quote(&one, &json!({"text": "Sanctions will fail.", "speaker_name": "Park Jin"})).await;
+    app.add_quote(&one, &json!({"text": "Talks will fail.", "speaker_name": "Kim Yo-jong"})).await;
 
     let reply = search(&app, &[("speaker", "kim yo-jong"), ("article", "combo-one"), ("q", "sanction")]).await;
     let two_filters = search(&app, &[("speaker", "kim yo-jong"), ("q", "sanctions")]).await;
 
-    assert_eq!(ids(&reply), [id_of(&target)]);
-    assert_eq!(ids(&two_filters).len(), 2);
+    assert_eq!(ids(&reply.items()), [id_of(&target)]);
+    assert_eq!(ids(&two_filters.items()).len(), 2);
 }
 
 async fn search_lists_newest_first(app: TestApp) {
@@ -1362,7 +1307,7 @@ async fn search_lists_newest_first(app: TestApp) {
     let reply = search(&app, &[]).await;
 
     let expected: Vec<String> = created.iter().rev().map(|q| id_of(q).to_owned()).collect();
-    assert_eq!(ids(&reply), expected);
+    assert_eq!(ids(&reply.items()), expected);
     assert_eq!(reply.body["next_cursor"], Value::Null);
     let times: Vec<chrono::DateTime<chrono::Utc>> = reply.body["items"]
         .as_array()
@@ -1392,7 +1337,7 @@ async fn search_pages_through_many_quotes_without_skips_or_repeats(app: TestApp)
         }
         let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let page = search(&app, &params).await;
-        seen.extend(ids(&page));
+        seen.extend(ids(&page.items()));
         pages += 1;
         assert!(pages <= 10, "paging does not end");
         if pages == 2 {
@@ -1404,11 +1349,11 @@ async fn search_pages_through_many_quotes_without_skips_or_repeats(app: TestApp)
         }
         match page.body["next_cursor"].as_str() {
             Some(next) => {
-                assert!(next_link(&page).is_some(), "Link repeats next_cursor");
+                assert!(app.next_link(&page).is_some(), "Link repeats next_cursor");
                 cursor = Some(next.to_owned());
             }
             None => {
-                assert_eq!(next_link(&page), None);
+                assert_eq!(app.next_link(&page), None);
                 break;
             }
         }
@@ -1420,8 +1365,8 @@ async fn search_pages_through_many_quotes_without_skips_or_repeats(app: TestApp)
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), seen.len());
     assert_eq!(pages, 7, "44 rows in pages of 7");
     let everything = search(&app, &[("limit", "100")]).await;
-    assert_eq!(ids(&everything)[0], id_of(late.as_ref().unwrap()));
-    assert_eq!(ids(&everything).len(), 45);
+    assert_eq!(ids(&everything.items())[0], id_of(late.as_ref().unwrap()));
+    assert_eq!(ids(&everything.items()).len(), 45);
 }
 
 async fn search_unknown_or_invalid_parameter_is_422_and_bad_cursor_400(app: TestApp) {
@@ -1454,12 +1399,12 @@ async fn search_unknown_or_invalid_parameter_is_422_and_bad_cursor_400(app: Test
 
 async fn hostile_q_values_never_cause_a_server_error(app: TestApp) {
     let article_id = article(&app, "hostile").await;
-    let quote = add(
-        &app,
-        &article_id,
-        &json!({"text": "We will respond firmly to any provocation.", "speaker_name": "Park Jin"}),
-    )
-    .await;
+    let quote = app
+        .add_quote(
+            &article_id,
+            &json!({"text": "We will respond firmly to any provocation.", "speaker_name": "Park Jin"}),
+        )
+        .await;
     let long = "provocation ".repeat(41);
     let hostile = [
         "\"",
@@ -1514,7 +1459,7 @@ async fn hostile_q_values_never_cause_a_server_error(app: TestApp) {
     {
         let reply = search(&app, &[("q", q)]).await;
         assert!(
-            ids(&reply).contains(&id_of(&quote).to_owned()),
+            ids(&reply.items()).contains(&id_of(&quote).to_owned()),
             "syntax is read as plain words: q={q:?}: {}",
             reply.text
         );
@@ -1528,9 +1473,9 @@ async fn hostile_q_values_never_cause_a_server_error(app: TestApp) {
 async fn deleting_the_article_deletes_its_quotes(app: TestApp) {
     let doomed = article(&app, "doomed").await;
     let kept = article(&app, "kept").await;
-    let gone = add(&app, &doomed, &json!({"text": "The bridge collapsed.", "speaker_name": "Mayor Han"})).await;
+    let gone = app.add_quote(&doomed, &json!({"text": "The bridge collapsed.", "speaker_name": "Mayor Han"})).await;
     let gone_too = add_text(&app, &doomed, "Second quote.").await;
-    let stays = add(&app, &kept, &json!({"text": "The bridge stood.", "speaker_name": "Mayor Han"})).await;
+    let stays = app.add_quote(&kept, &json!({"text": "The bridge stood.", "speaker_name": "Mayor Han"})).await;
 
     assert_eq!(app.delete("/v1/articles/doomed").await.status, 204);
 
@@ -1538,9 +1483,9 @@ async fn deleting_the_article_deletes_its_quotes(app: TestApp) {
     app.get(&quote_path(&gone_too)).await.assert_problem(404, "not-found");
     app.delete(&quote_path(&gone)).await.assert_problem(404, "not-found");
     app.get(&quotes_path(&doomed)).await.assert_problem(404, "not-found");
-    assert_eq!(ids(&search(&app, &[("speaker", "mayor han")]).await), [id_of(&stays)]);
-    assert_eq!(ids(&search(&app, &[("q", "bridge")]).await), [id_of(&stays)]);
-    assert_eq!(ids(&search(&app, &[("article", doomed.as_str())]).await), Vec::<String>::new());
-    assert_eq!(ids(&search(&app, &[]).await), [id_of(&stays)]);
-    assert_eq!(listed(&app, &kept).await, vec![stays]);
+    assert_eq!(ids(&search(&app, &[("speaker", "mayor han")]).await.items()), [id_of(&stays)]);
+    assert_eq!(ids(&search(&app, &[("q", "bridge")]).await.items()), [id_of(&stays)]);
+    assert_eq!(ids(&search(&app, &[("article", doomed.as_str())]).await.items()), Vec::<String>::new());
+    assert_eq!(ids(&search(&app, &[]).await.items()), [id_of(&stays)]);
+    assert_eq!(app.quotes(&kept).await, vec![stays]);
 }

@@ -4,10 +4,10 @@
 
 use std::collections::HashSet;
 
-use reqwest::{Method, Url};
+use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Reply, TestApp};
+use crate::helpers::{Reply, TestApp, article_path, backlinks_path, id_of, ids, link_path, links_path};
 
 crate::tests![
     // create
@@ -71,49 +71,14 @@ crate::tests![
 // ---------------------------------------------------------------------------
 // helpers
 
-fn id_of(resource: &Value) -> &str {
-    resource["id"].as_str().unwrap_or_else(|| panic!("no id in {resource}"))
-}
-
-fn links_of(article: &Value) -> String {
-    format!("/v1/articles/{}/related-links", id_of(article))
-}
-
-fn backlinks_of(article: &Value) -> String {
-    format!("/v1/articles/{}/backlinks", id_of(article))
-}
-
-fn link_path(link: &Value) -> String {
-    format!("/v1/related-links/{}", id_of(link))
-}
-
-fn article_path(article: &Value) -> String {
-    format!("/v1/articles/{}", id_of(article))
-}
-
-/// Adds a link to `article`, failing the test unless it was a 201.
-async fn add_link(app: &TestApp, article: &Value, body: Value) -> Value {
-    let reply = app.post(&links_of(article), &body).await;
-    assert_eq!(reply.status, 201, "link not created: {}", reply.text);
-    reply.body
-}
-
 /// Adds an external link to `url`.
 async fn add_url(app: &TestApp, article: &Value, url: &str) -> Value {
-    add_link(app, article, json!({ "url": url })).await
+    app.add_link(article, &json!({ "url": url })).await
 }
 
 /// Adds an internal link to `target`.
 async fn add_target(app: &TestApp, article: &Value, target: &Value) -> Value {
-    add_link(app, article, json!({ "target_article_id": id_of(target) })).await
-}
-
-/// The article's whole link list (one page of up to 100).
-async fn list(app: &TestApp, article: &Value) -> Vec<Value> {
-    let reply = app.get(&format!("{}?limit=100", links_of(article))).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(reply.body["next_cursor"], Value::Null, "{}", reply.text);
-    reply.body["items"].as_array().unwrap_or_else(|| panic!("no items: {}", reply.text)).clone()
+    app.add_link(article, &json!({ "target_article_id": id_of(target) })).await
 }
 
 /// Where a link points: the target article's id or the URL.
@@ -135,43 +100,9 @@ fn expected_layout(endpoints: &[&str]) -> Vec<(i64, String)> {
     endpoints.iter().enumerate().map(|(i, e)| (i64::try_from(i).unwrap(), (*e).to_owned())).collect()
 }
 
-fn ids(items: &[Value]) -> Vec<String> {
-    items.iter().map(|i| id_of(i).to_owned()).collect()
-}
-
-fn items_of(reply: &Reply) -> Vec<Value> {
-    reply.body["items"].as_array().unwrap_or_else(|| panic!("no items: {}", reply.text)).clone()
-}
-
 /// A random id that names no article and no link.
 fn unknown_id() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-/// The `Link: <url>; rel="next"` target of a page, checked to be a full URL to
-/// `path` on this app carrying `cursor`.
-#[track_caller]
-fn next_link(reply: &Reply, app: &TestApp, path: &str) -> Url {
-    let header = reply.header("link").unwrap_or_else(|| panic!("no Link header: {:?}", reply.headers));
-    let url = header
-        .strip_prefix('<')
-        .and_then(|h| h.strip_suffix(">; rel=\"next\""))
-        .unwrap_or_else(|| panic!("Link is not `<url>; rel=\"next\"`: {header}"));
-    let url = Url::parse(url).unwrap_or_else(|e| panic!("Link `{url}` is not a full URL: {e}"));
-    assert_eq!(url.origin(), Url::parse(&app.address).unwrap().origin(), "{url}");
-    assert_eq!(url.path(), path, "{url}");
-    let cursor = url.query_pairs().find(|(k, _)| k == "cursor").map(|(_, v)| v.into_owned());
-    assert_eq!(cursor.as_deref(), reply.body["next_cursor"].as_str(), "Link repeats next_cursor: {url}");
-    url
-}
-
-/// Requests the path and query of a `Link` URL on this app.
-async fn follow(app: &TestApp, url: &Url) -> Reply {
-    let path = match url.query() {
-        Some(query) => format!("{}?{query}", url.path()),
-        None => url.path().to_owned(),
-    };
-    app.get(&path).await
 }
 
 #[track_caller]
@@ -187,7 +118,7 @@ async fn creating_an_internal_link_returns_201_with_location_etag_and_target(app
     let article = app.published("Missiles fired").await;
     let target = app.published("Seoul and Tokyo hold talks").await;
 
-    let reply = app.post(&links_of(&article), &json!({"target_article_id": id_of(&target)})).await;
+    let reply = app.post(&links_path(&article), &json!({"target_article_id": id_of(&target)})).await;
 
     assert_json(&reply, 201);
     let link = &reply.body;
@@ -253,7 +184,7 @@ async fn creating_an_external_link_by_slug_has_no_target(app: TestApp) {
     assert_eq!(untitled.body["target"], Value::Null);
     assert_eq!(untitled.body["relation"], "feature");
     assert_eq!(untitled.body["position"], 1);
-    assert_eq!(list(&app, &article).await, [reply.body, untitled.body]);
+    assert_eq!(app.links(&article).await, [reply.body, untitled.body]);
 }
 
 async fn an_internal_link_without_title_follows_the_target_title(app: TestApp) {
@@ -261,7 +192,7 @@ async fn an_internal_link_without_title_follows_the_target_title(app: TestApp) {
     let first = app.published("First").await;
     let second = app.published("Second").await;
     let untitled = add_target(&app, &first, &target).await;
-    let titled = add_link(&app, &second, json!({"target_article_id": id_of(&target), "title": "Own words"})).await;
+    let titled = app.add_link(&second, &json!({"target_article_id": id_of(&target), "title": "Own words"})).await;
     assert_eq!(untitled["title"], "Original headline");
     assert_eq!(titled["title"], "Own words");
 
@@ -288,7 +219,7 @@ async fn an_internal_link_without_title_follows_the_target_title(app: TestApp) {
     assert_json(&titled_now, 200);
     assert_eq!(titled_now.body["title"], "Own words", "its own title stays");
     assert_eq!(titled_now.body["target"], target_now);
-    let listed = list(&app, &first).await;
+    let listed = app.links(&first).await;
     assert_eq!(listed[0]["title"], "Corrected headline", "lists show it too");
 }
 
@@ -297,11 +228,11 @@ async fn a_link_title_is_stored_trimmed_and_measured_as_sent(app: TestApp) {
     let long = "x".repeat(298);
 
     let padded =
-        app.post(&links_of(&article), &json!({"url": "https://a.example.org/", "title": "  Own title \n"})).await;
+        app.post(&links_path(&article), &json!({"url": "https://a.example.org/", "title": "  Own title \n"})).await;
     let padded_long =
-        app.post(&links_of(&article), &json!({"url": "https://b.example.org/", "title": format!(" {long} ")})).await;
+        app.post(&links_path(&article), &json!({"url": "https://b.example.org/", "title": format!(" {long} ")})).await;
     let too_long =
-        app.post(&links_of(&article), &json!({"url": "https://c.example.org/", "title": format!(" {long}xx")})).await;
+        app.post(&links_path(&article), &json!({"url": "https://c.example.org/", "title": format!(" {long}xx")})).await;
 
     assert_json(&padded, 201);
     assert_eq!(padded.body["title"], "Own title");
@@ -321,7 +252,7 @@ async fn creating_a_link_on_an_unknown_article_is_a_404(app: TestApp) {
 
     by_id.assert_problem(404, "not-found");
     by_slug.assert_problem(404, "not-found");
-    let backlinks = app.get(&backlinks_of(&target)).await;
+    let backlinks = app.get(&backlinks_path(&target)).await;
     assert_eq!(backlinks.body["items"], json!([]));
 }
 
@@ -333,7 +264,7 @@ async fn a_link_with_both_target_article_id_and_url_is_refused(app: TestApp) {
     let target = app.published("Target").await;
 
     let reply = app
-        .post(&links_of(&article), &json!({"target_article_id": id_of(&target), "url": "https://example.org/"}))
+        .post(&links_path(&article), &json!({"target_article_id": id_of(&target), "url": "https://example.org/"}))
         .await;
 
     reply.assert_problem(422, "validation-failed");
@@ -342,15 +273,15 @@ async fn a_link_with_both_target_article_id_and_url_is_refused(app: TestApp) {
         !locations.is_empty() && locations.iter().all(|l| l == "/url" || l == "/target_article_id"),
         "{locations:?}"
     );
-    assert_eq!(list(&app, &article).await, Vec::<Value>::new());
+    assert_eq!(app.links(&article).await, Vec::<Value>::new());
 }
 
 async fn a_link_with_neither_target_article_id_nor_url_is_refused(app: TestApp) {
     let article = app.published("Article").await;
 
-    let empty = app.post(&links_of(&article), &json!({})).await;
+    let empty = app.post(&links_path(&article), &json!({})).await;
     let nulls =
-        app.post(&links_of(&article), &json!({"target_article_id": null, "url": null, "title": "Nothing"})).await;
+        app.post(&links_path(&article), &json!({"target_article_id": null, "url": null, "title": "Nothing"})).await;
 
     for reply in [&empty, &nulls] {
         reply.assert_problem(422, "validation-failed");
@@ -360,13 +291,13 @@ async fn a_link_with_neither_target_article_id_nor_url_is_refused(app: TestApp) 
             "{locations:?}"
         );
     }
-    assert_eq!(list(&app, &article).await, Vec::<Value>::new());
+    assert_eq!(app.links(&article).await, Vec::<Value>::new());
 }
 
 async fn an_article_cannot_link_to_itself(app: TestApp) {
     let article = app.published("Narcissus").await;
 
-    let by_id = app.post(&links_of(&article), &json!({"target_article_id": id_of(&article)})).await;
+    let by_id = app.post(&links_path(&article), &json!({"target_article_id": id_of(&article)})).await;
     let by_slug = app
         .post("/v1/articles/narcissus/related-links", &json!({"target_article_id": id_of(&article), "title": "Me"}))
         .await;
@@ -375,7 +306,7 @@ async fn an_article_cannot_link_to_itself(app: TestApp) {
     assert_eq!(by_id.error_locations(), ["/target_article_id"]);
     by_slug.assert_problem(422, "validation-failed");
     assert_eq!(by_slug.error_locations(), ["/target_article_id"]);
-    assert_eq!(list(&app, &article).await, Vec::<Value>::new());
+    assert_eq!(app.links(&article).await, Vec::<Value>::new());
 }
 
 async fn a_link_to_an_article_that_does_not_exist_is_refused(app: TestApp) {
@@ -383,15 +314,15 @@ async fn a_link_to_an_article_that_does_not_exist_is_refused(app: TestApp) {
     let deleted = app.published("Deleted").await;
     assert_eq!(app.delete(&article_path(&deleted)).await.status, 204);
 
-    let unknown = app.post(&links_of(&article), &json!({"target_article_id": unknown_id()})).await;
-    let gone = app.post(&links_of(&article), &json!({"target_article_id": id_of(&deleted)})).await;
+    let unknown = app.post(&links_path(&article), &json!({"target_article_id": unknown_id()})).await;
+    let gone = app.post(&links_path(&article), &json!({"target_article_id": id_of(&deleted)})).await;
 
     // Whether the target exists depends on what is stored now: a conflict.
     for reply in [&unknown, &gone] {
         reply.assert_problem(409, "conflict");
         assert!(reply.body["detail"].as_str().unwrap().contains("target_article_id"), "{}", reply.text);
     }
-    assert_eq!(list(&app, &article).await, Vec::<Value>::new());
+    assert_eq!(app.links(&article).await, Vec::<Value>::new());
 }
 
 async fn the_same_target_article_twice_in_one_article_is_a_409(app: TestApp) {
@@ -402,14 +333,14 @@ async fn the_same_target_article_twice_in_one_article_is_a_409(app: TestApp) {
 
     let again = app
         .post(
-            &links_of(&article),
+            &links_path(&article),
             &json!({"target_article_id": id_of(&target), "title": "Different title", "relation": "more"}),
         )
         .await;
-    let elsewhere = app.post(&links_of(&other), &json!({"target_article_id": id_of(&target)})).await;
+    let elsewhere = app.post(&links_path(&other), &json!({"target_article_id": id_of(&target)})).await;
 
     again.assert_problem(409, "conflict");
-    assert_eq!(list(&app, &article).await, [first]);
+    assert_eq!(app.links(&article).await, [first]);
     assert_json(&elsewhere, 201);
 }
 
@@ -420,11 +351,11 @@ async fn the_same_url_twice_in_one_article_is_a_409(app: TestApp) {
     let first = add_url(&app, &article, url).await;
 
     let again =
-        app.post(&links_of(&article), &json!({"url": url, "title": "Another title", "relation": "feature"})).await;
-    let elsewhere = app.post(&links_of(&other), &json!({"url": url})).await;
+        app.post(&links_path(&article), &json!({"url": url, "title": "Another title", "relation": "feature"})).await;
+    let elsewhere = app.post(&links_path(&other), &json!({"url": url})).await;
 
     again.assert_problem(409, "conflict");
-    assert_eq!(list(&app, &article).await, [first]);
+    assert_eq!(app.links(&article).await, [first]);
     assert_json(&elsewhere, 201);
 }
 
@@ -439,36 +370,36 @@ async fn non_http_urls_are_refused(app: TestApp) {
         "example.org/no-scheme",
         "",
     ] {
-        let reply = app.post(&links_of(&article), &json!({ "url": url })).await;
+        let reply = app.post(&links_path(&article), &json!({ "url": url })).await;
 
         reply.assert_problem(422, "validation-failed");
         assert_eq!(reply.error_locations(), ["/url"], "{url:?}");
     }
-    assert_eq!(list(&app, &article).await, Vec::<Value>::new());
+    assert_eq!(app.links(&article).await, Vec::<Value>::new());
 }
 
 async fn titles_over_300_characters_are_refused(app: TestApp) {
     let article = app.published("Article").await;
 
     let too_long =
-        app.post(&links_of(&article), &json!({"url": "https://a.example.org/", "title": "é".repeat(301)})).await;
+        app.post(&links_path(&article), &json!({"url": "https://a.example.org/", "title": "é".repeat(301)})).await;
     let longest =
-        app.post(&links_of(&article), &json!({"url": "https://b.example.org/", "title": "é".repeat(300)})).await;
+        app.post(&links_path(&article), &json!({"url": "https://b.example.org/", "title": "é".repeat(300)})).await;
 
     too_long.assert_problem(422, "validation-failed");
     assert_eq!(too_long.error_locations(), ["/title"]);
     assert_json(&longest, 201);
-    assert_eq!(layout(&list(&app, &article).await).len(), 1);
+    assert_eq!(layout(&app.links(&article).await).len(), 1);
 }
 
 async fn an_unknown_relation_is_refused(app: TestApp) {
     let article = app.published("Article").await;
 
-    let reply = app.post(&links_of(&article), &json!({"url": "https://example.org/", "relation": "sponsored"})).await;
+    let reply = app.post(&links_path(&article), &json!({"url": "https://example.org/", "relation": "sponsored"})).await;
 
     reply.assert_problem(422, "validation-failed");
     assert_eq!(reply.error_locations(), ["/relation"]);
-    assert_eq!(list(&app, &article).await, Vec::<Value>::new());
+    assert_eq!(app.links(&article).await, Vec::<Value>::new());
 }
 
 async fn a_position_past_the_end_is_refused(app: TestApp) {
@@ -476,9 +407,9 @@ async fn a_position_past_the_end_is_refused(app: TestApp) {
     add_url(&app, &article, "https://a.example.org/").await;
     add_url(&app, &article, "https://b.example.org/").await;
 
-    let past = app.post(&links_of(&article), &json!({"url": "https://c.example.org/", "position": 3})).await;
-    let negative = app.post(&links_of(&article), &json!({"url": "https://c.example.org/", "position": -1})).await;
-    let at_end = app.post(&links_of(&article), &json!({"url": "https://c.example.org/", "position": 2})).await;
+    let past = app.post(&links_path(&article), &json!({"url": "https://c.example.org/", "position": 3})).await;
+    let negative = app.post(&links_path(&article), &json!({"url": "https://c.example.org/", "position": -1})).await;
+    let at_end = app.post(&links_path(&article), &json!({"url": "https://c.example.org/", "position": 2})).await;
 
     past.assert_problem(409, "conflict");
     negative.assert_problem(422, "validation-failed");
@@ -486,7 +417,7 @@ async fn a_position_past_the_end_is_refused(app: TestApp) {
     assert_json(&at_end, 201);
     assert_eq!(at_end.body["position"], 2);
     assert_eq!(
-        layout(&list(&app, &article).await),
+        layout(&app.links(&article).await),
         expected_layout(&["https://a.example.org/", "https://b.example.org/", "https://c.example.org/"])
     );
 }
@@ -503,7 +434,7 @@ async fn links_without_position_are_appended_at_0_1_2(app: TestApp) {
     let third = add_url(&app, &article, "https://c.example.org/").await;
 
     assert_eq!([&first, &second, &third].map(|l| l["position"].clone()), [json!(0), json!(1), json!(2)]);
-    assert_eq!(list(&app, &article).await, [first, second, third]);
+    assert_eq!(app.links(&article).await, [first, second, third]);
 }
 
 async fn inserting_at_position_0_shifts_the_others_down(app: TestApp) {
@@ -511,12 +442,12 @@ async fn inserting_at_position_0_shifts_the_others_down(app: TestApp) {
     add_url(&app, &article, "https://a.example.org/").await;
     add_url(&app, &article, "https://b.example.org/").await;
 
-    let first = add_link(&app, &article, json!({"url": "https://new.example.org/", "position": 0})).await;
-    let middle = add_link(&app, &article, json!({"url": "https://mid.example.org/", "position": 2})).await;
+    let first = app.add_link(&article, &json!({"url": "https://new.example.org/", "position": 0})).await;
+    let middle = app.add_link(&article, &json!({"url": "https://mid.example.org/", "position": 2})).await;
 
     assert_eq!(first["position"], 0);
     assert_eq!(middle["position"], 2);
-    let links = list(&app, &article).await;
+    let links = app.links(&article).await;
     assert_eq!(
         layout(&links),
         expected_layout(&[
@@ -538,11 +469,11 @@ async fn patching_the_position_moves_a_link_up_and_down_without_gaps(app: TestAp
     }
 
     let up = app.patch(&link_path(&links[3]), &json!({"position": 1})).await;
-    let after_up = layout(&list(&app, &article).await);
+    let after_up = layout(&app.links(&article).await);
     let down = app.patch(&link_path(&links[0]), &json!({"position": 3})).await;
-    let after_down = layout(&list(&app, &article).await);
+    let after_down = layout(&app.links(&article).await);
     let same = app.patch(&link_path(&links[2]), &json!({"position": 2})).await;
-    let after_same = layout(&list(&app, &article).await);
+    let after_same = layout(&app.links(&article).await);
 
     assert_json(&up, 200);
     assert_eq!(up.body["position"], 1);
@@ -560,7 +491,7 @@ async fn patching_the_position_past_the_end_is_refused(app: TestApp) {
     let article = app.published("Article").await;
     let first = add_url(&app, &article, "https://a.org/").await;
     add_url(&app, &article, "https://b.org/").await;
-    let before = list(&app, &article).await;
+    let before = app.links(&article).await;
 
     let past = app.patch(&link_path(&first), &json!({"position": 2})).await;
     let negative = app.patch(&link_path(&first), &json!({"position": -1})).await;
@@ -568,7 +499,7 @@ async fn patching_the_position_past_the_end_is_refused(app: TestApp) {
     past.assert_problem(409, "conflict");
     negative.assert_problem(422, "validation-failed");
     assert_eq!(negative.error_locations(), ["/position"]);
-    assert_eq!(list(&app, &article).await, before, "nothing moved");
+    assert_eq!(app.links(&article).await, before, "nothing moved");
 }
 
 async fn deleting_a_link_closes_the_gap(app: TestApp) {
@@ -584,7 +515,7 @@ async fn deleting_a_link_closes_the_gap(app: TestApp) {
     assert_eq!(deleted.status, 204, "{}", deleted.text);
     assert_eq!(appended["position"], 3, "appends after the closed-up list");
     assert_eq!(
-        layout(&list(&app, &article).await),
+        layout(&app.links(&article).await),
         expected_layout(&["https://a.org/", "https://c.org/", "https://d.org/", "https://e.org/"])
     );
 }
@@ -600,7 +531,7 @@ async fn put_replaces_the_whole_ordered_list(app: TestApp) {
 
     let reply = app
         .put(
-            &links_of(&article),
+            &links_path(&article),
             &json!([
                 {"url": "https://new.example.org/c", "title": "C", "relation": "more"},
                 {"target_article_id": id_of(&target)},
@@ -611,7 +542,7 @@ async fn put_replaces_the_whole_ordered_list(app: TestApp) {
 
     assert_json(&reply, 200);
     assert_eq!(reply.body["next_cursor"], Value::Null, "{}", reply.text);
-    let items = items_of(&reply);
+    let items = reply.items();
     assert_eq!(
         layout(&items),
         expected_layout(&["https://new.example.org/c", id_of(&target), "https://old.example.org/"])
@@ -626,7 +557,7 @@ async fn put_replaces_the_whole_ordered_list(app: TestApp) {
     for item in &items {
         assert_eq!(item["article_id"], article["id"]);
     }
-    assert_eq!(list(&app, &article).await, items);
+    assert_eq!(app.links(&article).await, items);
     for old in [&old_url, &old_internal] {
         if !items.iter().any(|i| i["id"] == old["id"]) {
             app.get(&link_path(old)).await.assert_problem(404, "not-found");
@@ -644,7 +575,7 @@ async fn put_by_slug_replaces_the_list(app: TestApp) {
     let reply = app.put("/v1/articles/by-slug/related-links", &json!([{"url": "https://new.example.org/"}])).await;
 
     assert_json(&reply, 200);
-    assert_eq!(layout(&list(&app, &article).await), expected_layout(&["https://new.example.org/"]));
+    assert_eq!(layout(&app.links(&article).await), expected_layout(&["https://new.example.org/"]));
 }
 
 async fn put_with_an_empty_array_clears_the_list(app: TestApp) {
@@ -653,24 +584,24 @@ async fn put_with_an_empty_array_clears_the_list(app: TestApp) {
     let link = add_target(&app, &article, &target).await;
     add_url(&app, &article, "https://a.org/").await;
 
-    let reply = app.put(&links_of(&article), &json!([])).await;
+    let reply = app.put(&links_path(&article), &json!([])).await;
 
     assert_json(&reply, 200);
     assert_eq!(reply.body, json!({"items": [], "next_cursor": null}));
-    assert_eq!(list(&app, &article).await, Vec::<Value>::new());
+    assert_eq!(app.links(&article).await, Vec::<Value>::new());
     app.get(&link_path(&link)).await.assert_problem(404, "not-found");
-    assert_eq!(app.get(&backlinks_of(&target)).await.body["items"], json!([]));
+    assert_eq!(app.get(&backlinks_path(&target)).await.body["items"], json!([]));
 }
 
 /// The array order is the order: an item naming a position is refused.
 async fn put_items_have_no_position(app: TestApp) {
     let article = app.published("Article").await;
     add_url(&app, &article, "https://keep.example.org/").await;
-    let before = list(&app, &article).await;
+    let before = app.links(&article).await;
 
     let reply = app
         .put(
-            &links_of(&article),
+            &links_path(&article),
             &json!([
                 {"url": "https://a.org/"},
                 {"url": "https://b.org/", "position": 1},
@@ -680,7 +611,7 @@ async fn put_items_have_no_position(app: TestApp) {
 
     reply.assert_problem(422, "validation-failed");
     assert_eq!(reply.error_locations(), ["/1/position"]);
-    assert_eq!(list(&app, &article).await, before);
+    assert_eq!(app.links(&article).await, before);
 }
 
 /// An article with three links (internal, external, internal) for the rollback
@@ -690,9 +621,9 @@ async fn article_with_three_links(app: &TestApp) -> (Value, Vec<Value>) {
     let one = app.published("One").await;
     let two = app.published("Two").await;
     add_target(app, &article, &one).await;
-    add_link(app, &article, json!({"url": "https://kept.example.org/", "title": "Kept", "relation": "feature"})).await;
+    app.add_link(&article, &json!({"url": "https://kept.example.org/", "title": "Kept", "relation": "feature"})).await;
     add_target(app, &article, &two).await;
-    let before = list(app, &article).await;
+    let before = app.links(&article).await;
     assert_eq!(before.len(), 3);
     (article, before)
 }
@@ -702,7 +633,7 @@ async fn put_with_an_invalid_third_item_leaves_the_list_unchanged(app: TestApp) 
 
     let reply = app
         .put(
-            &links_of(&article),
+            &links_path(&article),
             &json!([
                 {"url": "https://first.example.org/"},
                 {"url": "https://second.example.org/"},
@@ -713,7 +644,7 @@ async fn put_with_an_invalid_third_item_leaves_the_list_unchanged(app: TestApp) 
 
     reply.assert_problem(422, "validation-failed");
     assert_eq!(reply.error_locations(), ["/2/url"]);
-    assert_eq!(list(&app, &article).await, before);
+    assert_eq!(app.links(&article).await, before);
 }
 
 async fn put_with_a_missing_target_in_the_third_item_leaves_the_list_unchanged(app: TestApp) {
@@ -721,7 +652,7 @@ async fn put_with_a_missing_target_in_the_third_item_leaves_the_list_unchanged(a
 
     let reply = app
         .put(
-            &links_of(&article),
+            &links_path(&article),
             &json!([
                 {"url": "https://first.example.org/"},
                 {"url": "https://second.example.org/"},
@@ -732,7 +663,7 @@ async fn put_with_a_missing_target_in_the_third_item_leaves_the_list_unchanged(a
 
     reply.assert_problem(409, "conflict");
     assert!(reply.body["detail"].as_str().unwrap().contains("target_article_id"), "{}", reply.text);
-    assert_eq!(list(&app, &article).await, before);
+    assert_eq!(app.links(&article).await, before);
 }
 
 async fn put_repeating_an_earlier_target_is_a_409_and_leaves_the_list_unchanged(app: TestApp) {
@@ -741,7 +672,7 @@ async fn put_repeating_an_earlier_target_is_a_409_and_leaves_the_list_unchanged(
 
     let reply = app
         .put(
-            &links_of(&article),
+            &links_path(&article),
             &json!([
                 {"target_article_id": id_of(&other)},
                 {"url": "https://second.example.org/"},
@@ -751,8 +682,8 @@ async fn put_repeating_an_earlier_target_is_a_409_and_leaves_the_list_unchanged(
         .await;
 
     reply.assert_problem(409, "conflict");
-    assert_eq!(list(&app, &article).await, before);
-    assert_eq!(app.get(&backlinks_of(&other)).await.body["items"], json!([]));
+    assert_eq!(app.links(&article).await, before);
+    assert_eq!(app.get(&backlinks_path(&other)).await.body["items"], json!([]));
 }
 
 async fn put_repeating_an_earlier_url_is_a_409_and_leaves_the_list_unchanged(app: TestApp) {
@@ -760,7 +691,7 @@ async fn put_repeating_an_earlier_url_is_a_409_and_leaves_the_list_unchanged(app
 
     let reply = app
         .put(
-            &links_of(&article),
+            &links_path(&article),
             &json!([
                 {"url": "https://same.example.org/"},
                 {"url": "https://second.example.org/"},
@@ -770,27 +701,27 @@ async fn put_repeating_an_earlier_url_is_a_409_and_leaves_the_list_unchanged(app
         .await;
 
     reply.assert_problem(409, "conflict");
-    assert_eq!(list(&app, &article).await, before);
+    assert_eq!(app.links(&article).await, before);
 }
 
 async fn put_accepts_200_links_and_refuses_201(app: TestApp) {
     let (article, before) = article_with_three_links(&app).await;
     let links = |n: usize| -> Value { (0..n).map(|i| json!({ "url": format!("https://example.org/{i}") })).collect() };
 
-    let too_many = app.put(&links_of(&article), &links(201)).await;
-    let unchanged = list(&app, &article).await;
-    let most = app.put(&links_of(&article), &links(200)).await;
+    let too_many = app.put(&links_path(&article), &links(201)).await;
+    let unchanged = app.links(&article).await;
+    let most = app.put(&links_path(&article), &links(200)).await;
 
     too_many.assert_problem(422, "validation-failed");
     assert!(!too_many.error_locations().is_empty(), "{}", too_many.text);
     assert_eq!(unchanged, before);
     assert_json(&most, 200);
-    let items = items_of(&most);
+    let items = most.items();
     assert_eq!(items.len(), 200);
     assert_eq!(items[199]["position"], 199);
     assert_eq!(items[199]["url"], "https://example.org/199");
-    let first_page = app.get(&links_of(&article)).await;
-    assert_eq!(items_of(&first_page).len(), 20);
+    let first_page = app.get(&links_path(&article)).await;
+    assert_eq!(first_page.items().len(), 20);
     assert!(first_page.body["next_cursor"].is_string());
 }
 
@@ -904,7 +835,7 @@ async fn matching_if_match_lets_the_write_through(app: TestApp) {
 async fn patch_title_null_shows_the_target_title_again(app: TestApp) {
     let article = app.published("Article").await;
     let target = app.published("The target headline").await;
-    let link = add_link(&app, &article, json!({"target_article_id": id_of(&target), "title": "Custom"})).await;
+    let link = app.add_link(&article, &json!({"target_article_id": id_of(&target), "title": "Custom"})).await;
     assert_eq!(link["title"], "Custom");
 
     let reply = app.patch(&link_path(&link), &json!({"title": null})).await;
@@ -940,7 +871,7 @@ async fn patch_cannot_change_a_links_target(app: TestApp) {
     same_url.assert_problem(422, "validation-failed");
     assert_eq!(same_url.error_locations(), ["/url"]);
     assert_eq!(app.get(&link_path(&link)).await.body, link);
-    assert_eq!(app.get(&backlinks_of(&target)).await.body["items"], json!([]));
+    assert_eq!(app.get(&backlinks_path(&target)).await.body["items"], json!([]));
 }
 
 async fn a_link_id_that_is_not_a_uuid_is_a_400(app: TestApp) {
@@ -993,7 +924,7 @@ async fn delete_returns_204_then_404(app: TestApp) {
     assert!(first.text.is_empty());
     second.assert_problem(404, "not-found");
     app.get(&path).await.assert_problem(404, "not-found");
-    assert_eq!(list(&app, &article).await, Vec::<Value>::new());
+    assert_eq!(app.links(&article).await, Vec::<Value>::new());
     assert_eq!(app.get(&article_path(&article)).await.status, 200);
 }
 
@@ -1004,15 +935,15 @@ async fn list_is_in_position_order(app: TestApp) {
     let article = app.published("Ordered").await;
     let target = app.published("Target").await;
     let b = add_url(&app, &article, "https://b.org/").await;
-    let a = add_link(&app, &article, json!({"url": "https://a.org/", "position": 0})).await;
-    let t = add_link(&app, &article, json!({"target_article_id": id_of(&target), "position": 1})).await;
+    let a = app.add_link(&article, &json!({"url": "https://a.org/", "position": 0})).await;
+    let t = app.add_link(&article, &json!({"target_article_id": id_of(&target), "position": 1})).await;
 
     let reply = app.get("/v1/articles/ordered/related-links").await;
 
     assert_json(&reply, 200);
     assert_eq!(reply.body["next_cursor"], Value::Null);
     assert_eq!(reply.header("link"), None);
-    let items = items_of(&reply);
+    let items = reply.items();
     assert_eq!(ids(&items), ids(&[a, t, b]));
     assert_eq!(layout(&items), expected_layout(&["https://a.org/", id_of(&target), "https://b.org/"]));
     assert_eq!(items[1]["target"]["title"], "Target");
@@ -1026,12 +957,11 @@ async fn list_pages_with_limit_and_cursor(app: TestApp) {
         add_url(&app, &article, &url).await;
         urls.push(url);
     }
-    let path = links_of(&article);
+    let path = links_path(&article);
 
     let page1 = app.get(&format!("{path}?limit=2")).await;
-    let link1 = next_link(&page1, &app, &path);
-    let page2 = follow(&app, &link1).await;
-    let link2 = next_link(&page2, &app, &path);
+    let link1 = app.next_link(&page1).expect("a Link on the first page");
+    let page2 = app.next_page(&page1).await.expect("a Link on the first page");
     let page3 = app
         .send(
             app.request(Method::GET, &path)
@@ -1048,14 +978,15 @@ async fn list_pages_with_limit_and_cursor(app: TestApp) {
         Some("2".to_owned()),
         "the Link keeps the limit"
     );
-    assert_eq!(follow(&app, &link2).await.body, page3.body, "the Link and the cursor name the same page");
+    let via_link = app.next_page(&page2).await.expect("a Link on the second page");
+    assert_eq!(via_link.body, page3.body, "the Link and the cursor name the same page");
     assert_eq!(page3.body["next_cursor"], Value::Null);
     assert_eq!(page3.header("link"), None);
     let mut seen = Vec::new();
     for page in [&page1, &page2, &page3] {
-        seen.extend(items_of(page));
+        seen.extend(page.items());
     }
-    assert_eq!([&page1, &page2, &page3].map(|p| items_of(p).len()), [2, 2, 1]);
+    assert_eq!([&page1, &page2, &page3].map(|p| p.items().len()), [2, 2, 1]);
     let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
     assert_eq!(layout(&seen), expected_layout(&urls));
 }
@@ -1086,13 +1017,13 @@ async fn backlinks_list_each_linking_article_once(app: TestApp) {
     add_url(&app, &by_url, &format!("https://newsdesk.example.org/v1/articles/{}", id_of(&target))).await;
     add_target(&app, &target, &first).await;
 
-    let reply = app.get(&backlinks_of(&target)).await;
+    let reply = app.get(&backlinks_path(&target)).await;
     let by_slug = app.get("/v1/articles/target/backlinks").await;
-    let none = app.get(&backlinks_of(&by_url)).await;
+    let none = app.get(&backlinks_path(&by_url)).await;
 
     assert_json(&reply, 200);
     assert_eq!(reply.body["next_cursor"], Value::Null);
-    let items = items_of(&reply);
+    let items = reply.items();
     assert_eq!(ids(&items), ids(&[first.clone(), second.clone()]), "each linking article once, oldest first");
     for item in &items {
         let article = app.get(&article_path(item)).await.body;
@@ -1101,7 +1032,7 @@ async fn backlinks_list_each_linking_article_once(app: TestApp) {
     assert_eq!(by_slug.body, reply.body);
     assert_json(&none, 200);
     assert_eq!(none.body, json!({"items": [], "next_cursor": null}));
-    let of_elsewhere = items_of(&app.get(&backlinks_of(&elsewhere)).await);
+    let of_elsewhere = app.get(&backlinks_path(&elsewhere)).await.items();
     assert_eq!(ids(&of_elsewhere), ids(&[first, unrelated]));
 }
 
@@ -1115,11 +1046,10 @@ async fn backlinks_page_with_limit_and_cursor(app: TestApp) {
         add_target(&app, &linker, &target).await;
         linkers.push(linker);
     }
-    let path = backlinks_of(&target);
+    let path = backlinks_path(&target);
 
     let page1 = app.get(&format!("{path}?limit=2")).await;
-    let link1 = next_link(&page1, &app, &path);
-    let page2 = follow(&app, &link1).await;
+    let page2 = app.next_page(&page1).await.expect("a Link on the first page");
     let page3 = app
         .send(
             app.request(Method::GET, &path)
@@ -1129,14 +1059,14 @@ async fn backlinks_page_with_limit_and_cursor(app: TestApp) {
 
     assert_json(&page1, 200);
     assert_json(&page2, 200);
-    next_link(&page2, &app, &path);
+    app.next_link(&page2).expect("a Link on the second page");
     assert_json(&page3, 200);
     assert_eq!(page3.body["next_cursor"], Value::Null);
     assert_eq!(page3.header("link"), None);
-    assert_eq!([&page1, &page2, &page3].map(|p| items_of(p).len()), [2, 2, 1]);
+    assert_eq!([&page1, &page2, &page3].map(|p| p.items().len()), [2, 2, 1]);
     let mut seen = Vec::new();
     for page in [&page1, &page2, &page3] {
-        seen.extend(ids(&items_of(page)));
+        seen.extend(ids(&page.items()));
     }
     let unique: HashSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), 5, "no repeats: {seen:?}");
@@ -1166,8 +1096,8 @@ async fn deleting_an_article_deletes_its_own_links(app: TestApp) {
     for link in [&internal, &external] {
         app.get(&link_path(link)).await.assert_problem(404, "not-found");
     }
-    app.get(&links_of(&article)).await.assert_problem(404, "not-found");
-    assert_eq!(app.get(&backlinks_of(&target)).await.body["items"], json!([]));
+    app.get(&links_path(&article)).await.assert_problem(404, "not-found");
+    assert_eq!(app.get(&backlinks_path(&target)).await.body["items"], json!([]));
     assert_eq!(app.get(&article_path(&target)).await.status, 200, "the target stays");
 }
 
@@ -1189,7 +1119,7 @@ async fn deleting_a_target_deletes_the_links_to_it_and_closes_up_the_lists(app: 
     assert_eq!(deleted.status, 204, "{}", deleted.text);
     app.get(&link_path(&to_target)).await.assert_problem(404, "not-found");
     app.get(&link_path(&only)).await.assert_problem(404, "not-found");
-    let remaining = list(&app, &linker).await;
+    let remaining = app.links(&linker).await;
     assert_eq!(
         layout(&remaining),
         expected_layout(&["https://a.org/", "https://b.org/", id_of(&other), "https://c.org/"])
@@ -1198,7 +1128,7 @@ async fn deleting_a_target_deletes_the_links_to_it_and_closes_up_the_lists(app: 
         let fetched = app.get(&link_path(link)).await;
         assert_eq!(&fetched.body, link, "GET agrees with the closed-up list");
     }
-    assert_eq!(list(&app, &single).await, Vec::<Value>::new());
+    assert_eq!(app.links(&single).await, Vec::<Value>::new());
     for survivor in [&linker, &single] {
         let reply = app.get(&article_path(survivor)).await;
         assert_eq!(reply.status, 200, "linking articles stay: {}", reply.text);
@@ -1209,7 +1139,7 @@ async fn deleting_a_target_deletes_the_links_to_it_and_closes_up_the_lists(app: 
     let moved = app.patch(&link_path(&remaining[3]), &json!({"position": 0})).await;
     assert_json(&moved, 200);
     assert_eq!(
-        layout(&list(&app, &linker).await),
+        layout(&app.links(&linker).await),
         expected_layout(&["https://c.org/", "https://a.org/", "https://b.org/", id_of(&other), "https://d.org/"])
     );
 }
