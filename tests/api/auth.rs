@@ -7,7 +7,7 @@ use newsdesk::db::schema::api_tokens;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Reply, TestApp};
+use crate::helpers::{Reply, TestApp, id_of};
 
 crate::tests![
     every_write_route_without_a_token_is_a_401_with_a_bearer_challenge,
@@ -45,23 +45,16 @@ async fn send(app: &TestApp, method: Method, path: &str, body: Option<&Value>) -
     app.send(request).await
 }
 
-/// An article with one quote and one link, and the ids of all three.
-async fn article_with_children(app: &TestApp) -> (Value, String, String) {
+async fn every_write_route_without_a_token_is_a_401_with_a_bearer_challenge(app: TestApp) {
     let target = app.published("Target story").await;
     let article = app
-        .create_article(&json!({
-            "title": "Source story", "body": "text", "status": "published",
-            "quotes": [{"text": "Yes.", "speaker_name": "A spokesman"}],
-            "related_links": [{"target_article_id": target["id"]}],
-        }))
+        .article_with_children(
+            "Source story",
+            &[json!({"text": "Yes.", "speaker_name": "A spokesman"})],
+            &[json!({"target_article_id": target["id"]})],
+        )
         .await;
-    let quote = article["quotes"][0]["id"].as_str().unwrap().to_owned();
-    let link = article["related_links"][0]["id"].as_str().unwrap().to_owned();
-    (article, quote, link)
-}
-
-async fn every_write_route_without_a_token_is_a_401_with_a_bearer_challenge(app: TestApp) {
-    let (article, quote, link) = article_with_children(&app).await;
+    let (quote, link) = (id_of(&article["quotes"][0]), id_of(&article["related_links"][0]));
     let slug = article["slug"].as_str().unwrap();
     let token_id = app.get("/v1/tokens").await.body["items"][0]["id"].as_str().unwrap().to_owned();
     let article_body = json!({"title": "Changed", "body": "text"});

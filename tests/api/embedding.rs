@@ -32,15 +32,10 @@ fn quote(n: usize) -> Value {
 
 /// Creates an article with `quotes` quotes, `internal` links to `targets` and
 /// `external` links to URLs.
-async fn article_with_children(app: &TestApp, title: &str, quotes: usize, targets: &[Value], external: usize) -> Value {
+async fn with_children(app: &TestApp, title: &str, quotes: usize, targets: &[Value], external: usize) -> Value {
     let mut links: Vec<Value> = targets.iter().map(|t| json!({"target_article_id": t["id"]})).collect();
     links.extend((0..external).map(|n| json!({"url": format!("https://example.org/{title}/{n}"), "relation": "more"})));
-    app.create_article(&json!({
-        "title": title, "body": "text", "status": "published",
-        "quotes": (0..quotes).map(quote).collect::<Vec<_>>(),
-        "related_links": links,
-    }))
-    .await
+    app.article_with_children(title, &(0..quotes).map(quote).collect::<Vec<_>>(), &links).await
 }
 
 /// SQL statements the service ran while answering `path`.
@@ -54,7 +49,7 @@ async fn queries_for(app: &TestApp, path: &str) -> (u64, Value) {
 async fn a_page_of_fifty_articles_with_children_costs_the_same_queries_as_a_page_of_one(app: TestApp) {
     let targets = [app.published("Target one").await, app.published("Target two").await];
     for n in 0..50 {
-        article_with_children(&app, &format!("story-{n}"), 10, &targets, 3).await;
+        with_children(&app, &format!("story-{n}"), 10, &targets, 3).await;
     }
     let include = "include=quotes,related_links";
 
@@ -79,8 +74,8 @@ async fn a_page_of_fifty_articles_with_children_costs_the_same_queries_as_a_page
 
 async fn a_single_article_with_children_costs_a_fixed_number_of_queries(app: TestApp) {
     let target = app.published("Target").await;
-    let small = article_with_children(&app, "small", 1, std::slice::from_ref(&target), 0).await;
-    let large = article_with_children(&app, "large", 40, std::slice::from_ref(&target), 30).await;
+    let small = with_children(&app, "small", 1, std::slice::from_ref(&target), 0).await;
+    let large = with_children(&app, "large", 40, std::slice::from_ref(&target), 30).await;
 
     let path = |a: &Value| format!("/v1/articles/{}?include=quotes,related_links", a["id"].as_str().unwrap());
     let (for_small, _) = queries_for(&app, &path(&small)).await;
@@ -225,7 +220,7 @@ async fn nested_children_of_the_wrong_shape_are_422_with_their_pointer(app: Test
 
 async fn include_embeds_only_what_was_asked_for(app: TestApp) {
     let target = app.published("Target").await;
-    let article = article_with_children(&app, "with-children", 2, std::slice::from_ref(&target), 1).await;
+    let article = with_children(&app, "with-children", 2, std::slice::from_ref(&target), 1).await;
     let path = format!("/v1/articles/{}", article["id"].as_str().unwrap());
 
     let plain = app.get(&path).await;
@@ -265,7 +260,7 @@ async fn include_with_an_unknown_value_is_a_422(app: TestApp) {
 /// refused as a repeated parameter. The forms mix, and a bad value in any is a 422.
 async fn include_reads_repeated_and_comma_separated_values_alike(app: TestApp) {
     let target = app.published("Target").await;
-    let article = article_with_children(&app, "both-forms", 2, std::slice::from_ref(&target), 1).await;
+    let article = with_children(&app, "both-forms", 2, std::slice::from_ref(&target), 1).await;
     let id = article["id"].as_str().unwrap();
     let path = format!("/v1/articles/{id}");
     let comma = app.get(&format!("{path}?include=quotes,related_links")).await;
@@ -289,7 +284,7 @@ async fn include_reads_repeated_and_comma_separated_values_alike(app: TestApp) {
 }
 
 async fn include_etag_changes_when_a_child_changes(app: TestApp) {
-    let article = article_with_children(&app, "etagged", 2, &[], 0).await;
+    let article = with_children(&app, "etagged", 2, &[], 0).await;
     let path = format!("/v1/articles/{}?include=quotes", article["id"].as_str().unwrap());
     let first = app.get(&path).await;
     let tag = first.header("etag").unwrap().to_owned();
@@ -310,8 +305,8 @@ async fn the_database_cascades_an_article_delete_to_its_children_and_inbound_lin
     // Deleting the row with plain SQL, bypassing the service, shows the foreign keys
     // themselves remove the children.
     let target = app.published("Target").await;
-    let doomed = article_with_children(&app, "doomed", 3, std::slice::from_ref(&target), 2).await;
-    let linker = article_with_children(&app, "linker", 1, std::slice::from_ref(&doomed), 1).await;
+    let doomed = with_children(&app, "doomed", 3, std::slice::from_ref(&target), 2).await;
+    let linker = with_children(&app, "linker", 1, std::slice::from_ref(&doomed), 1).await;
     let doomed_id = doomed["id"].as_str().unwrap().to_owned();
 
     let deleted = app

@@ -9,7 +9,7 @@ use newsdesk::config::HttpSettings;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Reply, TestApp};
+use crate::helpers::{Reply, TestApp, article_path, link_path, quote_path};
 
 crate::tests![
     published_at_far_from_1970_is_accepted_and_kept_to_the_microsecond,
@@ -41,22 +41,15 @@ async fn published_at_far_from_1970_is_accepted_and_kept_to_the_microsecond(app:
 }
 
 /// A published article with one quote and one link: the paths of the three.
-async fn article_with_children(app: &TestApp) -> (String, String, String) {
+async fn article_quote_and_link(app: &TestApp) -> (String, String, String) {
     let article = app
-        .create_article(&json!({
-            "title": "Talks", "body": "Text.", "status": "published",
-            "quotes": [{"text": "We will talk.", "speaker_name": "A. Speaker"}],
-            "related_links": [{"url": "https://example.org/analysis"}]
-        }))
+        .article_with_children(
+            "Talks",
+            &[json!({"text": "We will talk.", "speaker_name": "A. Speaker"})],
+            &[json!({"url": "https://example.org/analysis"})],
+        )
         .await;
-    let id = article["id"].as_str().unwrap();
-    let link = app.get(&format!("/v1/articles/{id}/related-links")).await.body["items"][0]["id"].clone();
-    let quote = app.get(&format!("/v1/articles/{id}/quotes")).await.body["items"][0]["id"].clone();
-    (
-        format!("/v1/articles/{id}"),
-        format!("/v1/related-links/{}", link.as_str().unwrap()),
-        format!("/v1/quotes/{}", quote.as_str().unwrap()),
-    )
+    (article_path(&article), link_path(&article["related_links"][0]), quote_path(&article["quotes"][0]))
 }
 
 async fn patch_with(app: &TestApp, path: &str, if_match: &str, body: &Value) -> Reply {
@@ -80,7 +73,7 @@ async fn patch_with(app: &TestApp, path: &str, if_match: &str, body: &Value) -> 
 /// tags, matches nothing (it was a 400, which schemathesis reported as a
 /// schema-valid request rejected on GET /v1/articles/{article} and /v1/quotes/{id}).
 async fn conditional_headers_outside_entity_tag_syntax_are_refused(app: TestApp) {
-    let (_, link, _) = article_with_children(&app).await;
+    let (_, link, _) = article_quote_and_link(&app).await;
     for value in ["\"1 \"", "\"a b\"", "*, \"1\"", "1", "W/ \"1\""] {
         let get = app.send(app.request(Method::GET, &link).header("if-none-match", value)).await;
         get.assert_problem(400, "bad-request");
@@ -101,7 +94,7 @@ async fn conditional_headers_outside_entity_tag_syntax_are_refused(app: TestApp)
 /// Strong comparison is character by character: `"01"` or `"+1"` is not the ETag
 /// `"1"`, though each once matched version 1 (they were read as numbers).
 async fn if_match_compares_entity_tags_as_spelled(app: TestApp) {
-    let (article, link, quote) = article_with_children(&app).await;
+    let (article, link, quote) = article_quote_and_link(&app).await;
     for path in [&article, &link, &quote] {
         for other_spelling in ["\"01\"", "\"+1\"", "\"1.0\""] {
             patch_with(&app, path, other_spelling, &json!({})).await.assert_problem(412, "precondition-failed");
@@ -114,7 +107,7 @@ async fn if_match_compares_entity_tags_as_spelled(app: TestApp) {
 /// URN forms that the `uuid` crate also reads were taken as ids. Hex digits may be
 /// upper case.
 async fn ids_are_accepted_in_the_hyphenated_form_only(app: TestApp) {
-    let (article, link, quote) = article_with_children(&app).await;
+    let (article, link, quote) = article_quote_and_link(&app).await;
     for path in [&article, &link, &quote] {
         let (prefix, id) = path.rsplit_once('/').unwrap();
         assert_eq!(app.get(&format!("{prefix}/{}", id.to_uppercase())).await.status, 200, "{path}");
@@ -164,7 +157,7 @@ async fn text_limits_count_the_characters_as_sent(app: TestApp) {
 /// was a no-op 200 (removing a member that is not there), which schemathesis
 /// reported as a schema-violating request accepted on PATCH /v1/related-links/{id}.
 async fn merge_patch_members_that_name_no_field_are_refused_even_when_null(app: TestApp) {
-    let (article, link, quote) = article_with_children(&app).await;
+    let (article, link, quote) = article_quote_and_link(&app).await;
     for path in [&article, &link, &quote] {
         for (patch, pointer) in [(json!({"": null}), "/"), (json!({"extra": null}), "/extra")] {
             let reply = app.patch(path, &patch).await;
@@ -204,7 +197,7 @@ async fn client_request_timeout_is_the_configured_one(app: TestApp) {
 /// 400 on all five paged lists (a stock schemathesis run: schema-valid request
 /// rejected). A cursor of blanks is still a malformed one.
 async fn an_empty_cursor_is_the_first_page_on_every_list(app: TestApp) {
-    let (article, _, _) = article_with_children(&app).await;
+    let (article, _, _) = article_quote_and_link(&app).await;
     let linker = app
         .create_article(&json!({
             "title": "Linker", "body": "Text.", "status": "published",

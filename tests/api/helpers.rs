@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::net::TcpListener;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
@@ -13,8 +13,8 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use newsdesk::config::{DatabaseSettings, DatabaseUrl, HttpSettings};
 use newsdesk::db::Database;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
-use reqwest::{Method, RequestBuilder};
-use serde_json::Value;
+use reqwest::{Method, RequestBuilder, Url};
+use serde_json::{Value, json};
 
 /// Environment variable naming a PostgreSQL server (any database on it) that the
 /// tests may create and drop databases on.
@@ -67,6 +67,7 @@ pub fn run(tests: Vec<(&'static str, TestFn)>) -> ! {
         eprintln!("\n*** PostgreSQL half {note}: set {PG_ENV}=postgres://USER@HOST:5432/DB to run it ***\n");
     }
     let conclusion = libtest_mimic::run(&args, trials);
+    drop_pg_template();
     wait_for_other_threads(Duration::from_secs(10));
     if pg.is_none() && !ci {
         eprintln!("\n*** PostgreSQL half was SKIPPED: only SQLite was tested ({PG_ENV} is not set) ***\n");
@@ -156,6 +157,111 @@ pub fn scratch_database(backend: Backend) -> (DatabaseUrl, Scratch) {
     }
 }
 
+/// Creates a fresh, migrated database for one test and returns its URL: on
+/// PostgreSQL a copy of the run's template (see `pg_template`), which costs one
+/// `CREATE DATABASE` instead of every migration; on SQLite a fresh file, which
+/// `Database::migrate` then migrates.
+pub fn migrated_database(backend: Backend) -> (DatabaseUrl, Scratch) {
+    match backend {
+        Backend::Sqlite => scratch_database(backend),
+        Backend::Postgres => {
+            let admin_url = std::env::var(PG_ENV).expect("PostgreSQL URL");
+            let template = pg_template(&admin_url).unwrap_or_else(|e| panic!("no migrated template database: {e}"));
+            let name = format!("newsdesk_test_{}", uuid::Uuid::now_v7().simple());
+            let mut conn = PgConnection::establish(&admin_url)
+                .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {PG_ENV}: {e}"));
+            // Concurrent copies of one template are fine: each test thread's
+            // CREATE DATABASE takes a share lock on it, and no session is ever
+            // connected to it (that would make PostgreSQL refuse the copy).
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
+                .execute(&mut conn)
+                .expect("create database from the template");
+            let url = with_database(&admin_url, &name);
+            (DatabaseUrl::Postgres(url), Scratch { _sqlite_dir: None, pg_drop: Some((admin_url, name)) })
+        }
+    }
+}
+
+/// Names of template databases start with this, then the Unix time they were made
+/// at, the process id and a random part: `newsdesk_template_1764633600_4242_1a2b3c4d`.
+/// The time tells an abandoned template from one a concurrent run still uses.
+const TEMPLATE_PREFIX: &str = "newsdesk_template_";
+
+/// A template older than this belongs to a run that died before dropping it (a
+/// whole run takes minutes; CI stops one after 90).
+const STALE_TEMPLATE: Duration = Duration::from_secs(6 * 3600);
+
+/// The run's template, made on first use; `Err` (for every later caller too) when
+/// it could not be made.
+static PG_TEMPLATE: OnceLock<Result<String, String>> = OnceLock::new();
+
+/// The name of this run's migrated template database, made by the first
+/// PostgreSQL test that asks (the others wait for it) and dropped by
+/// `drop_pg_template` at the end of the run.
+fn pg_template(admin_url: &str) -> Result<&'static str, String> {
+    PG_TEMPLATE.get_or_init(|| make_pg_template(admin_url)).as_deref().map_err(Clone::clone)
+}
+
+fn make_pg_template(admin_url: &str) -> Result<String, String> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970").as_secs();
+    let random = uuid::Uuid::now_v7().simple().to_string();
+    let name = format!("{TEMPLATE_PREFIX}{now}_{}_{}", std::process::id(), &random[random.len() - 8..]);
+    let mut conn =
+        PgConnection::establish(admin_url).map_err(|e| format!("cannot reach PostgreSQL at {PG_ENV}: {e}"))?;
+    drop_stale_templates(&mut conn, now);
+    let sql = |conn: &mut PgConnection, statement: String| {
+        diesel::sql_query(&statement).execute(conn).map(drop).map_err(|e| format!("{statement}: {e}"))
+    };
+    sql(&mut conn, format!("CREATE DATABASE \"{name}\""))?;
+    let settings = DatabaseSettings::for_url(DatabaseUrl::Postgres(with_database(admin_url, &name)));
+    // `migrate` runs on a connection of its own that is closed when it returns,
+    // and the pool has opened none: nothing stays connected to the template.
+    let migrated = Database::new(&settings).migrate();
+    if let Err(e) = migrated {
+        let _ = sql(&mut conn, format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        return Err(format!("migrating the template: {e:#}"));
+    }
+    // Nobody may connect to it from now on (a session on a template makes every
+    // copy fail); copying it and dropping it still work.
+    sql(&mut conn, format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"))?;
+    Ok(name)
+}
+
+/// Drops the templates that runs which died before their end left behind, found by
+/// name and judged by the time in it; a younger template may be a concurrent run's
+/// and is left alone.
+fn drop_stale_templates(conn: &mut PgConnection, now: u64) {
+    #[derive(diesel::QueryableByName)]
+    struct Named {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        datname: String,
+    }
+    let pattern = format!("{}%", TEMPLATE_PREFIX.replace('_', "\\_"));
+    let Ok(names) = diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE $1")
+        .bind::<diesel::sql_types::Text, _>(pattern)
+        .load::<Named>(conn)
+    else {
+        return;
+    };
+    for Named { datname } in names {
+        let made = datname.strip_prefix(TEMPLATE_PREFIX).and_then(|rest| rest.split('_').next()?.parse::<u64>().ok());
+        if made.is_some_and(|made| now.saturating_sub(made) > STALE_TEMPLATE.as_secs()) {
+            // Best effort, like every drop here.
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{datname}\" WITH (FORCE)")).execute(conn);
+        }
+    }
+}
+
+/// Drops this run's template, if one was made. Runs on the main thread after the
+/// last test, so its connection is closed before the process exits.
+fn drop_pg_template() {
+    if let (Some(Ok(name)), Ok(admin_url)) = (PG_TEMPLATE.get(), std::env::var(PG_ENV))
+        && let Ok(mut conn) = PgConnection::establish(&admin_url)
+    {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+    }
+}
+
 /// The same server URL with another database name.
 pub fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
@@ -188,6 +294,8 @@ pub struct TestApp {
 pub struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
+    /// Where the request went (after redirects): a page's `Link` is checked against it.
+    pub url: Url,
     pub text: String,
     /// The body parsed as JSON, or `Null` when it is not JSON.
     pub body: Value,
@@ -210,6 +318,15 @@ impl Reply {
         assert!(self.body["detail"].as_str().is_some_and(|t| !t.is_empty()), "no detail: {}", self.text);
         assert!(self.body["instance"].as_str().is_some_and(|t| t.starts_with('/')), "no instance: {}", self.text);
         self
+    }
+
+    /// The items of a list page, after checking it is a 200 JSON page with an
+    /// `items` array.
+    #[track_caller]
+    pub fn items(&self) -> Vec<Value> {
+        assert_eq!(self.status, 200, "body: {}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/json"), "body: {}", self.text);
+        self.body["items"].as_array().unwrap_or_else(|| panic!("no items: {}", self.text)).clone()
     }
 
     /// The pointers (or parameter names) of a 422's `errors`.
@@ -244,10 +361,13 @@ impl TestApp {
         http: HttpSettings,
         adjust: impl FnOnce(&mut DatabaseSettings),
     ) -> Self {
-        let (url, scratch) = scratch_database(backend);
+        let (url, scratch) = migrated_database(backend);
         let mut settings = DatabaseSettings::for_url(url);
         adjust(&mut settings);
         let db = Database::new(&settings);
+        // On PostgreSQL the copy of the template is migrated already: this finds
+        // nothing to apply (and so checks the template is current) and marks the
+        // database ready.
         db.migrate().expect("migrations apply");
         let (_, admin) = newsdesk::tokens::create(&db, "test admin", &["admin".to_owned()], None).expect("admin token");
         Self::serve(backend, db, http, scratch).with_token(&admin)
@@ -312,9 +432,10 @@ impl TestApp {
         let response = request.send().await.expect("request sent");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let url = response.url().clone();
         let text = response.text().await.expect("body read");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, headers, text, body }
+        Reply { status, headers, url, text, body }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -356,8 +477,154 @@ impl TestApp {
 
     /// A minimal valid published article with the given title.
     pub async fn published(&self, title: &str) -> Value {
-        self.create_article(&serde_json::json!({"title": title, "body": "text", "status": "published"})).await
+        self.create_article(&json!({"title": title, "body": "text", "status": "published"})).await
     }
+
+    /// Creates a published article with these quotes and related links (as the
+    /// nested create takes them) and returns it as stored, its children included.
+    pub async fn article_with_children(&self, title: &str, quotes: &[Value], links: &[Value]) -> Value {
+        let article = self
+            .create_article(&json!({
+                "title": title, "body": "text", "status": "published",
+                "quotes": quotes, "related_links": links,
+            }))
+            .await;
+        assert_eq!(article["quotes"].as_array().map(Vec::len), Some(quotes.len()), "{article}");
+        assert_eq!(article["related_links"].as_array().map(Vec::len), Some(links.len()), "{article}");
+        article
+    }
+
+    /// Adds a quote to `article`, failing the test unless it was a 201, and returns it.
+    pub async fn add_quote(&self, article: &(impl ArticleKey + ?Sized), body: &Value) -> Value {
+        let reply = self.post(&quotes_path(article), body).await;
+        assert_eq!(reply.status, 201, "quote not created: {}", reply.text);
+        reply.body
+    }
+
+    /// Adds a related link to `article`, failing the test unless it was a 201, and
+    /// returns it.
+    pub async fn add_link(&self, article: &(impl ArticleKey + ?Sized), body: &Value) -> Value {
+        let reply = self.post(&links_path(article), body).await;
+        assert_eq!(reply.status, 201, "link not created: {}", reply.text);
+        reply.body
+    }
+
+    /// Every quote of `article` in list order; see `children`.
+    pub async fn quotes(&self, article: &(impl ArticleKey + ?Sized)) -> Vec<Value> {
+        self.children(&quotes_path(article)).await
+    }
+
+    /// Every related link of `article` in list order; see `children`.
+    pub async fn links(&self, article: &(impl ArticleKey + ?Sized)) -> Vec<Value> {
+        self.children(&links_path(article)).await
+    }
+
+    /// Every item of an ordered child list from one page of up to 100, after
+    /// checking that it is a 200 JSON last page and that the positions run 0..n
+    /// without gaps or duplicates.
+    async fn children(&self, path: &str) -> Vec<Value> {
+        let reply = self.get(&format!("{path}?limit=100")).await;
+        let items = reply.items();
+        assert_eq!(reply.body["next_cursor"], Value::Null, "{}", reply.text);
+        let positions: Vec<i64> = items.iter().map(|item| item["position"].as_i64().expect("a position")).collect();
+        let expected: Vec<i64> = (0..i64::try_from(items.len()).expect("a short list")).collect();
+        assert_eq!(positions, expected, "positions must run 0..n: {}", reply.text);
+        items
+    }
+
+    /// The target of a page's `Link: <URL>; rel="next"`, checked to be a full URL
+    /// to the same list on this app that carries the page's `next_cursor`; `None`
+    /// on a last page, which then has no `next_cursor` either.
+    #[track_caller]
+    pub fn next_link(&self, page: &Reply) -> Option<Url> {
+        let Some(header) = page.header("link") else {
+            assert_eq!(page.body["next_cursor"], Value::Null, "a next_cursor without a Link: {}", page.text);
+            return None;
+        };
+        let url = header
+            .strip_prefix('<')
+            .and_then(|h| h.strip_suffix(">; rel=\"next\""))
+            .unwrap_or_else(|| panic!("Link is not `<url>; rel=\"next\"`: {header}"));
+        let url = Url::parse(url).unwrap_or_else(|e| panic!("Link target `{url}` is not a full URL: {e}"));
+        assert_eq!(url.origin(), Url::parse(&self.address).expect("app address").origin(), "{url}");
+        assert_eq!(url.path(), page.url.path(), "the Link leads to the same list: {url}");
+        let cursor = url.query_pairs().find(|(k, _)| k == "cursor").map(|(_, v)| v.into_owned());
+        assert_eq!(cursor.as_deref(), page.body["next_cursor"].as_str(), "Link repeats next_cursor: {url}");
+        Some(url)
+    }
+
+    /// The page a page's `Link` leads to (checked as `next_link` does), or `None`
+    /// on a last page.
+    pub async fn next_page(&self, page: &Reply) -> Option<Reply> {
+        let url = self.next_link(page)?;
+        Some(self.send(self.client.get(url)).await)
+    }
+
+    /// The number of stored articles, whatever their status, read off the table.
+    pub fn articles_stored(&self) -> i64 {
+        use diesel::QueryDsl;
+        use newsdesk::db::schema::articles;
+        self.db.blocking(|conn| Ok(articles::table.count().get_result::<i64>(conn)?)).expect("count")
+    }
+}
+
+/// What names an article in a path: its id or slug as text, or the article
+/// itself (by its id).
+pub trait ArticleKey {
+    fn key(&self) -> &str;
+}
+
+impl ArticleKey for str {
+    fn key(&self) -> &str {
+        self
+    }
+}
+
+impl ArticleKey for String {
+    fn key(&self) -> &str {
+        self
+    }
+}
+
+impl ArticleKey for Value {
+    fn key(&self) -> &str {
+        id_of(self)
+    }
+}
+
+/// The `id` member of a resource.
+#[track_caller]
+pub fn id_of(resource: &Value) -> &str {
+    resource["id"].as_str().unwrap_or_else(|| panic!("no id in {resource}"))
+}
+
+/// The ids of resources, in order.
+pub fn ids(resources: &[Value]) -> Vec<String> {
+    resources.iter().map(|r| id_of(r).to_owned()).collect()
+}
+
+pub fn article_path(article: &(impl ArticleKey + ?Sized)) -> String {
+    format!("/v1/articles/{}", article.key())
+}
+
+pub fn quotes_path(article: &(impl ArticleKey + ?Sized)) -> String {
+    format!("/v1/articles/{}/quotes", article.key())
+}
+
+pub fn links_path(article: &(impl ArticleKey + ?Sized)) -> String {
+    format!("/v1/articles/{}/related-links", article.key())
+}
+
+pub fn backlinks_path(article: &(impl ArticleKey + ?Sized)) -> String {
+    format!("/v1/articles/{}/backlinks", article.key())
+}
+
+pub fn quote_path(quote: &Value) -> String {
+    format!("/v1/quotes/{}", id_of(quote))
+}
+
+pub fn link_path(link: &Value) -> String {
+    format!("/v1/related-links/{}", id_of(link))
 }
 
 /// A request sent over a raw connection with its body cut short, so that it stays

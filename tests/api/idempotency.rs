@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use newsdesk::config::HttpSettings;
-use newsdesk::db::schema::{articles, idempotency_keys as keys};
+use newsdesk::db::schema::idempotency_keys as keys;
 
 use crate::helpers::{Reply, TestApp};
 
@@ -25,10 +25,6 @@ crate::tests![
     token_creates_are_never_stored_or_replayed,
     requests_without_valid_credentials_store_nothing,
 ];
-
-fn articles_stored(app: &TestApp) -> i64 {
-    app.db.blocking(|conn| Ok(articles::table.count().get_result::<i64>(conn)?)).expect("count")
-}
 
 fn keys_stored(app: &TestApp) -> i64 {
     app.db.blocking(|conn| Ok(keys::table.count().get_result::<i64>(conn)?)).expect("count")
@@ -56,12 +52,12 @@ async fn a_retry_gets_the_stored_answer_and_creates_nothing(app: TestApp) {
         assert_eq!(retry.header(header), first.header(header), "{header}");
     }
     assert_eq!(retry.header("cache-control"), Some("private, no-store"));
-    assert_eq!(articles_stored(&app), 1);
+    assert_eq!(app.articles_stored(), 1);
     // The key belongs to nothing else: a new key creates anew.
     let other = post_with_key(&app, "/v1/articles", "key-2", &story("Once only")).await;
     assert_eq!(other.status, 201);
     assert_ne!(other.body["id"], first.body["id"]);
-    assert_eq!(articles_stored(&app), 2);
+    assert_eq!(app.articles_stored(), 2);
 }
 
 async fn the_same_key_for_another_request_is_a_422(app: TestApp) {
@@ -76,7 +72,7 @@ async fn the_same_key_for_another_request_is_a_422(app: TestApp) {
         assert_eq!(reply.error_locations(), ["Idempotency-Key"], "{}", reply.text);
         assert!(reply.header("idempotent-replayed").is_none());
     }
-    assert_eq!(articles_stored(&app), 1);
+    assert_eq!(app.articles_stored(), 1);
     assert_eq!(app.get("/v1/articles/first-use/quotes").await.body["items"], json!([]));
 }
 
@@ -111,7 +107,7 @@ async fn a_duplicate_while_the_first_is_in_flight_is_a_409(app: TestApp) {
     let duplicate = post_with_key(&app, "/v1/articles", "slow", &story("Slow upload")).await;
     duplicate.assert_problem(409, "conflict");
     assert!(duplicate.body["detail"].as_str().unwrap().contains("still being processed"), "{}", duplicate.text);
-    assert_eq!(articles_stored(&app), 0);
+    assert_eq!(app.articles_stored(), 0);
 
     let first = held.finish();
     assert_eq!(first.status, 201, "{}", first.body);
@@ -120,7 +116,7 @@ async fn a_duplicate_while_the_first_is_in_flight_is_a_409(app: TestApp) {
     assert_eq!(retry.status, 201);
     assert_eq!(retry.header("idempotent-replayed"), Some("true"));
     assert_eq!(retry.text, first.body);
-    assert_eq!(articles_stored(&app), 1);
+    assert_eq!(app.articles_stored(), 1);
 }
 
 async fn a_client_error_is_stored_and_replayed_too(app: TestApp) {
@@ -148,7 +144,7 @@ async fn keys_expire_after_24_hours(app: TestApp) {
     assert_eq!(again.status, 201, "{}", again.text);
     assert!(again.header("idempotent-replayed").is_none(), "an expired key is not replayed");
     assert_ne!(again.body["id"], first.body["id"]);
-    assert_eq!(articles_stored(&app), 2);
+    assert_eq!(app.articles_stored(), 2);
     assert_eq!(keys_stored(&app), 1, "the expired key was purged, the new one kept");
 }
 
@@ -182,7 +178,7 @@ async fn an_abandoned_claim_is_taken_over_and_a_fresh_one_is_not(app: TestApp) {
 
     assert_eq!(taken_over.status, 201, "{}", taken_over.text);
     busy.assert_problem(409, "conflict");
-    assert_eq!(articles_stored(&app), 1);
+    assert_eq!(app.articles_stored(), 1);
 }
 
 async fn malformed_keys_are_refused_before_anything_happens(app: TestApp) {
@@ -193,7 +189,7 @@ async fn malformed_keys_are_refused_before_anything_happens(app: TestApp) {
     }
     let longest = post_with_key(&app, "/v1/articles", &"k".repeat(255), &story("Stored")).await;
     assert_eq!(longest.status, 201, "{}", longest.text);
-    assert_eq!(articles_stored(&app), 1);
+    assert_eq!(app.articles_stored(), 1);
     assert_eq!(keys_stored(&app), 1);
 }
 
@@ -217,7 +213,7 @@ async fn requests_without_a_key_or_not_post_are_untouched(app: TestApp) {
     assert_eq!(second.status, 201, "without a key, a repeat creates again");
     assert_eq!(read.status, 200);
     assert!(read.header("idempotent-replayed").is_none());
-    assert_eq!(articles_stored(&app), 2);
+    assert_eq!(app.articles_stored(), 2);
     assert_eq!(keys_stored(&app), 0);
 }
 
@@ -251,5 +247,5 @@ async fn requests_without_valid_credentials_store_nothing(app: TestApp) {
     bogus.assert_problem(401, "unauthorized");
     forbidden.assert_problem(403, "forbidden");
     assert_eq!(keys_stored(&app), 0);
-    assert_eq!(articles_stored(&app), 0);
+    assert_eq!(app.articles_stored(), 0);
 }

@@ -4,13 +4,11 @@
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use diesel::{QueryDsl, RunQueryDsl};
 use reqwest::Method;
 use reqwest::header::AUTHORIZATION;
 use serde_json::json;
 
 use newsdesk::config::HttpSettings;
-use newsdesk::db::schema::articles;
 
 use crate::helpers::{Backend, TestApp};
 
@@ -24,10 +22,6 @@ crate::tests![
     bodies_nested_too_deep_are_refused_and_nothing_is_stored,
     a_database_call_stuck_behind_a_lock_becomes_a_503,
 ];
-
-fn articles_stored(app: &TestApp) -> i64 {
-    app.db.blocking(|conn| Ok(articles::table.count().get_result::<i64>(conn)?)).expect("count")
-}
 
 fn limited(rate: u32, burst: u32) -> HttpSettings {
     HttpSettings { rate_limit: rate, rate_limit_burst: Some(burst), ..HttpSettings::default() }
@@ -61,7 +55,7 @@ async fn a_client_over_its_rate_gets_429_with_retry_after(app: TestApp) {
     assert_eq!(refused.header("ratelimit-policy"), Some("\"default\";q=3;w=3"));
     assert!(refused.header("ratelimit").is_some_and(|v| v.starts_with("\"default\";r=0;")));
     assert_eq!(refused.header("cache-control"), Some("private, no-store"));
-    assert_eq!(articles_stored(&app), 0, "a refused request must not reach the handler");
+    assert_eq!(app.articles_stored(), 0, "a refused request must not reach the handler");
 
     // After Retry-After, the client may go on.
     actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
@@ -165,7 +159,7 @@ async fn bodies_nested_too_deep_are_refused_and_nothing_is_stored(app: TestApp) 
     assert!(too_deep.body["detail"].as_str().unwrap().contains("nested more than 32 levels"), "{}", too_deep.text);
     far_too_deep.assert_problem(400, "bad-request");
     assert_eq!(in_a_string.status, 201, "{}", in_a_string.text);
-    assert_eq!(articles_stored(&app), 1);
+    assert_eq!(app.articles_stored(), 1);
 
     // A merge patch is held to the same limit.
     let patch = app
