@@ -28,8 +28,8 @@ use crate::problem_responses::{
     ValidationFailed,
 };
 
-/// Most links one `PUT` may set.
-pub const MAX_LINKS_PER_PUT: usize = 200;
+// moved: see domain::related_link
+pub use crate::domain::related_link::MAX_LINKS_PER_PUT;
 
 const POSITION_ORDER: &str = "position";
 const BACKLINK_ORDER: &str = "source-id";
