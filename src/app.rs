@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::HttpSettings;
 use crate::db::Database;
+use crate::domain::cursor::CursorSecret;
 use crate::drain::Draining;
 use crate::http::auth::authenticate;
 use crate::http::fallback::{RouteTable, not_matched, render_problem};
@@ -72,6 +73,7 @@ pub fn build_app(
     api: utoipa::openapi::OpenApi,
     limits: Limits,
     metrics: web::Data<Metrics>,
+    cursors: web::Data<CursorSecret>,
     cors_origins: Vec<String>,
 ) -> App<
     impl ServiceFactory<
@@ -90,7 +92,9 @@ pub fn build_app(
         .app_data(web::PayloadConfig::new(limits.body_limit))
         // One counter per worker: this function runs once per worker.
         .app_data(InFlight::new(limits.max_in_flight))
-        .app_data(metrics);
+        .app_data(metrics)
+        // The key list cursors are signed with (`http::params::cursor_secret`).
+        .app_data(cursors);
     if let Some(limiter) = limits.rate_limiter {
         app = app.app_data(limiter);
     }
@@ -152,9 +156,7 @@ fn keep_alive(secs: u64) -> KeepAlive {
 /// Starts serving on an already bound listener; the database may still be
 /// migrating (requests get 503 until it is ready).
 pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::io::Result<Server> {
-    if let Some(secret) = &http.cursor_secret {
-        crate::domain::cursor::set_secret(secret.as_bytes());
-    }
+    let cursors = web::Data::new(CursorSecret::new(http.cursor_secret.as_deref()));
     let api = crate::openapi::api_doc();
     let limits = Limits::from_settings(http)?;
     if let Some(shared) = &limits.shared_rate_limit {
@@ -165,15 +167,16 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
     let origins: Vec<String> =
         http.cors_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).map(str::to_owned).collect();
     let draining = limits.draining.clone();
-    let mut server =
-        HttpServer::new(move || build_app(db.clone(), api.clone(), limits.clone(), metrics.clone(), origins.clone()))
-            // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish.
-            .shutdown_timeout(http.shutdown_timeout_secs)
-            // Explicit, and longer than actix's 5 s defaults: see `HttpSettings`.
-            .client_request_timeout(Duration::from_secs(http.client_request_timeout_secs))
-            .keep_alive(keep_alive(http.keep_alive_secs))
-            .max_connections(usize::try_from(http.max_connections).unwrap_or(usize::MAX))
-            .listen(listener)?;
+    let mut server = HttpServer::new(move || {
+        build_app(db.clone(), api.clone(), limits.clone(), metrics.clone(), cursors.clone(), origins.clone())
+    })
+    // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish.
+    .shutdown_timeout(http.shutdown_timeout_secs)
+    // Explicit, and longer than actix's 5 s defaults: see `HttpSettings`.
+    .client_request_timeout(Duration::from_secs(http.client_request_timeout_secs))
+    .keep_alive(keep_alive(http.keep_alive_secs))
+    .max_connections(usize::try_from(http.max_connections).unwrap_or(usize::MAX))
+    .listen(listener)?;
     if let Some(workers) = http.workers {
         server = server.workers(workers);
     }

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::WriteError;
+use crate::db::{DbError, WriteError};
 use crate::domain::FieldError;
 use crate::domain::access::Scope;
 
@@ -225,9 +225,10 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// A 404 for a missing resource of the given kind.
+    /// A 404 for a missing resource of the given kind (only articles have slugs).
     pub fn not_found(resource: &str) -> Self {
-        Self::NotFound(format!("no {resource} with that id or slug"))
+        let key = if resource == "article" { "id or slug" } else { "id" };
+        Self::NotFound(format!("no {resource} with that {key}"))
     }
 
     /// The kind of problem this is.
@@ -332,34 +333,18 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> Self {
         match error {
-            Error::NotFound => Self::NotFound("no such resource".into()),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                log::info!("unique violation: {}", info.message());
+            DbError::Unavailable => Self::Unavailable,
+            DbError::Timeout => Self::DatabaseTimeout,
+            DbError::Conflict(constraint) => {
+                log::info!("unique violation: {constraint}");
                 Self::Conflict("a resource with the same unique value already exists".into())
             }
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Self::Unavailable,
-            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_timeout(info.message()) => {
-                log::warn!("database timeout: {}", info.message());
-                Self::DatabaseTimeout
-            }
-            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_transient(info.message()) => {
-                log::warn!("transient database error: {}", info.message());
-                Self::Unavailable
-            }
-            other => Self::Internal(other.into()),
+            other @ (DbError::Corrupt(_) | DbError::Panicked(_) | DbError::Query(_)) => Self::Internal(other.into()),
         }
     }
-}
-
-/// PostgreSQL's messages when `statement_timeout` or `lock_timeout` cancels a
-/// statement (SQLSTATE 57014 and 55P03, which diesel does not classify).
-fn is_timeout(message: &str) -> bool {
-    message.starts_with("canceling statement due to statement timeout")
-        || message.starts_with("canceling statement due to lock timeout")
 }
 
 fn unauthorized_detail(invalid_token: &bool) -> &'static str {
@@ -368,21 +353,6 @@ fn unauthorized_detail(invalid_token: &bool) -> &'static str {
     } else {
         "this request needs an `Authorization: Bearer` token"
     }
-}
-
-/// Messages of errors that mean "try again", not "bug": a lost server connection
-/// or SQLite's lock wait running out.
-fn is_transient(message: &str) -> bool {
-    [
-        "database is locked",
-        "server closed the connection",
-        "terminating connection",
-        "no connection to the server",
-        "could not connect",
-        "connection refused",
-    ]
-    .iter()
-    .any(|m| message.to_ascii_lowercase().contains(m))
 }
 
 impl ApiError {

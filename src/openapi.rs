@@ -153,6 +153,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
         *description = description.replace("{problem_types}", &types.join(", "));
     }
     crate::openapi_limits::document(&mut api);
+    add_input_responses(&mut api);
     add_framework_responses(&mut api);
     add_security(&mut api);
     flatten_new_article(&mut api);
@@ -211,17 +212,70 @@ fn flatten_new_article(api: &mut utoipa::openapi::OpenApi) {
     schemas.insert("NewArticleInput".to_owned(), RefOr::T(Schema::Object(merged)));
 }
 
-/// Any operation can fail unexpectedly; declare the 500 problem on each.
-fn add_framework_responses(api: &mut utoipa::openapi::OpenApi) {
-    for item in api.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-        for operation in operations.into_iter().flatten() {
+/// Every operation of a path item.
+pub(crate) fn operations_mut(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+}
+
+/// The problems an input can cause, by the kind of input: what the extractors in
+/// `http::params`, `http::query` and `http::json` refuse. An operation gets them
+/// from the parameters and body it declares, so a handler lists only the
+/// responses of its own.
+fn input_responses(operation: &utoipa::openapi::path::Operation) -> Vec<(&'static str, &'static str)> {
+    use crate::http::params::{IF_MATCH, IF_NONE_MATCH};
+    use utoipa::openapi::path::ParameterIn;
+    let mut found = Vec::new();
+    for parameter in operation.parameters.iter().flatten() {
+        // Referenced parameters (`Idempotency-Key`) come with their responses.
+        let RefOr::T(parameter) = parameter else { continue };
+        match parameter.parameter_in {
+            // A malformed key, and no resource under a well-formed one.
+            ParameterIn::Path => found.extend([("400", "BadRequest"), ("404", "NotFound")]),
+            // A query string that is not UTF-8, a malformed cursor; an unknown,
+            // repeated or invalid parameter.
+            ParameterIn::Query => found.extend([("400", "BadRequest"), ("422", "ValidationFailed")]),
+            ParameterIn::Header if parameter.name == IF_MATCH => {
+                found.extend([("400", "BadRequest"), ("412", "PreconditionFailed")]);
+            }
+            ParameterIn::Header if parameter.name == IF_NONE_MATCH => found.push(("400", "BadRequest")),
+            _ => {}
+        }
+    }
+    if operation.request_body.is_some() {
+        // Broken or too deeply nested JSON, too large, not JSON, not a valid request.
+        found.extend([
+            ("400", "BadRequest"),
+            ("413", "PayloadTooLarge"),
+            ("415", "UnsupportedMediaType"),
+            ("422", "ValidationFailed"),
+        ]);
+    }
+    found
+}
+
+/// Declares on each operation the problems its inputs can cause ([`input_responses`]).
+fn add_input_responses(api: &mut utoipa::openapi::OpenApi) {
+    for operation in api.paths.paths.values_mut().flat_map(operations_mut) {
+        for (status, name) in input_responses(operation) {
             operation
                 .responses
                 .responses
-                .entry("500".to_owned())
-                .or_insert_with(|| RefOr::Ref(utoipa::openapi::Ref::from_response_name("InternalError")));
+                .entry(status.to_owned())
+                .or_insert_with(|| RefOr::Ref(utoipa::openapi::Ref::from_response_name(name)));
         }
+    }
+}
+
+/// Any operation can fail unexpectedly; declare the 500 problem on each.
+fn add_framework_responses(api: &mut utoipa::openapi::OpenApi) {
+    for operation in api.paths.paths.values_mut().flat_map(operations_mut) {
+        operation
+            .responses
+            .responses
+            .entry("500".to_owned())
+            .or_insert_with(|| RefOr::Ref(utoipa::openapi::Ref::from_response_name("InternalError")));
     }
 }
 
@@ -241,23 +295,20 @@ fn add_security(api: &mut utoipa::openapi::OpenApi) {
         );
         components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
     }
-    for item in api.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-        for operation in operations.into_iter().flatten() {
-            let Some(requirements) = &operation.security else { continue };
-            let empty = |r: &&utoipa::openapi::security::SecurityRequirement| {
-                serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(serde_json::Map::is_empty))
-            };
-            let optional = requirements.iter().any(|r| empty(&r));
-            if requirements.iter().all(|r| empty(&r)) {
-                // Public: no credentials are looked at.
-                continue;
-            }
-            let responses = &mut operation.responses.responses;
-            responses.entry("401".to_owned()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
-            if !optional {
-                responses.entry("403".to_owned()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Forbidden")));
-            }
+    for operation in api.paths.paths.values_mut().flat_map(operations_mut) {
+        let Some(requirements) = &operation.security else { continue };
+        let empty = |r: &&utoipa::openapi::security::SecurityRequirement| {
+            serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(serde_json::Map::is_empty))
+        };
+        let optional = requirements.iter().any(|r| empty(&r));
+        if requirements.iter().all(|r| empty(&r)) {
+            // Public: no credentials are looked at.
+            continue;
+        }
+        let responses = &mut operation.responses.responses;
+        responses.entry("401".to_owned()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
+        if !optional {
+            responses.entry("403".to_owned()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Forbidden")));
         }
     }
 }

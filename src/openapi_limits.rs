@@ -30,8 +30,7 @@ pub fn document(api: &mut OpenApi) {
         if let Some(create) = item.post.as_mut().filter(|_| idempotent) {
             make_idempotent(create);
         }
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-        for operation in operations.into_iter().flatten().filter(|_| limited) {
+        for operation in crate::openapi::operations_mut(item).filter(|_| limited) {
             add_response_headers(operation, &[RATE_LIMIT, RATE_LIMIT_POLICY]);
             let responses = &mut operation.responses.responses;
             responses.entry("429".to_owned()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));

@@ -3,7 +3,9 @@
 //! the only way handlers reach a connection (always off the async executor).
 
 pub mod articles;
+mod connector;
 pub mod embedding;
+mod error;
 pub mod idempotency;
 mod migration_lock;
 pub mod positions;
@@ -11,21 +13,24 @@ pub mod quotes;
 pub mod related_links;
 pub mod schema;
 pub mod tokens;
+mod write;
+
+use connector::{Connector, PooledConn};
+pub use error::{DbError, DbResult, IntoWorkError, WorkError, WriteError, is_unique_violation};
+pub use write::{Versioned, lock_article, locked, locked_for_write, write_transaction};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use diesel::connection::{AnsiTransactionManager, InstrumentationEvent, SimpleConnection, TransactionManager};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::r2d2::{Pool, PooledConnection, R2D2Connection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use scheduled_thread_pool::{OnPoolDropBehavior, ScheduledThreadPool};
 use tokio::sync::Semaphore;
 
-use crate::config::{DatabaseSettings, DatabaseUrl};
-use crate::error::ApiError;
+use crate::config::DatabaseSettings;
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -56,125 +61,8 @@ impl DbConn {
     }
 }
 
-/// Opens connections for the pool, choosing the backend from the configured URL
-/// (diesel's own `establish` on the enum tries each backend in turn and hides the
-/// real PostgreSQL error).
-#[derive(Clone)]
-pub struct Connector {
-    url: DatabaseUrl,
-    timeout: Duration,
-    /// PostgreSQL `statement_timeout` and `lock_timeout` in milliseconds (0: none).
-    statement_timeout_ms: u64,
-    /// SQL statements run on every connection this connector opened.
-    queries: Arc<AtomicU64>,
-    /// Bumped whenever a connection is found dead, so that every other pooled
-    /// connection is checked before its next use (after a database restart they all
-    /// are dead).
-    failures: Arc<AtomicU64>,
-}
-
-impl Connector {
-    /// Counts each statement a connection starts (diesel's instrumentation hook).
-    fn count_queries(&self, conn: &mut impl Connection) {
-        let queries = Arc::clone(&self.queries);
-        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-            if matches!(event, InstrumentationEvent::StartQuery { .. }) {
-                queries.fetch_add(1, Ordering::Relaxed);
-            }
-        });
-    }
-
-    fn open(&self) -> Result<DbConn, ConnectionError> {
-        match &self.url {
-            DatabaseUrl::Postgres(url) => {
-                let mut conn = PgConnection::establish(&with_connect_timeout(url, self.timeout))?;
-                // Per session, so that a stuck query or a lock held elsewhere cannot
-                // keep a pooled connection (and the request's thread) forever; the
-                // cancelled statement becomes a 503 (`error.rs`).
-                let limit = self.statement_timeout_ms;
-                // No parallel workers: every query here reads a page or a few rows, and
-                // starting workers costs more than that (at a million articles a
-                // generic plan for a tag page launched two, ~10 ms per request).
-                conn.batch_execute(&format!(
-                    "SET statement_timeout = {limit}; SET lock_timeout = {limit}; \
-                     SET max_parallel_workers_per_gather = 0;"
-                ))
-                .map_err(ConnectionError::CouldntSetupConfiguration)?;
-                self.count_queries(&mut conn);
-                Ok(DbConn::Pg(conn))
-            }
-            DatabaseUrl::Sqlite(path) => {
-                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
-                // busy_timeout first: switching to WAL needs a lock another
-                // connection may hold.
-                conn.batch_execute(&format!("PRAGMA busy_timeout = {};", self.timeout.as_millis()))
-                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
-                // On a file still in rollback mode, SQLite answers "database is
-                // locked" at once, without waiting, when the switch would deadlock
-                // with another process's lock (processes started together on a new
-                // file): try again until the timeout.
-                let deadline = Instant::now() + self.timeout;
-                loop {
-                    match conn.batch_execute("PRAGMA journal_mode = WAL;") {
-                        Err(DieselError::DatabaseError(_, info))
-                            if info.message().contains("locked") && Instant::now() < deadline =>
-                        {
-                            std::thread::sleep(Duration::from_millis(20));
-                        }
-                        result => break result.map_err(ConnectionError::CouldntSetupConfiguration)?,
-                    }
-                }
-                conn.batch_execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
-                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
-                self.count_queries(&mut conn);
-                Ok(DbConn::Sqlite(conn))
-            }
-        }
-    }
-}
-
-/// A pooled connection with what the pool needs to decide whether to trust it
-/// without a round trip to the server (see `Database::checkout`).
-pub struct PooledConn {
-    conn: DbConn,
-    /// When it last finished a piece of work (or was opened).
-    last_used: Instant,
-    /// The failure epoch it was last known good in.
-    epoch: u64,
-    /// Seen failing: the pool closes it instead of lending it again.
-    broken: bool,
-}
-
-impl ManageConnection for Connector {
-    type Connection = PooledConn;
-    type Error = ConnectionError;
-
-    fn connect(&self) -> Result<PooledConn, ConnectionError> {
-        let conn = self.open()?;
-        Ok(PooledConn { conn, last_used: Instant::now(), epoch: self.failures.load(Ordering::Acquire), broken: false })
-    }
-
-    fn is_valid(&self, pooled: &mut PooledConn) -> Result<(), ConnectionError> {
-        pooled.conn.ping().map_err(ConnectionError::CouldntSetupConfiguration)
-    }
-
-    fn has_broken(&self, pooled: &mut PooledConn) -> bool {
-        pooled.broken || pooled.conn.is_broken()
-    }
-}
-
-/// Adds libpq's `connect_timeout` unless the URL sets one, so that an unreachable
-/// host fails within the configured time instead of the operating system's.
-fn with_connect_timeout(url: &str, timeout: Duration) -> String {
-    if url.contains("connect_timeout=") {
-        return url.to_owned();
-    }
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}connect_timeout={}", timeout.as_secs().max(1))
-}
-
-/// The pool type handlers share.
-pub type DbPool = Pool<Connector>;
+/// The connection pool inside `Database`.
+type DbPool = Pool<Connector>;
 
 /// Brings up OpenSSL before libpq does, without the clean-up OpenSSL otherwise
 /// registers to run at process exit. That clean-up frees OpenSSL's global state
@@ -322,15 +210,16 @@ impl Database {
     }
 
     /// Runs synchronous diesel work on the blocking thread pool with a pooled
-    /// connection. Errors map to problems in one place (`error.rs`). Waiting for a
-    /// connection is bounded by the database timeout (then a 503).
-    pub async fn run<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static) -> Result<T, ApiError>
+    /// connection. Waiting for a connection is bounded by the database timeout
+    /// (then `DbError::Unavailable`); what the errors mean in HTTP is `error.rs`'s
+    /// business.
+    pub async fn run<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static) -> Result<T, E::Error>
     where
         T: Send + 'static,
-        E: Into<ApiError> + Send + 'static,
+        E: IntoWorkError,
     {
         if !self.is_migrated() {
-            return Err(ApiError::Unavailable);
+            return Err(DbError::Unavailable.into());
         }
         let deadline = Instant::now() + self.connector.timeout;
         self.waiting.fetch_add(1, Ordering::Relaxed);
@@ -338,35 +227,42 @@ impl Database {
         self.waiting.fetch_sub(1, Ordering::Relaxed);
         let Ok(Ok(permit)) = permit else {
             log::warn!("no database connection within {:?}", self.connector.timeout);
-            return Err(ApiError::Unavailable);
+            return Err(DbError::Unavailable.into());
         };
         let db = self.clone();
-        actix_web::web::block(move || -> Result<T, ApiError> {
+        let work = actix_web::web::block(move || -> Result<T, E::Error> {
             let _permit = permit;
             let mut pooled = db.checkout(deadline)?;
-            let result = f(&mut pooled.conn).map_err(Into::into);
-            if matches!(result, Err(ApiError::Unavailable | ApiError::Internal(_))) {
+            let result = f(&mut pooled.conn).map_err(IntoWorkError::into_work_error);
+            if let Err(e) = &result
+                && e.db_error().is_some_and(DbError::may_be_connection)
+            {
                 // Was it the work, or the connection?
                 db.answers(&mut pooled);
             }
             pooled.last_used = Instant::now();
             result
-        })
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        });
+        match work.await {
+            Ok(result) => result,
+            Err(e) => {
+                log::error!("blocking database task failed: {e}");
+                Err(DbError::Panicked(e.to_string()).into())
+            }
+        }
     }
 
     /// A connection from the pool that is known to work. One used within the last
     /// second, with no failure seen since, is trusted as it is (under load that is
     /// every one, and a check would add a round trip to each request); any other is
     /// pinged first, and a dead one is closed and the next one tried.
-    fn checkout(&self, deadline: Instant) -> Result<PooledConnection<Connector>, ApiError> {
+    fn checkout(&self, deadline: Instant) -> Result<PooledConnection<Connector>, DbError> {
         const TRUSTED_FOR: Duration = Duration::from_secs(1);
         for _ in 0..=self.pool.max_size() {
             let wait = deadline.saturating_duration_since(Instant::now());
             let mut pooled = self.pool.get_timeout(wait).map_err(|e| {
                 log::warn!("no database connection: {e}");
-                ApiError::Unavailable
+                DbError::Unavailable
             })?;
             let epoch = self.connector.failures.load(Ordering::Acquire);
             if pooled.epoch == epoch && pooled.last_used.elapsed() < TRUSTED_FOR {
@@ -377,7 +273,7 @@ impl Database {
                 return Ok(pooled);
             }
         }
-        Err(ApiError::Unavailable)
+        Err(DbError::Unavailable)
     }
 
     /// Pings the connection; a dead one is marked for the pool to close, and every
@@ -401,7 +297,7 @@ impl Database {
     }
 
     /// Checks the database answers, for `/readyz`.
-    pub async fn ping(&self) -> Result<(), ApiError> {
+    pub async fn ping(&self) -> DbResult<()> {
         self.run(|conn| conn.ping()).await
     }
 }
@@ -419,78 +315,7 @@ pub struct PoolState {
     pub max: u32,
 }
 
-/// Runs `f` in a transaction that takes the write lock up front. On SQLite that is
-/// `BEGIN IMMEDIATE`: a deferred transaction that reads first and writes later can
-/// fail with "database is locked" instead of waiting when another writer is busy.
-pub fn write_transaction<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
-where
-    E: From<DieselError>,
-{
-    let DbConn::Sqlite(sqlite) = conn else {
-        return conn.transaction(f);
-    };
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-    match f(conn) {
-        Ok(value) => {
-            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(e) => {
-            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
-                log::error!("rollback failed: {rollback}");
-            }
-            Err(e)
-        }
-    }
-}
-
 /// libpq's multi-line messages as one log line.
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Why a write did not happen, for resources with versions and unique names.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// No row with that id or slug.
-    #[error("not found")]
-    NotFound,
-    /// `If-Match` named another version than the stored one.
-    #[error("stored version is {current}")]
-    VersionMismatch {
-        /// The version actually stored.
-        current: i32,
-    },
-    /// A unique value is already taken.
-    #[error("{0}")]
-    Conflict(String),
-    /// A rule that depends on stored data is broken (a position past the end, a
-    /// link target that does not exist).
-    #[error("invalid")]
-    Invalid(Vec<crate::domain::FieldError>),
-    /// The database failed.
-    #[error(transparent)]
-    Db(#[from] DieselError),
-}
-
-impl WriteError {
-    /// Stored data that cannot be read back (a bug or a corrupt row): a 500.
-    pub fn corrupt(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Db(DieselError::DeserializationError(error.into()))
-    }
-
-    /// The same error for a child nested under `prefix` (`/quotes/2`), so that
-    /// pointers and messages say which child is wrong.
-    pub fn nested(self, prefix: &str) -> Self {
-        match self {
-            Self::Invalid(errors) => Self::Invalid(errors.into_iter().map(|e| e.under(prefix)).collect()),
-            Self::Conflict(detail) => Self::Conflict(format!("{prefix}: {detail}")),
-            other => other,
-        }
-    }
-}
-
-/// Whether an error is a unique-constraint violation (a race or a taken name).
-pub fn is_unique_violation(error: &DieselError) -> bool {
-    matches!(error, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
 }

@@ -5,10 +5,10 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
-use super::articles::{self, ArticleKey};
-use super::positions::{self, OrderedList, OrderedTable};
+use super::articles::lookup::{self as articles, ArticleKey};
+use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::quotes;
-use super::{Backend, DbConn, WriteError, write_transaction};
+use super::{Backend, DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};
 use crate::domain::access::Visibility;
 use crate::domain::article_filter::SearchText;
 use crate::domain::cursor::CursorKey;
@@ -18,7 +18,7 @@ use crate::domain::version::Expected;
 
 /// A quote as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = quotes)]
+#[diesel(table_name = quotes, treat_none_as_default_value = false)]
 pub struct QuoteRow {
     pub id: String,
     pub article_id: String,
@@ -50,8 +50,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<QuoteRow>> {
 
 /// One page of an article's quotes in position order.
 pub fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Paging) -> QueryResult<Vec<QuoteRow>> {
-    let start = OrderedList::new(OrderedTable::Quotes, article_id, Utc::now().naive_utc())
-        .page_start(conn, paging.after.as_ref())?;
+    let start = OrderedTable::Quotes.page_start(conn, article_id, paging.after.as_ref())?;
     quotes::table
         .filter(quotes::article_id.eq(article_id))
         .filter(quotes::position.ge(start))
@@ -70,6 +69,20 @@ pub fn for_articles(conn: &mut DbConn, article_ids: &[String]) -> QueryResult<Ve
         .load(conn)
 }
 
+impl Versioned for QuoteRow {
+    fn article_id(&self) -> &str {
+        &self.article_id
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
+
+    fn reread(&self, conn: &mut DbConn) -> QueryResult<Option<Self>> {
+        find(conn, &self.id)
+    }
+}
+
 /// Adds a quote to an article (found by id or slug) at its position or after the
 /// last one.
 pub fn create(
@@ -79,28 +92,47 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<QuoteRow, WriteError> {
     write_transaction(conn, |c| {
-        let article = articles::find(c, article)?.ok_or(WriteError::NotFound)?;
-        positions::lock_article(c, &article.id)?;
-        insert(c, &article.id, fields, now)
+        let article = locked(c, |c| articles::find(c, article))?;
+        let position =
+            OrderedList::new(OrderedTable::Quotes, &article.id, now.naive_utc()).place_new(c, fields.position)?;
+        let row = new_row(&article.id, fields, position, 1, now);
+        diesel::insert_into(quotes::table).values(&row).execute(c)?;
+        Ok(row)
     })
 }
 
-/// Inserts a quote inside a transaction that holds the article's lock.
-pub fn insert(
+/// Stores the quotes of a new article in one statement, inside the transaction
+/// that creates it. Errors point at the quote (`/quotes/1/position`).
+pub fn insert_new(
     conn: &mut DbConn,
     article_id: &str,
-    fields: &QuoteFields,
+    all: &[QuoteFields],
     now: DateTime<Utc>,
-) -> Result<QuoteRow, WriteError> {
-    let list = OrderedList::new(OrderedTable::Quotes, article_id, now.naive_utc());
-    let count = list.count(conn)?;
-    let position = match fields.position {
-        None => count,
-        Some(p) if p <= count => p,
-        Some(_) => return Err(past_the_end(count)),
-    };
-    list.open_gap(conn, position)?;
-    let row = QuoteRow {
+) -> Result<(), WriteError> {
+    let mut list = NewList::new(OrderedTable::Quotes);
+    for (index, fields) in all.iter().enumerate() {
+        list.place(fields.position).map_err(|e| e.nested(&format!("/quotes/{index}")))?;
+    }
+    let rows: Vec<QuoteRow> = all
+        .iter()
+        .zip(list.finish())
+        .map(|(fields, (position, version))| new_row(article_id, fields, position, version, now))
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Multi-row inserts do not compile through the MultiBackend; each backend
+    // takes the same statement directly.
+    let insert = diesel::insert_into(quotes::table).values(&rows);
+    match conn {
+        DbConn::Pg(c) => insert.execute(c),
+        DbConn::Sqlite(c) => insert.execute(c),
+    }?;
+    Ok(())
+}
+
+fn new_row(article_id: &str, fields: &QuoteFields, position: i32, version: i32, now: DateTime<Utc>) -> QuoteRow {
+    QuoteRow {
         id: uuid::Uuid::now_v7().to_string(),
         article_id: article_id.to_owned(),
         text: fields.text.clone(),
@@ -109,18 +141,10 @@ pub fn insert(
         speaker_title: fields.speaker_title.clone(),
         context: fields.context.clone(),
         position,
-        version: 1,
+        version,
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
-    };
-    diesel::insert_into(quotes::table).values(&row).execute(conn)?;
-    Ok(row)
-}
-
-/// A position past the end depends on the list as stored now, so it is a conflict
-/// with the current state (409), not a malformed request.
-fn past_the_end(last: i32) -> WriteError {
-    WriteError::Conflict(format!("position is past the end of the quote list: at most {last} is possible now"))
+    }
 }
 
 /// Replaces a quote's fields with what `fields_for` makes of the stored quote (a
@@ -134,21 +158,10 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<QuoteRow, WriteError> {
     write_transaction(conn, |c| {
-        let current = find(c, id)?.ok_or(WriteError::NotFound)?;
-        positions::lock_article(c, &current.article_id)?;
-        // Re-read under the lock: a concurrent move may have changed the position.
-        let current = find(c, id)?.ok_or(WriteError::NotFound)?;
-        if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch { current: current.version });
-        }
+        let current = locked_for_write(c, |c| find(c, id), expected)?;
         let fields = fields_for(&current)?;
-        let position = fields.position.unwrap_or(current.position);
         let list = OrderedList::new(OrderedTable::Quotes, &current.article_id, now.naive_utc());
-        let last = list.count(c)? - 1;
-        if position > last {
-            return Err(past_the_end(last));
-        }
-        list.move_row(c, id, current.position, position)?;
+        let position = list.place_moved(c, id, current.position, fields.position)?;
         let row = QuoteRow {
             text: fields.text.clone(),
             speaker_name: fields.speaker_name.clone(),
@@ -178,12 +191,7 @@ pub fn update(
 /// Deletes a quote; the ones after it move up.
 pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
-        let current = find(c, id)?.ok_or(WriteError::NotFound)?;
-        positions::lock_article(c, &current.article_id)?;
-        let current = find(c, id)?.ok_or(WriteError::NotFound)?;
-        if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch { current: current.version });
-        }
+        let current = locked_for_write(c, |c| find(c, id), expected)?;
         diesel::delete(quotes::table.filter(quotes::id.eq(id))).execute(c)?;
         OrderedList::new(OrderedTable::Quotes, &current.article_id, now.naive_utc()).close_gap(c, current.position)?;
         Ok(())
@@ -195,7 +203,7 @@ pub fn search(conn: &mut DbConn, search: &QuoteSearch, visibility: Visibility) -
     let backend = conn.backend();
     let mut query = quotes::table.into_boxed();
     if let Visibility::PublishedBy(now) = visibility {
-        query = query.filter(quotes::article_id.eq_any(articles::public_article_ids!(now)));
+        query = query.filter(quotes::article_id.eq_any(articles::public_ids(now)));
     }
     if let Some(speaker) = &search.speaker {
         // Written as SQL text so that the statement is not cached and is planned with

@@ -1,12 +1,14 @@
 //! Related-link rows, their targets, and the synchronous queries on them.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::articles::{self, ArticleKey, ArticleRow};
-use super::positions::{self, OrderedList, OrderedTable};
+use super::articles::lookup::{self as articles, ArticleKey, ArticleRow};
+use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::{articles as articles_table, related_links};
-use super::{DbConn, WriteError, write_transaction};
+use super::{DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};
 use crate::domain::FieldError;
 use crate::domain::access::Visibility;
 use crate::domain::paging::Paging;
@@ -15,7 +17,7 @@ use crate::domain::version::Expected;
 
 /// A related link as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = related_links)]
+#[diesel(table_name = related_links, treat_none_as_default_value = false)]
 pub struct RelatedLinkRow {
     pub id: String,
     pub article_id: String,
@@ -54,11 +56,7 @@ macro_rules! with_visible_targets {
         let mut query = with_targets!().into_boxed();
         if let Visibility::PublishedBy(now) = $visibility {
             // The target is the joined article row, so no subquery is needed.
-            query = query.filter(
-                related_links::target_article_id
-                    .is_null()
-                    .or(articles_table::status.eq("published").and(articles_table::published_at.le(now.naive_utc()))),
-            );
+            query = query.filter(related_links::target_article_id.is_null().or(articles::is_public(now)));
         }
         query
     }};
@@ -87,8 +85,7 @@ pub fn list_for_article(
     paging: &Paging,
     visibility: Visibility,
 ) -> QueryResult<Vec<LinkWithTarget>> {
-    let start = OrderedList::new(OrderedTable::RelatedLinks, article_id, Utc::now().naive_utc())
-        .page_start(conn, paging.after.as_ref())?;
+    let start = OrderedTable::RelatedLinks.page_start(conn, article_id, paging.after.as_ref())?;
     with_visible_targets!(visibility)
         .filter(related_links::article_id.eq(article_id.to_owned()))
         .filter(related_links::position.ge(start))
@@ -109,6 +106,20 @@ pub fn for_articles(
         .load(conn)
 }
 
+impl Versioned for LinkWithTarget {
+    fn article_id(&self) -> &str {
+        &self.0.article_id
+    }
+
+    fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    fn reread(&self, conn: &mut DbConn) -> QueryResult<Option<Self>> {
+        find(conn, &self.0.id)
+    }
+}
+
 /// Adds a link to an article (found by id or slug).
 pub fn create(
     conn: &mut DbConn,
@@ -117,9 +128,12 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<LinkWithTarget, WriteError> {
     write_transaction(conn, |c| {
-        let article = articles::find(c, article)?.ok_or(WriteError::NotFound)?;
-        positions::lock_article(c, &article.id)?;
-        let row = insert(c, &article.id, fields, now)?;
+        let article = locked(c, |c| articles::find(c, article))?;
+        check_target(c, &article.id, None, &fields.target)?;
+        let list = OrderedList::new(OrderedTable::RelatedLinks, &article.id, now.naive_utc());
+        let position = list.place_new(c, fields.position)?;
+        let row = new_row(&article.id, fields, position, 1, now);
+        diesel::insert_into(related_links::table).values(&row).execute(c)?;
         find(c, &row.id)?.ok_or(WriteError::NotFound)
     })
 }
@@ -133,34 +147,100 @@ pub fn replace_all(
     now: DateTime<Utc>,
 ) -> Result<Vec<LinkWithTarget>, WriteError> {
     write_transaction(conn, |c| {
-        let article = articles::find(c, article)?.ok_or(WriteError::NotFound)?;
-        positions::lock_article(c, &article.id)?;
+        let article = locked(c, |c| articles::find(c, article))?;
         diesel::delete(related_links::table.filter(related_links::article_id.eq(&article.id))).execute(c)?;
-        for (index, fields) in items.iter().enumerate() {
-            insert(c, &article.id, fields, now).map_err(|e| e.nested(&format!("/{index}")))?;
-        }
+        insert_new(c, &article.id, items, now, "")?;
         Ok(for_articles(c, std::slice::from_ref(&article.id), Visibility::All)?)
     })
 }
 
-/// Inserts a link inside a transaction that holds the article's lock.
-pub fn insert(
+/// Stores a whole list of links for an article that has none (a new article, or
+/// a list being replaced) in one statement, with one query for the targets.
+/// Errors point at the link under `prefix` (`/related_links/1/url`).
+pub fn insert_new(
     conn: &mut DbConn,
     article_id: &str,
-    fields: &RelatedLinkFields,
+    all: &[RelatedLinkFields],
     now: DateTime<Utc>,
-) -> Result<RelatedLinkRow, WriteError> {
-    check_target(conn, article_id, None, &fields.target)?;
-    let list = OrderedList::new(OrderedTable::RelatedLinks, article_id, now.naive_utc());
-    let count = list.count(conn)?;
-    let position = match fields.position {
-        None => count,
-        Some(p) if p <= count => p,
-        Some(_) => return Err(past_the_end(count)),
+    prefix: &str,
+) -> Result<(), WriteError> {
+    let wanted: Vec<String> = all
+        .iter()
+        .filter_map(|f| match &f.target {
+            LinkTarget::Article(id) => Some(id.to_string()),
+            LinkTarget::Url(_) => None,
+        })
+        .collect();
+    let existing: HashSet<String> = if wanted.is_empty() {
+        HashSet::new()
+    } else {
+        articles_table::table
+            .filter(articles_table::id.eq_any(&wanted))
+            .select(articles_table::id)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect()
     };
-    list.open_gap(conn, position)?;
+    // Each link is checked as if the earlier ones were already stored: the same
+    // errors, in the same order, as inserting them one by one.
+    let mut list = NewList::new(OrderedTable::RelatedLinks);
+    let mut seen = Vec::new();
+    for (index, fields) in all.iter().enumerate() {
+        let checked = check_new_target(article_id, &fields.target, &existing, &mut seen)
+            .and_then(|()| list.place(fields.position));
+        checked.map_err(|e| e.nested(&format!("{prefix}/{index}")))?;
+    }
+    let rows: Vec<RelatedLinkRow> = all
+        .iter()
+        .zip(list.finish())
+        .map(|(fields, (position, version))| new_row(article_id, fields, position, version, now))
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Multi-row inserts do not compile through the MultiBackend; each backend
+    // takes the same statement directly.
+    let insert = diesel::insert_into(related_links::table).values(&rows);
+    match conn {
+        DbConn::Pg(c) => insert.execute(c),
+        DbConn::Sqlite(c) => insert.execute(c),
+    }?;
+    Ok(())
+}
+
+/// `check_target` for a link of a list stored in one go: `existing` holds the
+/// internal targets that exist, `seen` the targets of the links before it.
+fn check_new_target(
+    article_id: &str,
+    target: &LinkTarget,
+    existing: &HashSet<String>,
+    seen: &mut Vec<LinkTarget>,
+) -> Result<(), WriteError> {
+    if let LinkTarget::Article(id) = target {
+        let id = id.to_string();
+        if id == article_id {
+            return Err(self_link());
+        }
+        if !existing.contains(&id) {
+            return Err(missing_target());
+        }
+    }
+    if seen.contains(target) {
+        return Err(duplicate_target());
+    }
+    seen.push(target.clone());
+    Ok(())
+}
+
+fn new_row(
+    article_id: &str,
+    fields: &RelatedLinkFields,
+    position: i32,
+    version: i32,
+    now: DateTime<Utc>,
+) -> RelatedLinkRow {
     let (target_article_id, url) = split_target(&fields.target);
-    let row = RelatedLinkRow {
+    RelatedLinkRow {
         id: uuid::Uuid::now_v7().to_string(),
         article_id: article_id.to_owned(),
         target_article_id,
@@ -168,12 +248,10 @@ pub fn insert(
         title: fields.title.clone(),
         relation: fields.relation.as_str().to_owned(),
         position,
-        version: 1,
+        version,
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
-    };
-    diesel::insert_into(related_links::table).values(&row).execute(conn)?;
-    Ok(row)
+    }
 }
 
 fn split_target(target: &LinkTarget) -> (Option<String>, Option<String>) {
@@ -183,10 +261,17 @@ fn split_target(target: &LinkTarget) -> (Option<String>, Option<String>) {
     }
 }
 
-/// A position past the end depends on the list as stored now, so it is a conflict
-/// with the current state (409), not a malformed request.
-fn past_the_end(last: i32) -> WriteError {
-    WriteError::Conflict(format!("position is past the end of the link list: at most {last} is possible now"))
+fn self_link() -> WriteError {
+    WriteError::Invalid(vec![FieldError::body("/target_article_id", "an article cannot link to itself")])
+}
+
+/// Like a position past the end: depends on what is stored now.
+fn missing_target() -> WriteError {
+    WriteError::Conflict("target_article_id: no article has this id".into())
+}
+
+fn duplicate_target() -> WriteError {
+    WriteError::Conflict("the article already links to this target".into())
 }
 
 /// An internal target must exist and not be the article itself; no target may
@@ -202,16 +287,12 @@ fn check_target(
         LinkTarget::Article(id) => {
             let id = id.to_string();
             if id == article_id {
-                return Err(WriteError::Invalid(vec![FieldError::body(
-                    "/target_article_id",
-                    "an article cannot link to itself",
-                )]));
+                return Err(self_link());
             }
             if articles::find(conn, &ArticleKey::Id(uuid::Uuid::try_parse(&id).map_err(|_| WriteError::NotFound)?))?
                 .is_none()
             {
-                // Like a position past the end: depends on what is stored now.
-                return Err(WriteError::Conflict("target_article_id: no article has this id".into()));
+                return Err(missing_target());
             }
             same = same.filter(related_links::target_article_id.eq(id));
         }
@@ -222,7 +303,7 @@ fn check_target(
     }
     let taken: i64 = same.count().get_result(conn)?;
     if taken > 0 {
-        return Err(WriteError::Conflict("the article already links to this target".into()));
+        return Err(duplicate_target());
     }
     Ok(())
 }
@@ -237,22 +318,12 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<LinkWithTarget, WriteError> {
     write_transaction(conn, |c| {
-        let (current, _) = find(c, id)?.ok_or(WriteError::NotFound)?;
-        positions::lock_article(c, &current.article_id)?;
-        let stored = find(c, id)?.ok_or(WriteError::NotFound)?;
+        let stored = locked_for_write(c, |c| find(c, id), expected)?;
         let current = &stored.0;
-        if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch { current: current.version });
-        }
         let fields = fields_for(&stored)?;
         check_target(c, &current.article_id, Some(id), &fields.target)?;
-        let position = fields.position.unwrap_or(current.position);
         let list = OrderedList::new(OrderedTable::RelatedLinks, &current.article_id, now.naive_utc());
-        let last = list.count(c)? - 1;
-        if position > last {
-            return Err(past_the_end(last));
-        }
-        list.move_row(c, id, current.position, position)?;
+        list.place_moved(c, id, current.position, fields.position)?;
         let (target_article_id, url) = split_target(&fields.target);
         diesel::update(related_links::table.filter(related_links::id.eq(id)))
             .set((
@@ -271,12 +342,7 @@ pub fn update(
 /// Deletes a link; the ones after it move up.
 pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
-        let (current, _) = find(c, id)?.ok_or(WriteError::NotFound)?;
-        positions::lock_article(c, &current.article_id)?;
-        let (current, _) = find(c, id)?.ok_or(WriteError::NotFound)?;
-        if !expected.allows(current.version) {
-            return Err(WriteError::VersionMismatch { current: current.version });
-        }
+        let (current, _) = locked_for_write(c, |c| find(c, id), expected)?;
         diesel::delete(related_links::table.filter(related_links::id.eq(id))).execute(c)?;
         OrderedList::new(OrderedTable::RelatedLinks, &current.article_id, now.naive_utc())
             .close_gap(c, current.position)?;

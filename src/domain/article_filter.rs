@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::FieldError;
 use super::article::ArticleStatus;
-use super::cursor::{ArticleSort, Cursor, CursorKey};
+use super::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
 use super::paging::{DEFAULT_LIMIT, ListError, Paging};
 use super::tags;
 use super::text::{bounded, trimmed_required};
@@ -193,8 +193,9 @@ impl ArticleFilter {
         }
     }
 
-    /// Checks every parameter, reporting all invalid ones together.
-    pub fn parse(params: ArticleListParams) -> Result<Self, ListError> {
+    /// Checks every parameter, reporting all invalid ones together; a cursor must
+    /// be signed with `secret`.
+    pub fn parse(params: ArticleListParams, secret: &CursorSecret) -> Result<Self, ListError> {
         let mut errors = Vec::new();
         let mut check = |name: &str, result: Result<(), String>| {
             if let Err(detail) = result {
@@ -257,7 +258,7 @@ impl ArticleFilter {
         }
         // An empty `cursor=` is how forms and many clients ask for the first page.
         if let Some(cursor) = params.cursor.as_deref().filter(|c| !c.is_empty()) {
-            let cursor = Cursor::decode(cursor, filter.sort.as_str()).map_err(ListError::BadCursor)?;
+            let cursor = Cursor::decode(cursor, filter.sort.as_str(), secret).map_err(ListError::BadCursor)?;
             let fits = match cursor.key {
                 CursorKey::Time(_) => true,
                 CursorKey::Absent => !matches!(filter.sort, ArticleSort::UpdatedAsc | ArticleSort::UpdatedDesc),
@@ -297,7 +298,7 @@ mod tests {
 
     #[test]
     fn defaults_list_published_newest_first() {
-        let filter = ArticleFilter::parse(ArticleListParams::default()).unwrap();
+        let filter = ArticleFilter::parse(ArticleListParams::default(), &CursorSecret::default()).unwrap();
         assert_eq!(filter.status, Some(ArticleStatus::Published));
         assert_eq!(filter.sort, ArticleSort::PublishedDesc);
         assert_eq!(filter.limit, 20);
@@ -306,8 +307,10 @@ mod tests {
     #[test]
     fn at_most_fifty_tag_filters() {
         let tags = |n: usize| ArticleListParams { tag: vec!["a".into(); n], ..Default::default() };
-        assert_eq!(ArticleFilter::parse(tags(50)).unwrap().tags.len(), 50);
-        let Err(ListError::Invalid(errors)) = ArticleFilter::parse(tags(51)) else { panic!("accepted") };
+        assert_eq!(ArticleFilter::parse(tags(50), &CursorSecret::default()).unwrap().tags.len(), 50);
+        let Err(ListError::Invalid(errors)) = ArticleFilter::parse(tags(51), &CursorSecret::default()) else {
+            panic!("accepted")
+        };
         assert_eq!(errors[0].parameter.as_deref(), Some("tag"));
     }
 
@@ -320,7 +323,9 @@ mod tests {
             q: Some("x".repeat(501)),
             ..Default::default()
         };
-        let Err(ListError::Invalid(errors)) = ArticleFilter::parse(params) else { panic!("accepted") };
+        let Err(ListError::Invalid(errors)) = ArticleFilter::parse(params, &CursorSecret::default()) else {
+            panic!("accepted")
+        };
         let names: Vec<_> = errors.iter().filter_map(|e| e.parameter.as_deref()).collect();
         assert_eq!(names, ["status", "q", "sort", "limit"]);
     }

@@ -1,35 +1,48 @@
 //! Keyset pagination: the opaque cursor that marks where the next page starts, and
 //! the sort orders of the article list.
 
-use std::sync::OnceLock;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use uuid::Uuid;
 
-/// Key of the cursors' MAC, set once at start-up (`NEWSDESK_CURSOR_SECRET`).
-static SECRET: OnceLock<Vec<u8>> = OnceLock::new();
 /// Used when no secret is configured: cursors still detect accidental damage and
 /// casual edits, but only a private secret makes them unforgeable.
 const DEFAULT_SECRET: &[u8] = b"newsdesk-cursor-default-key; set NEWSDESK_CURSOR_SECRET";
 /// Bytes of the MAC kept in a cursor.
 const TAG_LEN: usize = 12;
 
-/// Sets the key cursors are signed with; the first call wins.
-pub fn set_secret(secret: &[u8]) {
-    if SECRET.set(secret.to_vec()).is_err() {
-        log::warn!("cursor secret already set; keeping the first one");
+/// The key cursors are signed with (`NEWSDESK_CURSOR_SECRET`, else the built-in
+/// one). Held in the app's data, so that each server has its own and nothing
+/// global is set at start-up.
+#[derive(Clone)]
+pub struct CursorSecret(Vec<u8>);
+
+impl Default for CursorSecret {
+    fn default() -> Self {
+        Self(DEFAULT_SECRET.to_vec())
     }
 }
 
-fn tag(payload: &str) -> Vec<u8> {
-    let key = SECRET.get().map_or(DEFAULT_SECRET, Vec::as_slice);
-    match Hmac::<sha2::Sha256>::new_from_slice(key) {
-        Ok(mac) => mac.chain_update(payload).finalize().into_bytes()[..TAG_LEN].to_vec(),
-        // HMAC takes keys of any length; this arm cannot run.
-        Err(_) => Vec::new(),
+impl std::fmt::Debug for CursorSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorSecret(..)")
+    }
+}
+
+impl CursorSecret {
+    /// The configured secret, or the built-in one when none is set.
+    pub fn new(configured: Option<&str>) -> Self {
+        configured.map_or_else(Self::default, |s| Self(s.as_bytes().to_vec()))
+    }
+
+    fn tag(&self, payload: &str) -> Vec<u8> {
+        match Hmac::<sha2::Sha256>::new_from_slice(&self.0) {
+            Ok(mac) => mac.chain_update(payload).finalize().into_bytes()[..TAG_LEN].to_vec(),
+            // HMAC takes keys of any length; this arm cannot run.
+            Err(_) => Vec::new(),
+        }
     }
 }
 
@@ -114,25 +127,25 @@ const VERSION: &str = "c1";
 
 impl Cursor {
     /// The opaque form handed to clients, bound to the list order `order`.
-    pub fn encode(&self, order: &str) -> String {
+    pub fn encode(&self, order: &str, secret: &CursorSecret) -> String {
         let key = match self.key {
             CursorKey::Time(t) => format!("t{}", t.timestamp_micros()),
             CursorKey::Position(p) => format!("p{p}"),
             CursorKey::Absent => "-".to_owned(),
         };
         let payload = format!("{VERSION}|{order}|{key}|{}", self.id.simple());
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(&payload), URL_SAFE_NO_PAD.encode(tag(&payload)))
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(&payload), URL_SAFE_NO_PAD.encode(secret.tag(&payload)))
     }
 
     /// Reads a cursor back, refusing anything this service did not make for `order`.
-    pub fn decode(raw: &str, order: &str) -> Result<Self, String> {
+    pub fn decode(raw: &str, order: &str, secret: &CursorSecret) -> Result<Self, String> {
         let malformed = || "is not a cursor this list handed out".to_owned();
         let (payload, signature) = raw.split_once('.').ok_or_else(malformed)?;
         let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| malformed())?;
         let plain = String::from_utf8(bytes).map_err(|_| malformed())?;
         let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| malformed())?;
         // Constant-time comparison of the MAC: a changed cursor is refused.
-        let expected = tag(&plain);
+        let expected = secret.tag(&plain);
         let same = super::digest::constant_time_eq(&expected, &signature);
         if !same {
             return Err(malformed());
@@ -164,6 +177,10 @@ impl Cursor {
 mod tests {
     use super::*;
 
+    fn secret() -> CursorSecret {
+        CursorSecret::default()
+    }
+
     #[test]
     fn round_trips_every_key_kind() {
         for key in [
@@ -172,36 +189,43 @@ mod tests {
             CursorKey::Absent,
         ] {
             let cursor = Cursor { key, id: Uuid::now_v7() };
-            assert_eq!(Cursor::decode(&cursor.encode("updated_at"), "updated_at"), Ok(cursor));
+            assert_eq!(Cursor::decode(&cursor.encode("updated_at", &secret()), "updated_at", &secret()), Ok(cursor));
         }
     }
 
     #[test]
     fn refuses_garbage_and_tampering() {
-        let good = Cursor { key: CursorKey::Absent, id: Uuid::now_v7() }.encode("-published_at");
+        let good = Cursor { key: CursorKey::Absent, id: Uuid::now_v7() }.encode("-published_at", &secret());
         let mut tampered = good.clone().into_bytes();
         tampered[1] ^= 1;
         for bad in ["", "!!!", "YTF8", &String::from_utf8(tampered).unwrap()] {
-            assert!(Cursor::decode(bad, "-published_at").is_err(), "{bad:?} accepted");
+            assert!(Cursor::decode(bad, "-published_at", &secret()).is_err(), "{bad:?} accepted");
         }
     }
 
     #[test]
     fn every_single_character_change_is_refused() {
-        let good = Cursor { key: CursorKey::Position(12), id: Uuid::now_v7() }.encode("quotes");
+        let good = Cursor { key: CursorKey::Position(12), id: Uuid::now_v7() }.encode("quotes", &secret());
         for index in 0..good.len() {
             let mut bytes = good.clone().into_bytes();
             bytes[index] = if bytes[index] == b'A' { b'B' } else { b'A' };
             let changed = String::from_utf8(bytes).unwrap();
             if changed != good {
-                assert!(Cursor::decode(&changed, "quotes").is_err(), "change at {index} accepted");
+                assert!(Cursor::decode(&changed, "quotes", &secret()).is_err(), "change at {index} accepted");
             }
         }
     }
 
     #[test]
+    fn a_cursor_signed_with_another_secret_is_refused() {
+        let good = Cursor { key: CursorKey::Position(1), id: Uuid::now_v7() }.encode("quotes", &secret());
+        assert!(Cursor::decode(&good, "quotes", &CursorSecret::new(Some("another"))).is_err());
+        assert!(Cursor::decode(&good, "quotes", &CursorSecret::new(None)).is_ok());
+    }
+
+    #[test]
     fn a_cursor_only_continues_its_own_order() {
-        let good = Cursor { key: CursorKey::Position(1), id: Uuid::now_v7() }.encode("quotes");
-        assert!(Cursor::decode(&good, "-published_at").is_err());
+        let good = Cursor { key: CursorKey::Position(1), id: Uuid::now_v7() }.encode("quotes", &secret());
+        assert!(Cursor::decode(&good, "-published_at", &secret()).is_err());
     }
 }

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod article;
 pub mod article_filter;
+pub mod article_ref;
 pub mod cursor;
 pub mod digest;
 pub mod id;

@@ -1,7 +1,7 @@
 //! Page size and cursor, shared by every list.
 
 use super::FieldError;
-use super::cursor::Cursor;
+use super::cursor::{Cursor, CursorSecret};
 
 /// Default page size.
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -37,12 +37,18 @@ impl Paging {
     }
 
     /// Parses `limit` and `cursor` for a list in `order`. An empty cursor (`cursor=`,
-    /// as forms and many clients send it) asks for the first page.
-    pub fn parse(limit: Option<&str>, cursor: Option<&str>, order: &str) -> Result<Self, ListError> {
+    /// as forms and many clients send it) asks for the first page; a cursor must be
+    /// signed with `secret`.
+    pub fn parse(
+        limit: Option<&str>,
+        cursor: Option<&str>,
+        order: &str,
+        secret: &CursorSecret,
+    ) -> Result<Self, ListError> {
         let limit = Self::limit(limit).map_err(|e| ListError::Invalid(vec![FieldError::parameter("limit", e)]))?;
         let after = cursor
             .filter(|c| !c.is_empty())
-            .map(|c| Cursor::decode(c, order))
+            .map(|c| Cursor::decode(c, order, secret))
             .transpose()
             .map_err(ListError::BadCursor)?;
         Ok(Self { limit, after })

@@ -104,16 +104,40 @@ fn version_of(opaque: &str) -> Option<i32> {
     opaque.parse::<i32>().ok().filter(|version| version.to_string() == opaque)
 }
 
-/// Whether `If-None-Match` matches the current ETag (weak comparison: `W/` is
-/// ignored on both sides), in which case a `GET` answers 304.
-pub fn if_none_match(req: &HttpRequest, current: &str) -> Result<bool, ApiError> {
+/// What `If-None-Match` holds, read before the resource is looked up (a malformed
+/// header is a 400 whether or not the resource exists).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum NoneMatch {
+    /// No header: every read is a 200.
+    #[default]
+    Absent,
+    /// `*`: any current representation matches.
+    Any,
+    /// The opaque parts of the tags sent (`W/` dropped: the comparison is weak).
+    Tags(Vec<String>),
+}
+
+impl NoneMatch {
+    /// Whether the current ETag matches (weak comparison: `W/` is ignored on both
+    /// sides), in which case a `GET` answers 304.
+    pub fn matches(&self, current: &str) -> bool {
+        let current = current.strip_prefix("W/").unwrap_or(current).trim_matches('"');
+        match self {
+            Self::Absent => false,
+            Self::Any => true,
+            Self::Tags(tags) => tags.iter().any(|t| t == current),
+        }
+    }
+}
+
+/// Reads `If-None-Match`.
+pub fn if_none_match(req: &HttpRequest) -> Result<NoneMatch, ApiError> {
     let Some(value) = header_text(req, &header::IF_NONE_MATCH)? else {
-        return Ok(false);
+        return Ok(NoneMatch::Absent);
     };
-    let current = current.strip_prefix("W/").unwrap_or(current).trim_matches('"');
     Ok(match parse_list(value) {
-        Condition::Any => true,
-        Condition::Tags(tags) => tags.iter().any(|t| t.opaque == current),
+        Condition::Any => NoneMatch::Any,
+        Condition::Tags(tags) => NoneMatch::Tags(tags.iter().map(|t| t.opaque.to_owned()).collect()),
         Condition::Malformed => return Err(malformed(&header::IF_NONE_MATCH)),
     })
 }
@@ -122,10 +146,11 @@ pub fn if_none_match(req: &HttpRequest, current: &str) -> Result<bool, ApiError>
 /// a digest of the body, so any change to the article or a child changes it. Weak,
 /// because `If-Match` must name the article's own version.
 pub fn representation_etag(version: i32, body: &[u8]) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut hasher);
-    format!("W/\"{version}-{:016x}\"", hasher.finish())
+    // SHA-256, not `DefaultHasher`, whose output may change between Rust releases
+    // (and so invalidate every client's cache on a toolchain upgrade). 64 bits of
+    // it are plenty to tell representations of one version apart.
+    let digest = super::sha256_hex(&[body]);
+    format!("W/\"{version}-{}\"", &digest[..16])
 }
 
 #[cfg(test)]
@@ -148,7 +173,7 @@ mod tests {
     fn malformed_conditional_headers_are_refused() {
         for bad in ["3", "\"3", "W/3", "\"a\"b\"", "0", "\"3 \"", "\"a b\"", "*, \"3\"", "W/ \"3\"", "{}"] {
             assert!(if_match(&with(header::IF_MATCH, bad)).is_err(), "{bad}");
-            assert!(if_none_match(&with(header::IF_NONE_MATCH, bad), &etag(3)).is_err(), "{bad}");
+            assert!(if_none_match(&with(header::IF_NONE_MATCH, bad)).is_err(), "{bad}");
         }
     }
 
@@ -169,18 +194,24 @@ mod tests {
         assert_eq!(if_match(&with(header::IF_MATCH, ", \"1\",, \t,\"2\",")).unwrap(), Expected::OneOf(vec![1, 2]));
         assert_eq!(if_match(&with(header::IF_MATCH, "")).unwrap(), Expected::OneOf(vec![]));
         assert_eq!(if_match(&with(header::IF_MATCH, " , ")).unwrap(), Expected::OneOf(vec![]));
-        assert!(if_none_match(&with(header::IF_NONE_MATCH, ",\"3\","), &etag(3)).unwrap());
-        assert!(!if_none_match(&with(header::IF_NONE_MATCH, ""), &etag(3)).unwrap());
-        assert!(!if_none_match(&with(header::IF_NONE_MATCH, ","), &etag(3)).unwrap());
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, ",\"3\",")).unwrap().matches(&etag(3)));
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "")).unwrap().matches(&etag(3)));
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, ",")).unwrap().matches(&etag(3)));
     }
 
     #[test]
     fn if_none_match_compares_weakly() {
-        assert!(if_none_match(&with(header::IF_NONE_MATCH, "W/\"2\""), &etag(2)).unwrap());
-        assert!(if_none_match(&with(header::IF_NONE_MATCH, "*"), &etag(9)).unwrap());
-        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"1\""), &etag(2)).unwrap());
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, "W/\"2\"")).unwrap().matches(&etag(2)));
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, "*")).unwrap().matches(&etag(9)));
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"1\"")).unwrap().matches(&etag(2)));
         let composite = representation_etag(2, b"{}");
-        assert!(if_none_match(&with(header::IF_NONE_MATCH, &composite), &composite).unwrap());
-        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"2\""), &composite).unwrap());
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, &composite)).unwrap().matches(&composite));
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"2\"")).unwrap().matches(&composite));
+    }
+
+    #[test]
+    fn the_composite_digest_is_stable() {
+        // SHA-256 of `{}`: the same on every build, so caches survive upgrades.
+        assert_eq!(representation_etag(2, b"{}"), "W/\"2-44136fa355b3678a\"");
     }
 }

@@ -122,7 +122,7 @@ pub async fn idempotency(
     };
     let claim = match claim {
         Ok(claim) => claim,
-        Err(error) => return fail(req, error),
+        Err(error) => return fail(req, error.into()),
     };
     if matches!(claim, Claim::InFlight) {
         return fail(

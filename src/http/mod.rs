@@ -11,8 +11,10 @@ pub mod idempotency;
 pub mod in_flight;
 pub mod json;
 pub mod observe;
+pub mod params;
 pub mod query;
 pub mod rate_limit;
+pub mod reply;
 pub mod shared_rate_limit;
 pub mod strict_json;
 

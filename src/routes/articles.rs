@@ -1,32 +1,28 @@
 //! `/v1/articles`: create (with nested quotes and links), read by id or slug,
 //! replace, merge-patch, delete, list; `include=` embeds children.
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, delete, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::article_types::{Article, ArticlePage, ArticlePatch, NewArticleInput};
 use super::embedding::assemble;
-use super::paging::{list_error, page_response, split_page, stored_uuid};
+use super::paging::{page_response, stored_uuid};
 use super::patching::{merged, patch_errors, require_object};
-use crate::db::articles::{self as store, ArticleKey, ArticleRow, NewChildren};
+use crate::db::articles::{self as store, ArticleRow, NewChildren};
 use crate::db::{Database, WriteError, embedding};
 use crate::domain::FieldError;
 use crate::domain::access::Visibility;
 use crate::domain::article::{ArticleFields, ArticleInput, ArticleStatus, Replacement, now};
 use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
-use crate::domain::cursor::{ArticleSort, Cursor, CursorKey};
-use crate::domain::slug::Slug;
+use crate::domain::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
-use crate::http::conditional::{etag, if_match, if_none_match, representation_etag};
 use crate::http::json::{JsonBody, from_value, from_value_under};
+use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, Remove, WithExample, list_error, split_page};
 use crate::http::query::QueryParams;
-use crate::problem_responses::{
-    BadRequest, Conflict, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable, UnsupportedMediaType,
-    ValidationFailed,
-};
+use crate::http::reply::{self, Tagged};
+use crate::problem_responses::Conflict;
 
 /// Registers the article routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -38,36 +34,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_article);
 }
 
-/// Reads `{article}`: a hyphenated UUID means the id, anything else must be a
-/// valid slug.
-pub fn article_key(raw: &str) -> Result<ArticleKey, ApiError> {
-    if let Some(id) = crate::domain::id::parse(raw) {
-        return Ok(ArticleKey::Id(id));
-    }
-    Slug::parse(raw)
-        .map(ArticleKey::Slug)
-        .map_err(|_| ApiError::BadRequest(format!("`{raw}` is neither an article id (UUID) nor a slug")))
-}
-
 fn to_article(row: ArticleRow) -> Result<Article, ApiError> {
     Article::try_from(row).map_err(ApiError::Internal)
 }
 
 /// A single article with its ETag: the version, or for an article with embedded
 /// children a weak digest of the whole representation.
-fn article_body(article: &Article) -> Result<(String, Vec<u8>), ApiError> {
-    let body = serde_json::to_vec(article).map_err(|e| ApiError::Internal(e.into()))?;
-    let tag = if article.quotes.is_some() || article.related_links.is_some() {
-        representation_etag(article.version, &body)
+fn tagged(article: &Article) -> Result<Tagged, ApiError> {
+    if article.quotes.is_some() || article.related_links.is_some() {
+        Tagged::digested(article, article.version)
     } else {
-        etag(article.version)
-    };
-    Ok((tag, body))
-}
-
-fn article_response(mut response: HttpResponseBuilder, article: &Article) -> Result<HttpResponse, ApiError> {
-    let (tag, body) = article_body(article)?;
-    Ok(response.insert_header((header::ETAG, tag)).content_type("application/json").body(body))
+        Tagged::versioned(article, article.version)
+    }
 }
 
 /// List articles
@@ -83,9 +61,6 @@ fn article_response(mut response: HttpResponseBuilder, article: &Article) -> Res
     responses(
         (status = 200, description = "One page of articles", body = ArticlePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, response = BadRequest),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles")]
@@ -94,8 +69,9 @@ pub async fn list_articles(
     req: HttpRequest,
     db: web::Data<Database>,
     params: QueryParams<ArticleListParams>,
+    secret: CursorSecret,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = ArticleFilter::parse(params.0).map_err(list_error)?;
+    let filter = ArticleFilter::parse(params.0, &secret).map_err(list_error)?;
     let (sort, limit, include) = (filter.sort, filter.limit, filter.include);
     let at = now();
     let visibility = caller.visibility(at);
@@ -110,7 +86,7 @@ pub async fn list_articles(
             Ok((rows, total, children))
         })
         .await?;
-    let (rows, next_cursor) = split_page(rows, limit, sort.as_str(), |row| cursor_after(row, sort))?;
+    let (rows, next_cursor) = split_page(rows, limit, sort.as_str(), &secret, |row| cursor_after(row, sort))?;
     let items = assemble(rows, children)?;
     Ok(page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total }))
 }
@@ -132,47 +108,37 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
 #[utoipa::path(
     operation_id = "getArticle", tag = "articles",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug",
-            example = "north-korea-fires-missiles-as-allies-meet"),
-           ArticleReadParams,
-           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "ETag of a cached copy")),
+    params(ArticleRef<WithExample>, ArticleReadParams, IfNoneMatch),
     responses(
         (status = 200, description = "The article", body = Article,
          headers(("ETag" = String, description = "The article's version as a strong ETag"))),
         (status = 304, description = "The cached copy is current",
          headers(("ETag" = String, description = "The same ETag the 200 response would carry"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles/{article}")]
 pub async fn get_article(
     caller: Caller,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
     params: QueryParams<ArticleReadParams>,
+    article: ArticleRef<WithExample>,
+    cached: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
+    let key = article.key;
     let include =
         Include::parse(&params.0.include).map_err(|e| ApiError::Invalid(vec![FieldError::parameter("include", e)]))?;
     // Invisible articles are a 404, not a 403, so that their existence does not leak.
     let visibility = caller.visibility(now());
     let (row, children) = db
-        .run(move |c| -> Result<_, ApiError> {
-            let row = store::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
+        .run(move |c| -> diesel::QueryResult<_> {
+            let Some(row) = store::find_visible(c, &key, visibility)? else { return Ok(None) };
             let children = embedding::load(c, std::slice::from_ref(&row.id), include, visibility)?;
-            Ok((row, children))
+            Ok(Some((row, children)))
         })
-        .await?;
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
     let article = assemble(vec![row], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
-    let (tag, body) = article_body(&article)?;
-    if if_none_match(&req, &tag)? {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish());
-    }
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, tag)).content_type("application/json").body(body))
+    Ok(reply::conditional(&cached, tagged(&article)?))
 }
 
 /// Create an article
@@ -188,12 +154,7 @@ pub async fn get_article(
         (status = 201, description = "Created", body = Article,
          headers(("Location" = String, description = "URL of the new article"),
                  ("ETag" = String, description = "The article's version as a strong ETag"))),
-        (status = 400, response = BadRequest),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/articles")]
@@ -208,17 +169,17 @@ pub async fn create_article(
     let include = Include { quotes: input.quotes.is_some(), related_links: input.related_links.is_some() };
     let (fields, children) = validate_new(input, at)?;
     let (row, children) = db
-        .run(move |c| -> Result<_, ApiError> {
-            let row = store::create(c, &fields, &children, at).map_err(|e| ApiError::from_write(e, "article"))?;
+        .run(move |c| -> Result<_, WriteError> {
+            let row = store::create(c, &fields, &children, at)?;
             let children = embedding::load(c, std::slice::from_ref(&row.id), include, Visibility::All)?;
             Ok((row, children))
         })
-        .await?;
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
     let article = assemble(vec![row], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
-    let mut response = HttpResponse::Created();
-    response.insert_header((header::LOCATION, format!("/v1/articles/{}", article.id)));
-    let (_, body) = article_body(&article)?;
-    Ok(response.insert_header((header::ETAG, etag(article.version))).content_type("application/json").body(body))
+    // The strong ETag of the version, even when children are embedded: it is what
+    // a client sends back in `If-Match` to change the article it just created.
+    Ok(reply::created(format!("/v1/articles/{}", article.id), Tagged::versioned(&article, article.version)?))
 }
 
 /// Splits a create body into the article and its children, with pointers that
@@ -256,32 +217,23 @@ fn validate_new(
 #[utoipa::path(
     operation_id = "replaceArticle", tag = "articles",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
+    params(ArticleRef, IfMatch),
     request_body(content = ArticleInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Replaced", body = Article,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[put("/articles/{article}")]
 pub async fn replace_article(
     _writer: Writer,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    article: ArticleRef,
+    precondition: IfMatch,
     body: JsonBody<ArticleInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
-    let expected = if_match(&req)?;
+    let (key, expected) = (article.key, precondition.expected);
     let at = now();
     let replacement = Replacement::validate(body.0, at).map_err(ApiError::Invalid)?;
     let over = move |current: &ArticleRow| {
@@ -290,9 +242,10 @@ pub async fn replace_article(
         Ok(replacement.over(status, current.published_at.map(|t| t.and_utc())))
     };
     let row = db
-        .run(move |c| store::update(c, &key, &expected, over, at).map_err(|e| ApiError::from_write(e, "article")))
-        .await?;
-    article_response(HttpResponse::Ok(), &to_article(row)?)
+        .run(move |c| store::update(c, &key, &expected, over, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
+    Ok(reply::ok(tagged(&to_article(row)?)?))
 }
 
 /// Update an article
@@ -302,32 +255,23 @@ pub async fn replace_article(
 #[utoipa::path(
     operation_id = "updateArticle", tag = "articles",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
+    params(ArticleRef, IfMatch),
     request_body(content = ArticlePatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = Article,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/articles/{article}")]
 pub async fn update_article(
     _writer: Writer,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    article: ArticleRef,
+    precondition: IfMatch,
     body: JsonBody<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
-    let expected = if_match(&req)?;
+    let (key, expected) = (article.key, precondition.expected);
     require_object(&body.0)?;
     let patch = body.0;
     let at = now();
@@ -337,9 +281,10 @@ pub async fn update_article(
         ArticleFields::validate(input, at).map_err(|e| patch_errors(&patch, e))
     };
     let row = db
-        .run(move |c| store::update(c, &key, &expected, apply, at).map_err(|e| ApiError::from_write(e, "article")))
-        .await?;
-    article_response(HttpResponse::Ok(), &to_article(row)?)
+        .run(move |c| store::update(c, &key, &expected, apply, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
+    Ok(reply::ok(tagged(&to_article(row)?)?))
 }
 
 /// Delete an article
@@ -348,25 +293,19 @@ pub async fn update_article(
 #[utoipa::path(
     operation_id = "deleteArticle", tag = "articles",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only delete if the stored ETag matches")),
+    params(ArticleRef, IfMatch<Remove>),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 412, response = PreconditionFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/articles/{article}")]
 pub async fn delete_article(
     _writer: Writer,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    article: ArticleRef,
+    precondition: IfMatch<Remove>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
-    let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &key, &expected, now()).map_err(|e| ApiError::from_write(e, "article"))).await?;
+    let (key, expected) = (article.key, precondition.expected);
+    db.run(move |c| store::delete(c, &key, &expected, now())).await.map_err(|e| ApiError::from_write(e, "article"))?;
     Ok(HttpResponse::NoContent().finish())
 }

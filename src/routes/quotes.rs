@@ -1,14 +1,13 @@
 //! Quotes: `/v1/articles/{article}/quotes` (list, create), `/v1/quotes/{id}` (read,
 //! replace, merge-patch, delete) and `/v1/quotes` (search across articles).
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::articles::article_key;
-use super::paging::{PageParams, child_id, list_error, page_response, split_page, stored_uuid};
+use super::paging::{ByPosition, page_response, stored_uuid};
 use super::patching::{merged, patch_errors, require_object};
 use super::quote_types::{Quote, QuotePage, QuotePatch};
 use crate::db::quotes::{self as store, QuoteSearch};
@@ -16,19 +15,20 @@ use crate::db::{Database, WriteError, articles};
 use crate::domain::FieldError;
 use crate::domain::article::now;
 use crate::domain::article_filter::SearchText;
-use crate::domain::cursor::{Cursor, CursorKey};
+use crate::domain::article_ref::ArticleKey;
+use crate::domain::cursor::{Cursor, CursorKey, CursorSecret};
 use crate::domain::paging::{ListError, Paging};
-use crate::domain::quote::{QuoteFields, QuoteInput, speaker_key};
+use crate::domain::quote::{MAX_SPEAKER_NAME_LEN, QuoteFields, QuoteInput, speaker_key};
 use crate::domain::text::trimmed_required;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
-use crate::http::conditional::{etag, if_match, if_none_match};
 use crate::http::json::JsonBody;
-use crate::http::query::QueryParams;
-use crate::problem_responses::{
-    BadRequest, Conflict, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable, UnsupportedMediaType,
-    ValidationFailed,
+use crate::http::params::{
+    ArticleRef, IfMatch, IfNoneMatch, Page, Remove, Resource, ResourceId, article_ref_schema, list_error, split_page,
 };
+use crate::http::query::QueryParams;
+use crate::http::reply::{self, Tagged};
+use crate::problem_responses::Conflict;
 
 /// Registers the quote routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -41,8 +41,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_quote);
 }
 
-/// The order a per-article quote list pages in.
-const POSITION_ORDER: &str = "position";
+impl Resource for Quote {
+    const NOUN: &'static str = "quote";
+}
+
 /// The order quote search pages in.
 const NEWEST_ORDER: &str = "-created_at";
 
@@ -55,10 +57,6 @@ pub struct QuoteSearchParams {
     #[param(example = "Park Jin", min_length = 1, max_length = 200, pattern = r"\S")]
     pub speaker: Option<String>,
     /// Only quotes in this article (id or slug).
-    #[param(
-        pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$",
-        max_length = 200
-    )]
     pub article: Option<String>,
     /// Full-text search over the quote text; every word must match. Text without
     /// any letter or digit means no search.
@@ -71,19 +69,33 @@ pub struct QuoteSearchParams {
     pub cursor: Option<String>,
 }
 
+/// The search's parameters as the document shows them: the `article` filter takes
+/// what an `{article}` path takes (the pattern lives in `http::params`).
+pub enum QuoteSearchDoc {}
+
+impl IntoParams for QuoteSearchDoc {
+    fn into_params(in_provider: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = QuoteSearchParams::into_params(in_provider);
+        for param in params.iter_mut().filter(|p| p.name == "article") {
+            param.schema = Some(article_ref_schema().into());
+        }
+        params
+    }
+}
+
 impl QuoteSearchParams {
-    fn parse(self) -> Result<QuoteSearch, ListError> {
+    fn parse(self, secret: &CursorSecret) -> Result<QuoteSearch, ListError> {
         let mut errors = Vec::new();
-        let speaker = self.speaker.and_then(|s| match trimmed_required(&s, 200) {
+        let speaker = self.speaker.and_then(|s| match trimmed_required(&s, MAX_SPEAKER_NAME_LEN) {
             Ok(name) => Some(speaker_key(&name)),
             Err(detail) => {
                 errors.push(FieldError::parameter("speaker", detail));
                 None
             }
         });
-        let article = self.article.and_then(|a| match article_key(&a) {
-            Ok(key) => Some(key),
-            Err(_) => {
+        let article = self.article.and_then(|a| match ArticleKey::parse(&a) {
+            Some(key) => Some(key),
+            None => {
                 errors.push(FieldError::parameter("article", "must be an article id (UUID) or slug"));
                 None
             }
@@ -101,13 +113,13 @@ impl QuoteSearchParams {
         if !errors.is_empty() {
             return Err(ListError::Invalid(errors));
         }
-        let paging = Paging::parse(self.limit.as_deref(), self.cursor.as_deref(), NEWEST_ORDER)?;
+        let paging = Paging::parse(self.limit.as_deref(), self.cursor.as_deref(), NEWEST_ORDER, secret)?;
         Ok(QuoteSearch { speaker, article, text, paging })
     }
 }
 
-fn quote_response(mut response: actix_web::HttpResponseBuilder, quote: &Quote) -> HttpResponse {
-    response.insert_header((header::ETAG, etag(quote.version))).json(quote)
+fn tagged(quote: &Quote) -> Result<Tagged, ApiError> {
+    Tagged::versioned(quote, quote.version)
 }
 
 fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
@@ -120,14 +132,10 @@ fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
 #[utoipa::path(
     operation_id = "listArticleQuotes", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
+    params(ArticleRef, Page<ByPosition>),
     responses(
         (status = 200, description = "One page of the article's quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles/{article}/quotes")]
@@ -135,21 +143,19 @@ pub async fn list_article_quotes(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
-    params: QueryParams<PageParams>,
+    article: ArticleRef,
+    page: Page<ByPosition>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
-    let paging =
-        Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
-    let limit = paging.limit;
+    let (key, paging) = (article.key, page.paging.clone());
     let visibility = caller.visibility(now());
     let rows = db
-        .run(move |c| -> Result<_, ApiError> {
-            let article = articles::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
-            Ok(store::list_for_article(c, &article.id, &paging)?)
+        .run(move |c| -> diesel::QueryResult<_> {
+            let Some(article) = articles::find_visible(c, &key, visibility)? else { return Ok(None) };
+            store::list_for_article(c, &article.id, &paging).map(Some)
         })
-        .await?;
-    let (rows, next_cursor) = split_page(rows, limit, POSITION_ORDER, position_cursor)?;
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
+    let (rows, next_cursor) = page.split(rows, position_cursor)?;
     let items = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
     Ok(page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }))
 }
@@ -160,37 +166,29 @@ pub async fn list_article_quotes(
 #[utoipa::path(
     operation_id = "createQuote", tag = "quotes",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
+    params(ArticleRef),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Quote,
          headers(("Location" = String, description = "URL of the new quote"),
                  ("ETag" = String, description = "The quote's version as a strong ETag"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/articles/{article}/quotes")]
 pub async fn create_quote(
     _writer: Writer,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    article: ArticleRef,
     body: JsonBody<QuoteInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
+    let key = article.key;
     let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
     let row =
-        db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+        db.run(move |c| store::create(c, &key, &fields, at)).await.map_err(|e| ApiError::from_write(e, "article"))?;
     let quote = Quote::try_from(row)?;
-    let mut response = HttpResponse::Created();
-    response.insert_header((header::LOCATION, format!("/v1/quotes/{}", quote.id)));
-    Ok(quote_response(response, &quote))
+    Ok(reply::created(format!("/v1/quotes/{}", quote.id), tagged(&quote)?))
 }
 
 /// Search quotes
@@ -200,13 +198,10 @@ pub async fn create_quote(
 #[utoipa::path(
     operation_id = "searchQuotes", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
-    params(QuoteSearchParams),
+    params(QuoteSearchDoc),
     responses(
         (status = 200, description = "One page of matching quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, response = BadRequest),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/quotes")]
@@ -215,12 +210,13 @@ pub async fn search_quotes(
     req: HttpRequest,
     db: web::Data<Database>,
     params: QueryParams<QuoteSearchParams>,
+    secret: CursorSecret,
 ) -> Result<HttpResponse, ApiError> {
-    let search = params.0.parse().map_err(list_error)?;
+    let search = params.0.parse(&secret).map_err(list_error)?;
     let limit = search.paging.limit;
     let visibility = caller.visibility(now());
     let rows = db.run(move |c| store::search(c, &search, visibility)).await?;
-    let (rows, next_cursor) = split_page(rows, limit, NEWEST_ORDER, |q| {
+    let (rows, next_cursor) = split_page(rows, limit, NEWEST_ORDER, &secret, |q| {
         Ok(Cursor { key: CursorKey::Time(q.created_at.and_utc()), id: stored_uuid(&q.id)? })
     })?;
     let items = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
@@ -234,26 +230,22 @@ pub async fn search_quotes(
 #[utoipa::path(
     operation_id = "getQuote", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
-    params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "ETag of a cached copy")),
+    params(ResourceId<Quote>, IfNoneMatch),
     responses(
         (status = 200, description = "The quote", body = Quote,
          headers(("ETag" = String, description = "The quote's version as a strong ETag"))),
         (status = 304, description = "The cached copy is current",
          headers(("ETag" = String, description = "The quote's current version as a strong ETag"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/quotes/{id}")]
 pub async fn get_quote(
     caller: Caller,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    quote: ResourceId<Quote>,
+    cached: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = child_id(&path)?;
+    let id = quote.id;
     let visibility = caller.visibility(now());
     // A quote in an article the caller may not see does not exist for them.
     let row = db
@@ -266,10 +258,7 @@ pub async fn get_quote(
         })
         .await?
         .ok_or_else(|| ApiError::not_found("quote"))?;
-    if if_none_match(&req, &etag(row.version))? {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(row.version))).finish());
-    }
-    Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
+    Ok(reply::conditional(&cached, tagged(&Quote::try_from(row)?)?))
 }
 
 /// Replace a quote
@@ -279,40 +268,30 @@ pub async fn get_quote(
 #[utoipa::path(
     operation_id = "replaceQuote", tag = "quotes",
     security(("bearer" = ["write"])),
-    params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
+    params(ResourceId<Quote>, IfMatch),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 200, description = "Replaced", body = Quote,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[put("/quotes/{id}")]
 pub async fn replace_quote(
     _writer: Writer,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    quote: ResourceId<Quote>,
+    precondition: IfMatch,
     body: JsonBody<QuoteInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = child_id(&path)?;
-    let expected = if_match(&req)?;
+    let (id, expected) = (quote.id, precondition.expected);
     let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
     let row = db
-        .run(move |c| {
-            store::update(c, &id, &expected, |_| Ok(fields), at).map_err(|e| ApiError::from_write(e, "quote"))
-        })
-        .await?;
-    Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
+        .run(move |c| store::update(c, &id, &expected, |_| Ok(fields), at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "quote"))?;
+    Ok(reply::ok(tagged(&Quote::try_from(row)?)?))
 }
 
 /// Update a quote
@@ -322,32 +301,23 @@ pub async fn replace_quote(
 #[utoipa::path(
     operation_id = "updateQuote", tag = "quotes",
     security(("bearer" = ["write"])),
-    params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
+    params(ResourceId<Quote>, IfMatch),
     request_body(content = QuotePatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = Quote,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/quotes/{id}")]
 pub async fn update_quote(
     _writer: Writer,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    quote: ResourceId<Quote>,
+    precondition: IfMatch,
     body: JsonBody<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = child_id(&path)?;
-    let expected = if_match(&req)?;
+    let (id, expected) = (quote.id, precondition.expected);
     require_object(&body.0)?;
     let patch = body.0;
     let apply = move |current: &store::QuoteRow| {
@@ -356,9 +326,10 @@ pub async fn update_quote(
     };
     let at = now();
     let row = db
-        .run(move |c| store::update(c, &id, &expected, apply, at).map_err(|e| ApiError::from_write(e, "quote")))
-        .await?;
-    Ok(quote_response(HttpResponse::Ok(), &Quote::try_from(row)?))
+        .run(move |c| store::update(c, &id, &expected, apply, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "quote"))?;
+    Ok(reply::ok(tagged(&Quote::try_from(row)?)?))
 }
 
 /// Delete a quote
@@ -367,25 +338,19 @@ pub async fn update_quote(
 #[utoipa::path(
     operation_id = "deleteQuote", tag = "quotes",
     security(("bearer" = ["write"])),
-    params(("id" = uuid::Uuid, Path, description = "The quote's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only delete if the stored ETag matches")),
+    params(ResourceId<Quote>, IfMatch<Remove>),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 412, response = PreconditionFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/quotes/{id}")]
 pub async fn delete_quote(
     _writer: Writer,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    quote: ResourceId<Quote>,
+    precondition: IfMatch<Remove>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = child_id(&path)?;
-    let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &id, &expected, now()).map_err(|e| ApiError::from_write(e, "quote"))).await?;
+    let (id, expected) = (quote.id, precondition.expected);
+    db.run(move |c| store::delete(c, &id, &expected, now())).await.map_err(|e| ApiError::from_write(e, "quote"))?;
     Ok(HttpResponse::NoContent().finish())
 }

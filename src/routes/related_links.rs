@@ -2,37 +2,39 @@
 //! whole list), `/v1/related-links/{id}` (read, merge-patch, delete) and
 //! `/v1/articles/{article}/backlinks`.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::article_types::{Article, ArticlePage};
-use super::articles::article_key;
 use super::link_types::{RelatedLink, RelatedLinkInputSchema, RelatedLinkList, RelatedLinkPage, RelatedLinkPatch};
-use super::paging::{PageParams, child_id, list_error, page_response, split_page, stored_uuid};
+use super::paging::{ByPosition, page_response, stored_uuid};
 use super::patching::{merged, patch_errors, require_object};
 use crate::db::related_links::{self as store, LinkWithTarget};
 use crate::db::{Database, WriteError, articles};
 use crate::domain::FieldError;
 use crate::domain::article::now;
 use crate::domain::cursor::{Cursor, CursorKey};
-use crate::domain::paging::Paging;
 use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput, RelatedLinkListItem, check_patch};
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
-use crate::http::conditional::{etag, if_match, if_none_match};
 use crate::http::json::JsonBody;
-use crate::http::query::QueryParams;
-use crate::problem_responses::{
-    BadRequest, Conflict, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable, UnsupportedMediaType,
-    ValidationFailed,
-};
+use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, ListOrder, Page, Remove, Resource, ResourceId};
+use crate::http::reply::{self, Tagged};
+use crate::problem_responses::Conflict;
 
 // moved: see domain::related_link
 pub use crate::domain::related_link::MAX_LINKS_PER_PUT;
 
-const POSITION_ORDER: &str = "position";
-const BACKLINK_ORDER: &str = "source-id";
+/// The order backlinks page in: by the linking article's id.
+#[derive(Debug)]
+pub enum BySource {}
+impl ListOrder for BySource {
+    const NAME: &'static str = "source-id";
+}
+
+impl Resource for RelatedLink {
+    const NOUN: &'static str = "link";
+}
 
 /// Registers the related-link routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -45,8 +47,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_related_link);
 }
 
-fn link_response(mut response: actix_web::HttpResponseBuilder, link: &RelatedLink) -> HttpResponse {
-    response.insert_header((header::ETAG, etag(link.version))).json(link)
+fn tagged(link: &RelatedLink) -> Result<Tagged, ApiError> {
+    Tagged::versioned(link, link.version)
 }
 
 fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
@@ -60,14 +62,10 @@ fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
 #[utoipa::path(
     operation_id = "listRelatedLinks", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
+    params(ArticleRef, Page<ByPosition>),
     responses(
         (status = 200, description = "One page of the article's links", body = RelatedLinkPage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles/{article}/related-links")]
@@ -75,23 +73,20 @@ pub async fn list_related_links(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
-    params: QueryParams<PageParams>,
+    article: ArticleRef,
+    page: Page<ByPosition>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
-    let paging =
-        Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), POSITION_ORDER).map_err(list_error)?;
-    let limit = paging.limit;
+    let (key, paging) = (article.key, page.paging.clone());
     let visibility = caller.visibility(now());
     let rows = db
-        .run(move |c| -> Result<_, ApiError> {
-            let article = articles::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
-            Ok(store::list_for_article(c, &article.id, &paging, visibility)?)
+        .run(move |c| -> diesel::QueryResult<_> {
+            let Some(article) = articles::find_visible(c, &key, visibility)? else { return Ok(None) };
+            store::list_for_article(c, &article.id, &paging, visibility).map(Some)
         })
-        .await?;
-    let (rows, next_cursor) = split_page(rows, limit, POSITION_ORDER, |(link, _)| {
-        Ok(Cursor { key: CursorKey::Position(link.position), id: stored_uuid(&link.id)? })
-    })?;
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
+    let (rows, next_cursor) = page
+        .split(rows, |(link, _)| Ok(Cursor { key: CursorKey::Position(link.position), id: stored_uuid(&link.id)? }))?;
     let items = to_links(rows)?;
     Ok(page_response(&req, next_cursor.as_deref()).json(RelatedLinkPage { items, next_cursor }))
 }
@@ -103,37 +98,29 @@ pub async fn list_related_links(
 #[utoipa::path(
     operation_id = "createRelatedLink", tag = "related-links",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
+    params(ArticleRef),
     request_body(content = RelatedLinkInputSchema, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = RelatedLink,
          headers(("Location" = String, description = "URL of the new link"),
                  ("ETag" = String, description = "The link's version as a strong ETag"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/articles/{article}/related-links")]
 pub async fn create_related_link(
     _writer: Writer,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    article: ArticleRef,
     body: JsonBody<RelatedLinkInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
+    let key = article.key;
     let fields = RelatedLinkFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
     let row =
-        db.run(move |c| store::create(c, &key, &fields, at).map_err(|e| ApiError::from_write(e, "article"))).await?;
+        db.run(move |c| store::create(c, &key, &fields, at)).await.map_err(|e| ApiError::from_write(e, "article"))?;
     let link = RelatedLink::try_from(row)?;
-    let mut response = HttpResponse::Created();
-    response.insert_header((header::LOCATION, format!("/v1/related-links/{}", link.id)));
-    Ok(link_response(response, &link))
+    Ok(reply::created(format!("/v1/related-links/{}", link.id), tagged(&link)?))
 }
 
 /// Replace an article's related links
@@ -144,7 +131,7 @@ pub async fn create_related_link(
 #[utoipa::path(
     operation_id = "replaceRelatedLinks", tag = "related-links",
     security(("bearer" = ["write"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug")),
+    params(ArticleRef),
     request_body(content = RelatedLinkList, content_type = "application/json",
         example = json!([
             {"target_article_id": "0192f0a0-0000-7000-8000-000000000001", "relation": "related"},
@@ -153,28 +140,23 @@ pub async fn create_related_link(
         ])),
     responses(
         (status = 200, description = "The new list", body = RelatedLinkPage),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[put("/articles/{article}/related-links")]
 pub async fn replace_related_links(
     _writer: Writer,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    article: ArticleRef,
     body: JsonBody<Vec<RelatedLinkListItem>>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
+    let key = article.key;
     let items = validate_list(body.0)?;
     let at = now();
     let rows = db
-        .run(move |c| store::replace_all(c, &key, &items, at).map_err(|e| ApiError::from_write(e, "article")))
-        .await?;
+        .run(move |c| store::replace_all(c, &key, &items, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
     Ok(HttpResponse::Ok().json(RelatedLinkPage { items: to_links(rows)?, next_cursor: None }))
 }
 
@@ -204,14 +186,10 @@ fn validate_list(inputs: Vec<RelatedLinkListItem>) -> Result<Vec<RelatedLinkFiel
 #[utoipa::path(
     operation_id = "listBacklinks", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(("article" = String, Path, pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length = 200, description = "The article's id (UUID) or slug"), PageParams),
+    params(ArticleRef, Page<BySource>),
     responses(
         (status = 200, description = "One page of linking articles", body = ArticlePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/articles/{article}/backlinks")]
@@ -219,22 +197,19 @@ pub async fn list_backlinks(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
-    params: QueryParams<PageParams>,
+    article: ArticleRef,
+    page: Page<BySource>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = article_key(&path)?;
-    let paging =
-        Paging::parse(params.0.limit.as_deref(), params.0.cursor.as_deref(), BACKLINK_ORDER).map_err(list_error)?;
-    let limit = paging.limit;
+    let (key, paging) = (article.key, page.paging.clone());
     let visibility = caller.visibility(now());
     let rows = db
-        .run(move |c| -> Result<_, ApiError> {
-            let article = articles::find_visible(c, &key, visibility)?.ok_or_else(|| ApiError::not_found("article"))?;
-            Ok(store::backlinks(c, &article.id, &paging, visibility)?)
+        .run(move |c| -> diesel::QueryResult<_> {
+            let Some(article) = articles::find_visible(c, &key, visibility)? else { return Ok(None) };
+            store::backlinks(c, &article.id, &paging, visibility).map(Some)
         })
-        .await?;
-    let (rows, next_cursor) =
-        split_page(rows, limit, BACKLINK_ORDER, |a| Ok(Cursor { key: CursorKey::Absent, id: stored_uuid(&a.id)? }))?;
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
+    let (rows, next_cursor) = page.split(rows, |a| Ok(Cursor { key: CursorKey::Absent, id: stored_uuid(&a.id)? }))?;
     let items = rows.into_iter().map(|r| Article::try_from(r).map_err(ApiError::Internal)).collect::<Result<_, _>>()?;
     Ok(page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total: None }))
 }
@@ -246,35 +221,28 @@ pub async fn list_backlinks(
 #[utoipa::path(
     operation_id = "getRelatedLink", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(("id" = uuid::Uuid, Path, description = "The link's id"),
-           ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "ETag of a cached copy")),
+    params(ResourceId<RelatedLink>, IfNoneMatch),
     responses(
         (status = 200, description = "The link", body = RelatedLink,
          headers(("ETag" = String, description = "The link's version as a strong ETag"))),
         (status = 304, description = "The cached copy is current",
          headers(("ETag" = String, description = "The link's current version as a strong ETag"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/related-links/{id}")]
 pub async fn get_related_link(
     caller: Caller,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    link: ResourceId<RelatedLink>,
+    cached: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = child_id(&path)?;
+    let id = link.id;
     let visibility = caller.visibility(now());
     let row = db
         .run(move |c| store::find_visible(c, &id, visibility))
         .await?
         .ok_or_else(|| ApiError::not_found("related link"))?;
-    if if_none_match(&req, &etag(row.0.version))? {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(row.0.version))).finish());
-    }
-    Ok(link_response(HttpResponse::Ok(), &RelatedLink::try_from(row)?))
+    Ok(reply::conditional(&cached, tagged(&RelatedLink::try_from(row)?)?))
 }
 
 /// Update a related link
@@ -284,32 +252,23 @@ pub async fn get_related_link(
 #[utoipa::path(
     operation_id = "updateRelatedLink", tag = "related-links",
     security(("bearer" = ["write"])),
-    params(("id" = uuid::Uuid, Path, description = "The link's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only write if the stored ETag matches")),
+    params(ResourceId<RelatedLink>, IfMatch),
     request_body(content = RelatedLinkPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Updated", body = RelatedLink,
          headers(("ETag" = String, description = "The new version as a strong ETag"))),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/related-links/{id}")]
 pub async fn update_related_link(
     _writer: Writer,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    link: ResourceId<RelatedLink>,
+    precondition: IfMatch,
     body: JsonBody<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = child_id(&path)?;
-    let expected = if_match(&req)?;
+    let (id, expected) = (link.id, precondition.expected);
     require_object(&body.0)?;
     check_patch(&body.0).map_err(ApiError::Invalid)?;
     let patch = body.0;
@@ -319,9 +278,10 @@ pub async fn update_related_link(
     };
     let at = now();
     let row = db
-        .run(move |c| store::update(c, &id, &expected, apply, at).map_err(|e| ApiError::from_write(e, "related link")))
-        .await?;
-    Ok(link_response(HttpResponse::Ok(), &RelatedLink::try_from(row)?))
+        .run(move |c| store::update(c, &id, &expected, apply, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "related link"))?;
+    Ok(reply::ok(tagged(&RelatedLink::try_from(row)?)?))
 }
 
 /// Delete a related link
@@ -330,26 +290,21 @@ pub async fn update_related_link(
 #[utoipa::path(
     operation_id = "deleteRelatedLink", tag = "related-links",
     security(("bearer" = ["write"])),
-    params(("id" = uuid::Uuid, Path, description = "The link's id"),
-           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#, description = "Only delete if the stored ETag matches")),
+    params(ResourceId<RelatedLink>, IfMatch<Remove>),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 412, response = PreconditionFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/related-links/{id}")]
 pub async fn delete_related_link(
     _writer: Writer,
-    req: HttpRequest,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    link: ResourceId<RelatedLink>,
+    precondition: IfMatch<Remove>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = child_id(&path)?;
-    let expected = if_match(&req)?;
-    db.run(move |c| store::delete(c, &id, &expected, now()).map_err(|e| ApiError::from_write(e, "related link")))
-        .await?;
+    let (id, expected) = (link.id, precondition.expected);
+    db.run(move |c| store::delete(c, &id, &expected, now()))
+        .await
+        .map_err(|e| ApiError::from_write(e, "related link"))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,7 +5,6 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::paging::child_id;
 use super::token_types::{ApiToken, CreatedToken, TokenList};
 use crate::db::{Database, tokens as store};
 use crate::domain::article::now;
@@ -13,10 +12,11 @@ use crate::domain::token::TokenInput;
 use crate::error::ApiError;
 use crate::http::auth::Admin;
 use crate::http::json::JsonBody;
-use crate::problem_responses::{
-    BadRequest, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType,
-    ValidationFailed,
-};
+use crate::http::params::{Resource, ResourceId};
+
+impl Resource for ApiToken {
+    const NOUN: &'static str = "token";
+}
 
 /// Registers the token routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -37,13 +37,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 201, description = "Created; the body holds the token, shown this once", body = CreatedToken,
          headers(("Location" = String, description = "URL of the new token's details"),
                  ("Cache-Control" = String, description = "`no-store`: the body holds a secret"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/tokens")]
@@ -70,9 +63,6 @@ pub async fn create_token(
     security(("bearer" = ["admin"])),
     responses(
         (status = 200, description = "Every token", body = TokenList),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/tokens")]
@@ -88,23 +78,18 @@ pub async fn list_tokens(_admin: Admin, db: web::Data<Database>) -> Result<web::
 #[utoipa::path(
     operation_id = "getToken", tag = "tokens",
     security(("bearer" = ["admin"])),
-    params(("id" = uuid::Uuid, Path, description = "The token's id")),
+    params(ResourceId<ApiToken>),
     responses(
         (status = 200, description = "The token's details", body = ApiToken),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/tokens/{id}")]
 pub async fn get_token(
     _admin: Admin,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    token: ResourceId<ApiToken>,
 ) -> Result<web::Json<ApiToken>, ApiError> {
-    let id = child_id(&path)?;
+    let id = token.id;
     let row = db.run(move |c| store::find(c, &id)).await?.ok_or_else(|| ApiError::not_found("token"))?;
     Ok(web::Json(ApiToken::try_from(row)?))
 }
@@ -116,23 +101,18 @@ pub async fn get_token(
 #[utoipa::path(
     operation_id = "revokeToken", tag = "tokens",
     security(("bearer" = ["admin"])),
-    params(("id" = uuid::Uuid, Path, description = "The token's id")),
+    params(ResourceId<ApiToken>),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/tokens/{id}")]
 pub async fn revoke_token(
     _admin: Admin,
     db: web::Data<Database>,
-    path: web::Path<String>,
+    token: ResourceId<ApiToken>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = child_id(&path)?;
+    let id = token.id;
     if !db.run(move |c| store::revoke(c, &id)).await? {
         return Err(ApiError::not_found("token"));
     }

@@ -21,6 +21,9 @@ crate::tests![
     include_reads_repeated_and_comma_separated_values_alike,
     include_etag_changes_when_a_child_changes,
     the_database_cascades_an_article_delete_to_its_children_and_inbound_links,
+    a_nested_create_costs_the_same_statements_for_two_children_as_for_forty,
+    nested_create_with_positions_orders_children_as_inserting_them_one_by_one_would,
+    the_etag_of_a_nested_create_is_the_version_that_if_match_accepts,
 ];
 
 fn quote(n: usize) -> Value {
@@ -329,4 +332,80 @@ async fn the_database_cascades_an_article_delete_to_its_children_and_inbound_lin
     let remaining = app.get(&format!("/v1/articles/{}?include=related_links", linker["id"].as_str().unwrap())).await;
     assert_eq!(remaining.body["related_links"].as_array().unwrap().len(), 1, "the external link stays");
     assert_eq!(app.get("/v1/articles/target/backlinks").await.body["items"], json!([]));
+}
+
+/// SQL statements the service ran while creating `body`, and the created article.
+async fn statements_to_create(app: &TestApp, body: &Value) -> (u64, Value) {
+    let before = app.db.queries_run();
+    let reply = app.post("/v1/articles", body).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    (app.db.queries_run() - before, reply.body)
+}
+
+async fn a_nested_create_costs_the_same_statements_for_two_children_as_for_forty(app: TestApp) {
+    let target = app.published("Target").await;
+    let body = |title: &str, n: usize| {
+        let mut links = vec![json!({"target_article_id": target["id"]})];
+        links.extend((1..n).map(|i| json!({"url": format!("https://example.org/{n}/{i}")})));
+        json!({"title": title, "body": "text", "tags": ["a"], "quotes": (0..n).map(quote).collect::<Vec<_>>(), "related_links": links})
+    };
+    let (small, created) = statements_to_create(&app, &body("two of each", 2)).await;
+    let (large, big) = statements_to_create(&app, &body("forty of each", 40)).await;
+    assert_eq!(created["quotes"].as_array().unwrap().len(), 2);
+    assert_eq!(created["related_links"].as_array().unwrap().len(), 2);
+    assert_eq!(big["quotes"].as_array().unwrap().len(), 40);
+    assert_eq!(big["related_links"][0]["target"]["title"], "Target");
+    eprintln!(
+        "[{:?}] statements for a create with 2 quotes and 2 links: {small}; with 40 of each: {large}",
+        app.backend
+    );
+    // The token check, the idempotency layer and the write itself, each a fixed cost.
+    assert_eq!(small, large, "the statement count grew with the children");
+    assert!(small <= 12, "{small} statements for a create with 2 quotes and 2 links");
+}
+
+async fn nested_create_with_positions_orders_children_as_inserting_them_one_by_one_would(app: TestApp) {
+    let created = app
+        .create_article(&json!({
+            "title": "Positions", "body": "text",
+            "quotes": [
+                {"text": "first sent", "speaker_name": "A"},
+                {"text": "second sent", "speaker_name": "B", "position": 0},
+                {"text": "third sent", "speaker_name": "C", "position": 1},
+            ],
+            "related_links": [
+                {"url": "https://example.org/one"},
+                {"url": "https://example.org/two", "position": 0},
+            ],
+        }))
+        .await;
+    let texts: Vec<_> = created["quotes"].as_array().unwrap().iter().map(|q| q["text"].clone()).collect();
+    assert_eq!(texts, vec![json!("second sent"), json!("third sent"), json!("first sent")]);
+    let positions: Vec<_> = created["quotes"].as_array().unwrap().iter().map(|q| q["position"].clone()).collect();
+    assert_eq!(positions, vec![json!(0), json!(1), json!(2)]);
+    // The first quote was moved down twice by the later ones, as a series of inserts moves it.
+    let versions: Vec<_> = created["quotes"].as_array().unwrap().iter().map(|q| q["version"].clone()).collect();
+    assert_eq!(versions, vec![json!(1), json!(1), json!(3)]);
+    let urls: Vec<_> = created["related_links"].as_array().unwrap().iter().map(|l| l["url"].clone()).collect();
+    assert_eq!(urls, vec![json!("https://example.org/two"), json!("https://example.org/one")]);
+    let stored = app.get(&format!("/v1/articles/{}/quotes", created["id"].as_str().unwrap())).await;
+    assert_eq!(stored.body["items"][2]["text"], "first sent");
+    assert_eq!(stored.body["items"][2]["version"], 3);
+}
+
+async fn the_etag_of_a_nested_create_is_the_version_that_if_match_accepts(app: TestApp) {
+    let body = json!({"title": "With children", "body": "text", "quotes": [quote(1)], "related_links": []});
+    let created = app.post("/v1/articles", &body).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let tag = created.header("etag").unwrap().to_owned();
+    assert_eq!(tag, "\"1\"");
+    let path = format!("/v1/articles/{}", created.body["id"].as_str().unwrap());
+    let request = app
+        .request(Method::PATCH, &path)
+        .header("If-Match", &tag)
+        .header("Content-Type", "application/merge-patch+json")
+        .body(json!({"title": "Renamed"}).to_string());
+    let changed = app.send(request).await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body["title"], "Renamed");
 }

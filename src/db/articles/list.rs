@@ -1,0 +1,199 @@
+//! The article list: filters, sort orders and keyset pages.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::{self, sql};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+
+use super::lookup::{ArticleQuery, ArticleRow, only_visible};
+use crate::db::schema::{article_tags, articles};
+use crate::db::{Backend, DbConn};
+use crate::domain::access::Visibility;
+use crate::domain::article::ArticleStatus;
+use crate::domain::article_filter::ArticleFilter;
+use crate::domain::cursor::ArticleSort;
+
+/// One page of articles: up to `limit + 1` rows (the extra one tells whether a
+/// next page exists) and, when asked, the number of all matching rows.
+pub fn list(
+    conn: &mut DbConn,
+    filter: &ArticleFilter,
+    now: DateTime<Utc>,
+    visibility: Visibility,
+) -> QueryResult<(Vec<ArticleRow>, Option<i64>)> {
+    let backend = conn.backend();
+    let matching = |f| only_visible(filtered(f, backend, now), visibility);
+    let total = if filter.count { Some(matching(filter).count().get_result(conn)?) } else { None };
+    let untagged;
+    let page = match filter.tag_page() {
+        Some(tag) => {
+            // The page's ids imply the tag; the general tag condition is left out, or
+            // the planner may join every article with the tag (a third of a million-
+            // article archive for a popular one) to check what the ids already say.
+            untagged = ArticleFilter { tags: Vec::new(), ..filter.clone() };
+            ordered_page(matching(&untagged), &untagged).filter(articles::id.eq_any(tag_page_ids(tag, filter, now)))
+        }
+        None => ordered_page(matching(filter), filter),
+    };
+    let rows = page.select(ArticleRow::as_select()).limit(filter.limit + 1).load(conn)?;
+    Ok((rows, total))
+}
+
+// The statement type of `tag_page_ids`, built up step by step.
+type ByTag = dsl::Filter<
+    dsl::Filter<article_tags::table, dsl::Eq<article_tags::tag_key, String>>,
+    dsl::Eq<article_tags::status, &'static str>,
+>;
+type UpToNow = dsl::Filter<
+    dsl::Filter<ByTag, dsl::LtEq<article_tags::published_at, NaiveDateTime>>,
+    dsl::LtEq<article_tags::published_at, NaiveDateTime>,
+>;
+type AfterCursor = dsl::Filter<
+    UpToNow,
+    dsl::Or<
+        dsl::Lt<article_tags::published_at, NaiveDateTime>,
+        dsl::And<dsl::Eq<article_tags::published_at, NaiveDateTime>, dsl::Lt<article_tags::article_id, String>>,
+    >,
+>;
+type TagPageIds = dsl::Limit<
+    dsl::Select<
+        dsl::Order<AfterCursor, (dsl::Desc<article_tags::published_at>, dsl::Desc<article_tags::article_id>)>,
+        article_tags::article_id,
+    >,
+>;
+
+/// The ids of one page of published articles with this tag, newest first, read
+/// off the tag rows' own index (`article_tags_published_idx`). The page query keeps
+/// all its other conditions, which these rows meet by construction; this only lets
+/// the database start from the few rows of the page instead of searching the
+/// articles for them. (One statement shape with or without a cursor: diesel cannot
+/// nest a boxed subquery through the two-backend connection.)
+fn tag_page_ids(tag: &str, filter: &ArticleFilter, now: DateTime<Utc>) -> TagPageIds {
+    use article_tags::{article_id, published_at, status, tag_key};
+    let now = now.naive_utc();
+    // Without a cursor the page starts at `now`, past every id (ids are lowercase
+    // hex and hyphens, all below `~`).
+    let (key, last) = match &filter.after {
+        Some(after) => (after.key.time().map_or(now, |k| k.naive_utc()), after.id.to_string()),
+        None => (now, "~".to_owned()),
+    };
+    article_tags::table
+        .filter(tag_key.eq(tag.to_owned()))
+        .filter(status.eq(ArticleStatus::Published.as_str()))
+        .filter(published_at.le(now))
+        .filter(published_at.le(key))
+        .filter(published_at.lt(key).or(published_at.eq(key).and(article_id.lt(last))))
+        .order_by((published_at.desc(), article_id.desc()))
+        .select(article_id)
+        .limit(filter.limit + 1)
+}
+
+/// The rows matching the filters, before paging.
+fn filtered<'a>(filter: &'a ArticleFilter, backend: Backend, now: DateTime<Utc>) -> ArticleQuery<'a> {
+    let mut query = articles::table.into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(articles::status.eq(status.as_str()));
+        if status == ArticleStatus::Published {
+            // Scheduled articles are not out yet.
+            query = query.filter(articles::published_at.le(now.naive_utc()));
+        }
+    }
+    if let Some(section) = &filter.section {
+        query = query.filter(articles::section.eq(section));
+    }
+    if let Some(source) = &filter.source_name {
+        query = query.filter(articles::source_name.eq(source));
+    }
+    if let Some(language) = &filter.language {
+        query = query.filter(articles::language.eq(language));
+    }
+    if let Some(after) = filter.published_after {
+        query = query.filter(articles::published_at.ge(after.naive_utc()));
+    }
+    if let Some(before) = filter.published_before {
+        query = query.filter(articles::published_at.lt(before.naive_utc()));
+    }
+    for tag in &filter.tags {
+        let tagged = article_tags::table.filter(article_tags::tag_key.eq(tag)).select(article_tags::article_id);
+        query = query.filter(articles::id.eq_any(tagged));
+    }
+    if let Some(search) = &filter.search {
+        query = match backend {
+            Backend::Postgres => query.filter(
+                sql::<Bool>("articles.search @@ plainto_tsquery('english', ")
+                    .bind::<Text, _>(search.raw().to_owned())
+                    .sql(")"),
+            ),
+            Backend::Sqlite => query.filter(
+                sql::<Bool>("articles.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
+                    .bind::<Text, _>(search.fts5_query())
+                    .sql(")"),
+            ),
+        };
+    }
+    query
+}
+
+/// Applies the sort order and the keyset condition of the cursor.
+fn ordered_page<'a>(mut query: ArticleQuery<'a>, filter: &ArticleFilter) -> ArticleQuery<'a> {
+    use articles::{id, published_at, updated_at};
+    let sort = filter.sort;
+    let after = filter.after.as_ref();
+    let after_id = after.map(|c| c.id.to_string());
+    let after_key = after.and_then(|c| c.key.time()).map(|k| k.naive_utc());
+    // Each keyset condition repeats its first column as a plain bound (`<= key`), so
+    // that the database starts the index scan at the cursor instead of reading and
+    // discarding every row before it: a page 50,000 rows deep costs what the first does.
+    let dated_only = filter.status == Some(ArticleStatus::Published);
+    match sort {
+        ArticleSort::UpdatedDesc | ArticleSort::UpdatedAsc => {
+            if let (Some(key), Some(last)) = (after_key, after_id) {
+                query = if sort.descending() {
+                    query.filter(updated_at.le(key)).filter(updated_at.lt(key).or(updated_at.eq(key).and(id.lt(last))))
+                } else {
+                    query.filter(updated_at.ge(key)).filter(updated_at.gt(key).or(updated_at.eq(key).and(id.gt(last))))
+                };
+            }
+            if sort.descending() {
+                query.order_by((updated_at.desc(), id.desc()))
+            } else {
+                query.order_by((updated_at.asc(), id.asc()))
+            }
+        }
+        ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => {
+            if let Some(last) = after_id {
+                query = match (after_key, sort.descending()) {
+                    // Every published row has a date.
+                    (Some(key), true) if dated_only => query
+                        .filter(published_at.le(key))
+                        .filter(published_at.lt(key).or(published_at.eq(key).and(id.lt(last)))),
+                    (Some(key), false) if dated_only => query
+                        .filter(published_at.ge(key))
+                        .filter(published_at.gt(key).or(published_at.eq(key).and(id.gt(last)))),
+                    // Unpublished rows (no date) come last in both directions.
+                    (Some(key), true) => query.filter(
+                        published_at
+                            .lt(key)
+                            .or(published_at.eq(key).and(id.lt(last.clone())))
+                            .or(published_at.is_null()),
+                    ),
+                    (Some(key), false) => query.filter(
+                        published_at
+                            .gt(key)
+                            .or(published_at.eq(key).and(id.gt(last.clone())))
+                            .or(published_at.is_null()),
+                    ),
+                    (None, true) => query.filter(published_at.is_null().and(id.lt(last))),
+                    (None, false) => query.filter(published_at.is_null().and(id.gt(last))),
+                };
+            }
+            match (dated_only, sort.descending()) {
+                // Every published row has a date: a plain index order.
+                (true, true) => query.order_by((published_at.desc(), id.desc())),
+                (true, false) => query.order_by((published_at.asc(), id.asc())),
+                (false, true) => query.order_by((published_at.is_null().asc(), published_at.desc(), id.desc())),
+                (false, false) => query.order_by((published_at.is_null().asc(), published_at.asc(), id.asc())),
+            }
+        }
+    }
+}

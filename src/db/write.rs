@@ -1,0 +1,101 @@
+//! The skeleton every write goes through: a transaction that holds the write lock,
+//! the article the change belongs to locked, the stored row read again under that
+//! lock and checked against `If-Match`; then the change, then the change-log hook,
+//! then the commit.
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::{DbConn, WriteError};
+use crate::domain::version::Expected;
+
+/// A stored row that belongs to an article and carries a version.
+pub trait Versioned {
+    /// The article whose lock serialises writers of this row.
+    fn article_id(&self) -> &str;
+    /// The version `If-Match` is checked against.
+    fn version(&self) -> i32;
+    /// The same row as stored now, found by its id.
+    fn reread(&self, conn: &mut DbConn) -> QueryResult<Option<Self>>
+    where
+        Self: Sized;
+}
+
+/// Runs `f` in a transaction that takes the write lock up front, and records what
+/// it changed before committing. On SQLite that is `BEGIN IMMEDIATE`: a deferred
+/// transaction that reads first and writes later can fail with "database is
+/// locked" instead of waiting when another writer is busy.
+pub fn write_transaction<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    let work = |c: &mut DbConn| {
+        let value = f(c)?;
+        record_changes(c)?;
+        Ok(value)
+    };
+    let DbConn::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+                log::error!("rollback failed: {rollback}");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The change log's hook point: runs inside every write transaction, after the
+/// change and before the commit, so that a recorded change exists exactly when the
+/// write committed. Nothing is recorded yet (the change-events work fills it in).
+fn record_changes(_conn: &mut DbConn) -> QueryResult<()> {
+    Ok(())
+}
+
+/// Finds the row (an article, or the row a child is added to) and locks its
+/// article, without checking a version: for adding children, which does not
+/// depend on the article's state. Call inside `write_transaction`.
+pub fn locked<R: Versioned>(
+    conn: &mut DbConn,
+    find: impl FnOnce(&mut DbConn) -> QueryResult<Option<R>>,
+) -> Result<R, WriteError> {
+    let found = find(conn)?.ok_or(WriteError::NotFound)?;
+    lock_article(conn, found.article_id())?;
+    Ok(found)
+}
+
+/// Finds the row a write changes, locks its article, reads the row again under the
+/// lock (another writer may have committed meanwhile) and checks the version the
+/// client expects. Call inside `write_transaction`.
+pub fn locked_for_write<R: Versioned>(
+    conn: &mut DbConn,
+    find: impl FnOnce(&mut DbConn) -> QueryResult<Option<R>>,
+    expected: &Expected,
+) -> Result<R, WriteError> {
+    let found = locked(conn, find)?;
+    let current = found.reread(conn)?.ok_or(WriteError::NotFound)?;
+    if !expected.allows(current.version()) {
+        return Err(WriteError::VersionMismatch { current: current.version() });
+    }
+    Ok(current)
+}
+
+/// Serialises writers of one article and its children. PostgreSQL locks the
+/// article row; on SQLite the write transaction (`BEGIN IMMEDIATE`) already holds
+/// the database's only write lock.
+pub fn lock_article(conn: &mut DbConn, article_id: &str) -> QueryResult<()> {
+    if let DbConn::Pg(_) = conn {
+        diesel::sql_query("SELECT id FROM articles WHERE id = $1 FOR UPDATE")
+            .bind::<Text, _>(article_id)
+            .execute(conn)?;
+    }
+    Ok(())
+}

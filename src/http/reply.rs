@@ -1,0 +1,60 @@
+//! Replies that carry a representation and its ETag: a plain 200, a 201 with its
+//! `Location`, and a conditional read's 200 or 304. Handlers build one
+//! [`Tagged`] and pick the reply.
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use serde::Serialize;
+
+use super::conditional::{etag, representation_etag};
+use super::params::IfNoneMatch;
+use crate::error::ApiError;
+
+/// A JSON representation and its ETag.
+#[derive(Debug)]
+pub struct Tagged {
+    etag: String,
+    body: Vec<u8>,
+}
+
+fn to_json(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.into()))
+}
+
+impl Tagged {
+    /// `value` with the strong ETag of its `version`.
+    pub fn versioned(value: &impl Serialize, version: i32) -> Result<Self, ApiError> {
+        Ok(Self { etag: etag(version), body: to_json(value)? })
+    }
+
+    /// `value` with a weak digest of its whole representation (a composite, such
+    /// as an article with embedded children, changes when any part does).
+    pub fn digested(value: &impl Serialize, version: i32) -> Result<Self, ApiError> {
+        let body = to_json(value)?;
+        Ok(Self { etag: representation_etag(version, &body), body })
+    }
+
+    fn send(self, mut response: actix_web::HttpResponseBuilder) -> HttpResponse {
+        response.insert_header((header::ETAG, self.etag)).content_type(mime::APPLICATION_JSON).body(self.body)
+    }
+}
+
+/// 200 with the representation.
+pub fn ok(tagged: Tagged) -> HttpResponse {
+    tagged.send(HttpResponse::Ok())
+}
+
+/// 201 with the new resource's URL in `Location`.
+pub fn created(location: String, tagged: Tagged) -> HttpResponse {
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, location));
+    tagged.send(response)
+}
+
+/// A read: 304 with the ETag when the client's cached copy is current, else 200.
+pub fn conditional(cached: &IfNoneMatch, tagged: Tagged) -> HttpResponse {
+    if cached.0.matches(&tagged.etag) {
+        return HttpResponse::NotModified().insert_header((header::ETAG, tagged.etag)).finish();
+    }
+    ok(tagged)
+}
