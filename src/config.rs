@@ -4,6 +4,22 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::{Args, FromArgMatches};
+
+/// The address the service listens on by default (and that `healthcheck` asks).
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// The largest request body accepted by default, in bytes.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Settings with every value at the default its flag declares, whatever the
+/// environment says: the flags are the one place the defaults are written.
+fn defaults<T: Args + FromArgMatches>() -> T {
+    let command = T::augment_args(clap::Command::new("newsdesk")).mut_args(|arg| arg.env(None::<&'static str>));
+    let parsed = command.try_get_matches_from(["newsdesk"]).and_then(|matches| T::from_arg_matches(&matches));
+    // Every flag has a default or is optional; the unit tests parse these.
+    parsed.unwrap_or_else(|e| panic!("the settings' defaults do not parse: {e}"))
+}
+
 /// Where the data lives, picked from the URL scheme (never by trial and error).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -81,7 +97,7 @@ pub struct DatabaseSettings {
 impl DatabaseSettings {
     /// Settings for a given URL with every other value at its default.
     pub fn for_url(url: DatabaseUrl) -> Self {
-        Self { url, pool_size: 10, timeout_secs: 5, statement_timeout_ms: 5000 }
+        Self { url, ..defaults() }
     }
 
     /// The pool checkout and connect timeout.
@@ -94,11 +110,11 @@ impl DatabaseSettings {
 #[derive(Debug, Clone, clap::Args)]
 pub struct HttpSettings {
     /// Address and port to listen on.
-    #[arg(long = "addr", env = "NEWSDESK_ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(long = "addr", env = "NEWSDESK_ADDR", default_value = DEFAULT_ADDR)]
     pub addr: String,
 
     /// Largest request body accepted, in bytes; larger ones get a 413.
-    #[arg(long = "body-limit", env = "NEWSDESK_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    #[arg(long = "body-limit", env = "NEWSDESK_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
     pub body_limit: usize,
 
     /// HTTP worker threads (default: one per core).
@@ -190,25 +206,9 @@ impl HttpSettings {
 }
 
 impl Default for HttpSettings {
+    /// What `serve` runs with when no flag or variable is given.
     fn default() -> Self {
-        Self {
-            addr: "127.0.0.1:8080".into(),
-            body_limit: 1024 * 1024,
-            workers: None,
-            cors_origins: Vec::new(),
-            shutdown_timeout_secs: 30,
-            shutdown_drain_secs: 0,
-            client_request_timeout_secs: 30,
-            keep_alive_secs: 75,
-            cursor_secret: None,
-            rate_limit: 100,
-            rate_limit_burst: None,
-            rate_limit_trust_forwarded: false,
-            redis_url: None,
-            redis_timeout_ms: 5,
-            max_in_flight: 256,
-            max_connections: 10_000,
-        }
+        defaults()
     }
 }
 
@@ -240,6 +240,21 @@ mod tests {
         assert!(DatabaseUrl::parse("mysql://h/db").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
         assert!(DatabaseUrl::parse("  ").is_err());
+    }
+
+    #[test]
+    fn defaults_are_the_flags_defaults_and_ignore_the_environment() {
+        let http = HttpSettings::default();
+        assert_eq!((http.addr.as_str(), http.body_limit), (DEFAULT_ADDR, DEFAULT_BODY_LIMIT));
+        assert_eq!((http.shutdown_timeout_secs, http.shutdown_drain_secs), (30, 0));
+        assert_eq!((http.client_request_timeout_secs, http.keep_alive_secs), (30, 75));
+        assert_eq!((http.rate_limit, http.rate_limit_burst, http.rate_limit_trust_forwarded), (100, None, false));
+        assert_eq!((http.redis_timeout_ms, http.max_in_flight, http.max_connections), (5, 256, 10_000));
+        assert!(http.workers.is_none() && http.cors_origins.is_empty() && http.cursor_secret.is_none());
+        assert!(http.redis_url.is_none());
+        let db = DatabaseSettings::for_url(DatabaseUrl::Sqlite("x.db".into()));
+        assert_eq!(db.url, DatabaseUrl::Sqlite("x.db".into()));
+        assert_eq!((db.pool_size, db.timeout_secs, db.statement_timeout_ms), (10, 5, 5000));
     }
 
     #[test]

@@ -53,7 +53,7 @@ enum Command {
     /// (for container health checks).
     Healthcheck {
         /// Address the service listens on (a wildcard address is asked on loopback).
-        #[arg(long = "addr", env = "NEWSDESK_ADDR", default_value = "127.0.0.1:8080")]
+        #[arg(long = "addr", env = "NEWSDESK_ADDR", default_value = newsdesk::config::DEFAULT_ADDR)]
         addr: String,
     },
 }

@@ -103,3 +103,180 @@ fn limits_idempotency_and_caching_are_documented_on_every_operation_they_apply_t
         }
     }
 }
+
+/// A limit the spec states: where (for messages), under which key it is looked up
+/// (`Schema.property`, `Schema` or `parameter name`), which keyword and the value.
+struct Stated {
+    at: String,
+    key: String,
+    keyword: &'static str,
+    value: u64,
+}
+
+/// A field (empty: the schema itself), the keyword that limits it and the domain's
+/// value for it.
+type Limit = (&'static str, &'static str, u64);
+
+/// The keywords that state an upper limit on input.
+const UPPER_LIMITS: [&str; 3] = ["maxLength", "maxItems", "maximum"];
+
+/// Collects every upper limit in `schema`, looking through combinators and
+/// conditionals (`oneOf`, `if`/`then`...) but not through examples.
+fn stated_limits(key: &str, at: &str, schema: &serde_json::Value, out: &mut Vec<Stated>) {
+    if let Some(items) = schema.as_array() {
+        items.iter().for_each(|item| stated_limits(key, at, item, out));
+        return;
+    }
+    let Some(object) = schema.as_object() else { return };
+    for keyword in UPPER_LIMITS {
+        if let Some(value) = object.get(keyword) {
+            let value = value.as_u64().unwrap_or_else(|| panic!("{at}: {keyword} {value} is not a whole number"));
+            out.push(Stated { at: at.to_owned(), key: key.to_owned(), keyword, value });
+        }
+    }
+    for (member, value) in object {
+        match member.as_str() {
+            "properties" => {
+                for (name, property) in value.as_object().into_iter().flatten() {
+                    stated_limits(&format!("{key}.{name}"), &format!("{at}.{name}"), property, out);
+                }
+            }
+            "items" => stated_limits(&format!("{key}[]"), &format!("{at}[]"), value, out),
+            "example" | "examples" | "default" | "const" | "enum" | "description" => {}
+            _ => stated_limits(key, at, value, out),
+        }
+    }
+}
+
+fn whole<T: TryInto<u64>>(limit: T) -> u64
+where
+    T::Error: std::fmt::Debug,
+{
+    limit.try_into().expect("limits are not negative")
+}
+
+/// The `#[schema]` and `#[param]` attributes must write their limits out as numbers
+/// (utoipa takes no constants there, juhaku/utoipa#1322), so this test is what keeps
+/// each limit one decision: every `maxLength`, `maxItems` and `maximum` the spec
+/// states for an input equals the domain constant its validator uses, every input
+/// field with a constant states it, and a limit with no constant listed here fails.
+#[test]
+fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
+    use newsdesk::domain::{
+        article, article_filter, language, paging, position, quote, related_link, slug, tags, token,
+    };
+    let (length, items, maximum) = ("maxLength", "maxItems", "maximum");
+
+    let article_fields = [
+        ("slug", length, whole(slug::MAX_LEN)),
+        ("title", length, whole(article::MAX_TITLE_LEN)),
+        ("summary", length, whole(article::MAX_SUMMARY_LEN)),
+        ("body", length, whole(article::MAX_BODY_LEN)),
+        ("byline", length, whole(article::MAX_BYLINE_LEN)),
+        ("section", length, whole(article::MAX_SECTION_LEN)),
+        ("tags", items, whole(tags::MAX_TAGS)),
+        ("language", length, whole(language::MAX_LEN)),
+        ("source_name", length, whole(article::MAX_SOURCE_NAME_LEN)),
+        ("source_url", length, whole(article::MAX_SOURCE_URL_LEN)),
+    ];
+    let quote_fields = [
+        ("text", length, whole(quote::MAX_TEXT_LEN)),
+        ("speaker_name", length, whole(quote::MAX_SPEAKER_NAME_LEN)),
+        ("speaker_title", length, whole(quote::MAX_SPEAKER_TITLE_LEN)),
+        ("context", length, whole(quote::MAX_CONTEXT_LEN)),
+        ("position", maximum, whole(position::MAX_POSITION)),
+    ];
+    let link_fields = [
+        ("url", length, whole(related_link::MAX_LINK_URL_LEN)),
+        ("title", length, whole(related_link::MAX_TITLE_LEN)),
+        ("position", maximum, whole(position::MAX_POSITION)),
+    ];
+    let token_fields = [("name", length, whole(token::MAX_NAME_LEN))];
+    // An empty field name: the limit is on the schema itself.
+    let tag = [("", length, whole(tags::MAX_TAG_LEN))];
+    let link_list = [("", items, whole(related_link::MAX_LINKS_PER_PUT))];
+    let schemas: [(&[&str], &[Limit]); 6] = [
+        (&["ArticleInput", "ArticlePatch", "NewArticleInput"], &article_fields),
+        (&["QuoteInput", "QuotePatch"], &quote_fields),
+        (
+            &["InternalLinkInput", "ExternalLinkInput", "InternalLinkItem", "ExternalLinkItem", "RelatedLinkPatch"],
+            &link_fields,
+        ),
+        (&["TokenInput"], &token_fields),
+        (&["Tag"], &tag),
+        (&["RelatedLinkList"], &link_list),
+    ];
+    // Parameters by name, wherever they occur.
+    let parameters = [
+        ("article", length, whole(slug::MAX_LEN)),
+        ("limit", maximum, whole(paging::MAX_LIMIT)),
+        ("section", length, whole(article_filter::MAX_FILTER_LEN)),
+        ("source_name", length, whole(article_filter::MAX_FILTER_LEN)),
+        ("language", length, whole(article_filter::MAX_FILTER_LEN)),
+        ("tag", items, whole(tags::MAX_TAGS)),
+        ("q", length, whole(article_filter::MAX_SEARCH_LEN)),
+        ("speaker", length, whole(quote::MAX_SPEAKER_NAME_LEN)),
+        ("Idempotency-Key", length, whole(newsdesk::http::idempotency::MAX_KEY_LEN)),
+    ];
+
+    let api = newsdesk::openapi::document();
+    let components = &api["components"]["schemas"];
+    let mut expected = std::collections::BTreeMap::new();
+    let mut required = Vec::new();
+    for (names, fields) in schemas {
+        for name in names {
+            let schema = &components[name];
+            assert!(schema.is_object(), "the spec has no schema {name}");
+            for &(field, keyword, value) in fields {
+                let key = if field.is_empty() { (*name).to_owned() } else { format!("{name}.{field}") };
+                if field.is_empty() || schema["properties"][field].is_object() {
+                    required.push((key.clone(), keyword));
+                }
+                expected.insert((key, keyword), value);
+            }
+        }
+    }
+    for &(name, keyword, value) in &parameters {
+        expected.insert((format!("parameter {name}"), keyword), value);
+        required.push((format!("parameter {name}"), keyword));
+    }
+
+    let mut stated = Vec::new();
+    for (name, schema) in components.as_object().unwrap() {
+        stated_limits(name, &format!("schema {name}"), schema, &mut stated);
+    }
+    let parameter = |at: String, p: &serde_json::Value, stated: &mut Vec<Stated>| {
+        if let Some(name) = p["name"].as_str() {
+            stated_limits(&format!("parameter {name}"), &format!("{at} parameter {name}"), &p["schema"], stated);
+        }
+    };
+    for p in api["components"]["parameters"].as_object().into_iter().flatten().map(|(_, p)| p) {
+        parameter("components".to_owned(), p, &mut stated);
+    }
+    for (path, item) in api["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                parameter(format!("{method} {path}"), p, &mut stated);
+            }
+        }
+    }
+
+    let mut wrong = Vec::new();
+    for s in &stated {
+        match expected.get(&(s.key.clone(), s.keyword)) {
+            Some(&value) if value == s.value => {}
+            Some(&value) => {
+                wrong.push(format!("{}: {} {} but the domain constant is {value}", s.at, s.keyword, s.value))
+            }
+            None => {
+                wrong.push(format!("{}: {} {} has no domain constant listed in this test", s.at, s.keyword, s.value))
+            }
+        }
+    }
+    for (key, keyword) in &required {
+        if !stated.iter().any(|s| &s.key == key && s.keyword == *keyword) {
+            wrong.push(format!("{key}: states no {keyword}, although the domain has a constant for it"));
+        }
+    }
+    assert!(wrong.is_empty(), "the spec's limits and the domain's constants differ:\n{}", wrong.join("\n"));
+}

@@ -2,6 +2,8 @@
 //! subcommand's exit codes, JSON logs and the `token` subcommands. Each test
 //! starts `newsdesk` as a child process on a fresh SQLite file.
 
+#![expect(clippy::unwrap_used, reason = "a test fails by panicking; the service itself never unwraps")]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, ExitStatus, Stdio};

@@ -1,15 +1,39 @@
 //! Articles: the request shape a client sends and the validated fields the service
 //! stores. Every rule of the contract's article table lives here.
 
-use chrono::{DateTime, Datelike, DurationRound, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::language::Language;
+use super::quote::{QuoteFields, QuoteInput};
+use super::related_link::{RelatedLinkFields, RelatedLinkInput};
 use super::slug::Slug;
 use super::tags::{Tag, Tags};
-use super::text::{bounded, http_url, optional, trimmed_required};
-use super::{FieldError, Problems};
+use super::text::{MAX_URL_LEN, bounded, http_url, optional, trimmed_required};
+use super::{FieldError, Violations};
+// moved: see domain::time
+pub use super::time::{now, storable_time};
+
+// The limits of an article's fields, in characters. The spec's `maxLength`s are
+// written out in the `#[schema]` attributes (utoipa takes no constants there);
+// `tests/openapi.rs` checks them against these. The slug's, the language's and the
+// tags' limits live with their types.
+
+/// Longest `title`.
+pub const MAX_TITLE_LEN: usize = 300;
+/// Longest `summary`.
+pub const MAX_SUMMARY_LEN: usize = 1000;
+/// Longest `body`.
+pub const MAX_BODY_LEN: usize = 200_000;
+/// Longest `byline`.
+pub const MAX_BYLINE_LEN: usize = 200;
+/// Longest `section`.
+pub const MAX_SECTION_LEN: usize = 100;
+/// Longest `source_name`.
+pub const MAX_SOURCE_NAME_LEN: usize = 200;
+/// Longest `source_url`.
+pub const MAX_SOURCE_URL_LEN: usize = MAX_URL_LEN;
 
 /// Where an article is in its life.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -135,15 +159,15 @@ impl ArticleFields {
     /// Checks a request against every rule at once. `now` fills in `published_at`
     /// for an article published without one.
     pub fn validate(input: ArticleInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
-        let mut p = Problems::default();
+        let mut p = Violations::default();
         let slug = input.slug.as_deref().map(|s| p.check("/slug", Slug::parse(s)));
-        let title = p.check("/title", trimmed_required(&input.title, 300));
-        let summary = p.check("/summary", optional(input.summary, 1000));
-        let body = p.check("/body", bounded(&input.body, 200_000).map(|()| input.body));
-        let byline = p.check("/byline", optional(input.byline, 200));
+        let title = p.check("/title", trimmed_required(&input.title, MAX_TITLE_LEN));
+        let summary = p.check("/summary", optional(input.summary, MAX_SUMMARY_LEN));
+        let body = p.check("/body", bounded(&input.body, MAX_BODY_LEN).map(|()| input.body));
+        let byline = p.check("/byline", optional(input.byline, MAX_BYLINE_LEN));
         let status = input.status.unwrap_or_default();
         let published_at = p.check("/published_at", input.published_at.map(storable_time).transpose());
-        let section = p.check("/section", optional(input.section, 100));
+        let section = p.check("/section", optional(input.section, MAX_SECTION_LEN));
         let tags = match Tags::parse(input.tags.unwrap_or_default()) {
             Ok(tags) => Some(tags),
             Err(errors) => {
@@ -155,11 +179,11 @@ impl ArticleFields {
             Some(raw) => p.check("/language", Language::parse(&raw)),
             None => Some(Language::default()),
         };
-        let source_name = p.check("/source_name", optional(input.source_name, 200));
+        let source_name = p.check("/source_name", optional(input.source_name, MAX_SOURCE_NAME_LEN));
         let source_url = p.check(
             "/source_url",
             match input.source_url {
-                Some(url) => http_url(&url, 2048).map(|()| Some(url)),
+                Some(url) => http_url(&url, MAX_SOURCE_URL_LEN).map(|()| Some(url)),
                 None => Ok(None),
             },
         );
@@ -232,26 +256,58 @@ impl Replacement {
     }
 }
 
-/// The current time as the service stores it: UTC, whole microseconds (what
-/// PostgreSQL keeps), so both backends hand back the same value.
-pub fn now() -> DateTime<Utc> {
-    Utc::now().duration_trunc(TimeDelta::microseconds(1)).unwrap_or_else(|_| Utc::now())
+/// An article to create with its quotes and related links (`POST /v1/articles`,
+/// and each entry of the seed), every rule of all of them checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewArticle {
+    pub article: ArticleFields,
+    pub quotes: Vec<QuoteFields>,
+    pub links: Vec<RelatedLinkFields>,
 }
 
-/// Checks a client time fits the stored range (years 1 to 9999 in UTC, which both
-/// backends order correctly) and drops sub-microsecond digits.
-pub fn storable_time(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    if !(1..=9999).contains(&at.year()) {
-        return Err("must be between the years 0001 and 9999".into());
+impl NewArticle {
+    /// Checks the article and every child at once, reporting all broken rules
+    /// together: the article's first, then each child's under its place in the
+    /// request (`/quotes/1/text`, `/related_links/0/url`).
+    pub fn validate(
+        article: ArticleInput,
+        quotes: Vec<QuoteInput>,
+        links: Vec<RelatedLinkInput>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let article = ArticleFields::validate(article, now).map_err(|e| errors.extend(e)).ok();
+        let quotes = children(quotes, "/quotes", QuoteFields::validate, &mut errors);
+        let links = children(links, "/related_links", RelatedLinkFields::validate, &mut errors);
+        match article {
+            Some(article) if errors.is_empty() => Ok(Self { article, quotes, links }),
+            _ => Err(errors),
+        }
     }
-    // Not `duration_trunc`: it counts nanoseconds in an i64 and so fails outside
-    // the years 1677..=2262, which are valid here.
-    let micros = at.nanosecond() / 1_000 * 1_000;
-    at.with_nanosecond(micros).ok_or_else(|| "is not a valid time".to_owned())
+}
+
+/// Validates each child, keeping the valid ones and the errors of the others under
+/// `{list}/{index}`.
+fn children<I, F>(
+    inputs: Vec<I>,
+    list: &str,
+    validate: impl Fn(I) -> Result<F, Vec<FieldError>>,
+    errors: &mut Vec<FieldError>,
+) -> Vec<F> {
+    let mut valid = Vec::with_capacity(inputs.len());
+    for (index, input) in inputs.into_iter().enumerate() {
+        match validate(input) {
+            Ok(fields) => valid.push(fields),
+            Err(e) => errors.extend(e.into_iter().map(|e| e.under(&format!("{list}/{index}")))),
+        }
+    }
+    valid
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeDelta;
+
     use super::*;
 
     fn input(title: &str) -> ArticleInput {
@@ -320,6 +376,18 @@ mod tests {
         let errors = ArticleFields::validate(a, now()).unwrap_err();
         let pointers: Vec<_> = errors.iter().filter_map(|e| e.pointer.as_deref()).collect();
         assert_eq!(pointers, ["/title", "/tags/1", "/source_url", "/body"]);
+    }
+
+    #[test]
+    fn a_new_article_reports_its_own_errors_then_each_childs_under_its_place() {
+        let quotes = vec![QuoteInput { text: "ok".into(), speaker_name: "A".into(), ..Default::default() }; 2];
+        let bad_quote = QuoteInput { speaker_name: "A".into(), ..Default::default() };
+        let links = vec![RelatedLinkInput::default()];
+        let errors = NewArticle::validate(input(" "), vec![quotes[0].clone(), bad_quote], links, now()).unwrap_err();
+        let pointers: Vec<_> = errors.iter().filter_map(|e| e.pointer.as_deref()).collect();
+        assert_eq!(pointers, ["/title", "/quotes/1/text", "/related_links/0/target_article_id"]);
+        let new = NewArticle::validate(input("t"), quotes, vec![], now()).unwrap();
+        assert_eq!((new.article.title.as_str(), new.quotes.len(), new.links.len()), ("t", 2, 0));
     }
 
     #[test]

@@ -6,11 +6,18 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::FieldError;
-use super::article::{ArticleStatus, storable_time};
+use super::article::ArticleStatus;
 use super::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
 use super::paging::{DEFAULT_LIMIT, ListError, Paging};
 use super::tags;
 use super::text::{bounded, trimmed_required};
+use super::time::storable_time;
+
+/// Longest `section`, `source_name` and `language` filter, in characters: a bound on
+/// the text a query carries, above every stored field's own limit.
+pub const MAX_FILTER_LEN: usize = 300;
+/// Longest full-text search (`q`), in characters.
+pub const MAX_SEARCH_LEN: usize = 500;
 
 /// Query parameters of the article list, as sent. Every value arrives as text so
 /// that each bad one is reported by name.
@@ -74,11 +81,11 @@ pub struct SearchText {
 }
 
 impl SearchText {
-    /// Parses `q` (at most 500 characters). Text without a letter or digit, such
+    /// Parses `q` (at most `MAX_SEARCH_LEN` characters). Text without a letter or digit, such
     /// as the empty `q=` of a blank search box, has nothing to search for and means
     /// no search (`None`).
     pub fn parse(raw: &str) -> Result<Option<Self>, String> {
-        bounded(raw, 500)?;
+        bounded(raw, MAX_SEARCH_LEN)?;
         let words: Vec<String> =
             raw.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
         Ok((!words.is_empty()).then(|| Self { raw: raw.to_owned(), words }))
@@ -205,7 +212,7 @@ impl ArticleFilter {
             ("language", params.language, &mut filter.language),
         ] {
             if let Some(value) = value {
-                check(name, bounded(&value, 300).map(|()| *slot = Some(value)));
+                check(name, bounded(&value, MAX_FILTER_LEN).map(|()| *slot = Some(value)));
             }
         }
         // Each tag is one more condition in the query: thousands of them would

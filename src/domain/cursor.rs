@@ -146,8 +146,7 @@ impl Cursor {
         let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| malformed())?;
         // Constant-time comparison of the MAC: a changed cursor is refused.
         let expected = secret.tag(&plain);
-        let same = expected.len() == signature.len()
-            && expected.iter().zip(&signature).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        let same = super::digest::constant_time_eq(&expected, &signature);
         if !same {
             return Err(malformed());
         }

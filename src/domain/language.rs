@@ -1,5 +1,8 @@
 //! Article language as a BCP 47 tag.
 
+/// Longest tag accepted, in characters (far more than any real tag needs).
+pub const MAX_LEN: usize = 35;
+
 /// A well-formed BCP 47 language tag such as `en`, `pt-BR` or `zh-Hant-TW`: a 2-3
 /// letter primary language (or `x` for private use), then subtags of 1-8 letters or
 /// digits. Stored as sent.
@@ -10,7 +13,7 @@ impl Language {
     /// Parses a tag; the contract's default is `en`.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let invalid = || "must be a BCP 47 language tag such as `en` or `pt-BR`".to_owned();
-        if raw.len() > 35 {
+        if raw.len() > MAX_LEN {
             return Err(invalid());
         }
         let mut parts = raw.split('-');

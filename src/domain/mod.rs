@@ -7,15 +7,18 @@ pub mod article;
 pub mod article_filter;
 pub mod article_ref;
 pub mod cursor;
+pub mod digest;
 pub mod id;
 pub mod language;
 pub mod merge_patch;
 pub mod paging;
+pub mod position;
 pub mod quote;
 pub mod related_link;
 pub mod slug;
 pub mod tags;
 pub mod text;
+pub mod time;
 pub mod token;
 pub mod version;
 
@@ -70,11 +73,12 @@ impl FieldError {
 }
 
 /// Collects every broken rule of one request, so that the client hears about all of
-/// them at once rather than one per round trip.
+/// them at once rather than one per round trip. (Not to be confused with
+/// `error::Problem`, the RFC 9457 body that carries them to an HTTP client.)
 #[derive(Debug, Default)]
-pub struct Problems(Vec<FieldError>);
+pub struct Violations(Vec<FieldError>);
 
-impl Problems {
+impl Violations {
     /// Keeps the value of a successful check, or records its error under `pointer`.
     pub fn check<T>(&mut self, pointer: &str, result: Result<T, String>) -> Option<T> {
         match result {
@@ -94,5 +98,27 @@ impl Problems {
     /// The collected errors, or `Ok(())` when there are none.
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
         if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+    }
+}
+
+/// The errors as one line for a terminal or a log (`/title: must not be empty;
+/// /quotes/0/text: ...`), for the callers that have no problem document to put them
+/// in: the command line and the seed.
+pub fn describe(errors: &[FieldError]) -> String {
+    let located = errors.iter().map(|e| {
+        let place = e.pointer.as_deref().or(e.parameter.as_deref()).unwrap_or_default();
+        format!("{place}: {}", e.detail)
+    });
+    located.collect::<Vec<_>>().join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn described_errors_name_their_place() {
+        let errors = [FieldError::body("/title", "must not be empty"), FieldError::parameter("limit", "too big")];
+        assert_eq!(describe(&errors), "/title: must not be empty; limit: too big");
     }
 }

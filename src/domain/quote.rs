@@ -1,15 +1,25 @@
 //! Quotes: who said what, in what role, where. Every rule of the contract's quote
 //! table lives here.
 
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::text::{bounded, optional, trimmed_required};
-use super::{FieldError, Problems};
+use super::{FieldError, Violations};
+// moved: see domain::position
+pub use super::position::{MAX_POSITION, position, whole_number};
 
-/// Largest position a client may ask for; far beyond any real article.
-pub const MAX_POSITION: i64 = 100_000;
+// The limits of a quote's fields, in characters (the spec's `maxLength`s are
+// checked against these by `tests/openapi.rs`).
+
+/// Longest `text`.
+pub const MAX_TEXT_LEN: usize = 5000;
+/// Longest `speaker_name` (and speaker filter of the quote search).
+pub const MAX_SPEAKER_NAME_LEN: usize = 200;
+/// Longest `speaker_title`.
+pub const MAX_SPEAKER_TITLE_LEN: usize = 300;
+/// Longest `context`.
+pub const MAX_CONTEXT_LEN: usize = 500;
 
 /// The writable fields of a quote, as `POST` and `PUT` take them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -56,11 +66,11 @@ impl QuoteFields {
     /// Checks a request, reporting every broken rule with a pointer relative to the
     /// quote object.
     pub fn validate(input: QuoteInput) -> Result<Self, Vec<FieldError>> {
-        let mut p = Problems::default();
-        let text = p.check("/text", non_empty(&input.text).and_then(|()| bounded(&input.text, 5000)));
-        let speaker_name = p.check("/speaker_name", trimmed_required(&input.speaker_name, 200));
-        let speaker_title = p.check("/speaker_title", optional(input.speaker_title, 300));
-        let context = p.check("/context", optional(input.context, 500));
+        let mut p = Violations::default();
+        let text = p.check("/text", non_empty(&input.text).and_then(|()| bounded(&input.text, MAX_TEXT_LEN)));
+        let speaker_name = p.check("/speaker_name", trimmed_required(&input.speaker_name, MAX_SPEAKER_NAME_LEN));
+        let speaker_title = p.check("/speaker_title", optional(input.speaker_title, MAX_SPEAKER_TITLE_LEN));
+        let context = p.check("/context", optional(input.context, MAX_CONTEXT_LEN));
         let position = p.check("/position", input.position.map(position).transpose());
         let errors = p.finish().err().unwrap_or_default();
         match (text, speaker_name, speaker_title, context, position) {
@@ -84,27 +94,6 @@ pub fn speaker_key(name: &str) -> String {
 
 fn non_empty(text: &str) -> Result<(), String> {
     if text.is_empty() { Err("must not be empty".into()) } else { Ok(()) }
-}
-
-/// Reads an optional position. JSON has one number type and JSON Schema counts a
-/// whole number written as `3.0` as the integer 3, so it is read as 3; any other
-/// fraction is refused. Whole numbers beyond `i64` saturate, and the position rule
-/// then refuses them.
-pub fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else {
-        return Ok(None);
-    };
-    #[expect(clippy::cast_possible_truncation, reason = "saturating on purpose; only whole numbers get here")]
-    let whole = number.as_i64().or_else(|| number.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64));
-    whole.map(Some).ok_or_else(|| D::Error::custom(format!("invalid type: number {number}, expected an integer")))
-}
-
-/// Checks a client-supplied position (0..=100,000).
-pub fn position(value: i64) -> Result<i32, String> {
-    if !(0..=MAX_POSITION).contains(&value) {
-        return Err(format!("must be an integer from 0 to {MAX_POSITION}"));
-    }
-    i32::try_from(value).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

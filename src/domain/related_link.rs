@@ -5,9 +5,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::quote::position;
-use super::text::{http_url, trimmed_required};
-use super::{FieldError, Problems};
+use super::position::position;
+use super::text::{MAX_URL_LEN, http_url, trimmed_required};
+use super::{FieldError, Violations};
+
+// The limits of a related link, in characters or links (the spec's `maxLength`s
+// and `maxItems` are checked against these by `tests/openapi.rs`).
+
+/// Longest external `url`.
+pub const MAX_LINK_URL_LEN: usize = MAX_URL_LEN;
+/// Longest `title`.
+pub const MAX_TITLE_LEN: usize = 300;
+/// Most links a list `PUT` may hold: a bound on the work one request can ask for,
+/// far beyond any real article.
+pub const MAX_LINKS_PER_PUT: usize = 200;
 
 /// What kind of related post a link is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -54,7 +65,7 @@ pub struct RelatedLinkInput {
     pub url: Option<String>,
     pub title: Option<String>,
     pub relation: Option<LinkRelation>,
-    #[serde(default, deserialize_with = "super::quote::whole_number")]
+    #[serde(default, deserialize_with = "super::position::whole_number")]
     pub position: Option<i64>,
 }
 
@@ -113,10 +124,10 @@ impl RelatedLinkFields {
     /// link object. (That the target exists and is not the link's own article is
     /// checked where the link is stored.)
     pub fn validate(input: RelatedLinkInput) -> Result<Self, Vec<FieldError>> {
-        let mut p = Problems::default();
+        let mut p = Violations::default();
         let target = match (input.target_article_id, input.url) {
             (Some(id), None) => Some(LinkTarget::Article(id)),
-            (None, Some(url)) => p.check("/url", http_url(&url, 2048).map(|()| LinkTarget::Url(url))),
+            (None, Some(url)) => p.check("/url", http_url(&url, MAX_LINK_URL_LEN).map(|()| LinkTarget::Url(url))),
             (Some(_), Some(_)) => {
                 p.push(FieldError::body("/url", "give either target_article_id or url, not both"));
                 None
@@ -126,7 +137,7 @@ impl RelatedLinkFields {
                 None
             }
         };
-        let title = p.check("/title", input.title.map(|t| trimmed_required(&t, 300)).transpose());
+        let title = p.check("/title", input.title.map(|t| trimmed_required(&t, MAX_TITLE_LEN)).transpose());
         let position = p.check("/position", input.position.map(position).transpose());
         let errors = p.finish().err().unwrap_or_default();
         match (target, title, position) {

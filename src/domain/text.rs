@@ -2,6 +2,10 @@
 //! no NUL characters, trimming where the contract asks for it, and absolute
 //! http(s) URLs.
 
+/// Longest URL stored (an article's `source_url`, a related link's `url`), in
+/// characters: what browsers and crawlers handle everywhere.
+pub const MAX_URL_LEN: usize = 2048;
+
 /// Checks a string that is stored exactly as sent: at most `max` characters and no
 /// NUL (which PostgreSQL cannot store).
 pub fn bounded(value: &str, max: usize) -> Result<(), String> {

@@ -5,13 +5,17 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::access::{Scope, Scopes};
-use super::article::storable_time;
+use super::digest::{constant_time_eq, sha256_hex};
 use super::text::trimmed_required;
-use super::{FieldError, Problems};
+use super::time::storable_time;
+use super::{FieldError, Violations};
+
+/// Longest token `name`, in characters (the spec's `maxLength` is checked against
+/// it by `tests/openapi.rs`).
+pub const MAX_NAME_LEN: usize = 100;
 
 /// What every token starts with, so that a leaked one is easy to recognise (and
 /// to search for in logs and repositories).
@@ -29,13 +33,12 @@ pub fn generate() -> Result<String, getrandom::Error> {
 /// is enough because the token holds 256 random bits, which no one can guess
 /// from the digest; it also keeps the CLI and the server free of a shared key.
 pub fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(&[token.as_bytes()])
 }
 
 /// Compares two digests in time that does not depend on where they differ.
 pub fn same_digest(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && std::hint::black_box(a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y))) == 0
+    constant_time_eq(a.as_bytes(), b.as_bytes())
 }
 
 /// Whether a string could be a token at all (checked before any database work).
@@ -79,24 +82,24 @@ pub struct NewToken {
 impl NewToken {
     /// Checks every rule, reporting all broken ones together.
     pub fn validate(input: TokenInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
-        let mut problems = Problems::default();
-        let name = problems.check("/name", trimmed_required(&input.name, 100).and_then(printable));
+        let mut violations = Violations::default();
+        let name = violations.check("/name", trimmed_required(&input.name, MAX_NAME_LEN).and_then(printable));
         let mut scopes = Vec::new();
         for (index, raw) in input.scopes.iter().enumerate() {
-            if let Some(scope) = problems.check(&format!("/scopes/{index}"), Scope::parse(raw)) {
+            if let Some(scope) = violations.check(&format!("/scopes/{index}"), Scope::parse(raw)) {
                 scopes.push(scope);
             }
         }
         let scopes = if input.scopes.is_empty() {
-            problems.check("/scopes", Scopes::new(scopes))
+            violations.check("/scopes", Scopes::new(scopes))
         } else {
             Scopes::new(scopes).ok()
         };
         let expires_at = match input.expires_at {
-            Some(at) => problems.check("/expires_at", storable_time(at).and_then(|at| future(at, now))).map(Some),
+            Some(at) => violations.check("/expires_at", storable_time(at).and_then(|at| future(at, now))).map(Some),
             None => Some(None),
         };
-        problems.finish()?;
+        violations.finish()?;
         match (name, scopes, expires_at) {
             (Some(name), Some(scopes), Some(expires_at)) => Ok(Self { name, scopes, expires_at }),
             _ => Err(vec![FieldError::body("", "invalid token request")]),

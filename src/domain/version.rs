@@ -20,11 +20,6 @@ impl Expected {
             Self::OneOf(versions) => versions.contains(&version),
         }
     }
-
-    /// Whether the client stated any condition at all.
-    pub fn is_conditional(&self) -> bool {
-        !matches!(self, Self::Anything)
-    }
 }
 
 #[cfg(test)]

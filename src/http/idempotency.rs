@@ -22,7 +22,7 @@ use super::observe::RequestId;
 use crate::db::Database;
 use crate::db::idempotency::{self as store, Claim, KeyRef, StoredResponse};
 use crate::domain::FieldError;
-use crate::domain::article::now;
+use crate::domain::time::now;
 use crate::error::ApiError;
 
 /// The request header naming the key.
@@ -84,6 +84,11 @@ pub async fn idempotency(
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     let instance = req.path().to_owned();
     let fail = |req: ServiceRequest, error: ApiError| {
+        // This layer sits outside `render_problem`, which logs the cause of every
+        // 500 it renders, so it logs the causes of its own.
+        if let ApiError::Internal(cause) = &error {
+            log::error!("{} {instance} failed: {cause:#}", req.method());
+        }
         let response = error.to_response(Some(&instance), request_id.as_deref());
         Ok(req.into_response(response).map_into_boxed_body())
     };
@@ -174,7 +179,9 @@ pub async fn idempotency(
         Err(e) => {
             release(&db, key).await;
             let e: Box<dyn std::error::Error> = e.into();
-            return Err(ApiError::Internal(anyhow::anyhow!("reading the response to store it: {e}")).into());
+            let cause = anyhow::anyhow!("reading the response to store it: {e}");
+            log::error!("{} {} failed: {cause:#}", http_req.method(), http_req.path());
+            return Err(ApiError::Internal(cause).into());
         }
     };
     let stored = StoredResponse { status: status.as_u16(), headers, body: bytes.to_vec() };
@@ -189,7 +196,7 @@ pub async fn idempotency(
 
 /// Reads the whole request body, within the configured limit.
 async fn read_body(req: &mut ServiceRequest) -> Result<web::Bytes, ApiError> {
-    let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+    let limit = req.app_data::<BodyLimit>().map_or(crate::config::DEFAULT_BODY_LIMIT, |l| l.0);
     let (http_req, payload) = req.parts_mut();
     web::Bytes::from_request(http_req, payload).await.map_err(|e| match e.as_error::<PayloadError>() {
         Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },

@@ -27,7 +27,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+        let limit = req.app_data::<BodyLimit>().map_or(crate::config::DEFAULT_BODY_LIMIT, |l| l.0);
         let content_type = check_content_type(req);
         // Reads up to the limit set by the `PayloadConfig` in app data.
         let body = web::Bytes::from_request(req, payload);

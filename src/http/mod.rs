@@ -17,17 +17,5 @@ pub mod rate_limit;
 pub mod reply;
 pub mod strict_json;
 
-/// SHA-256 of the parts (in order, as one input) as lowercase hex: how credentials
-/// and request bodies are kept as keys without keeping them.
-pub fn sha256_hex(parts: &[&[u8]]) -> String {
-    use sha2::Digest as _;
-    use std::fmt::Write as _;
-    let mut digest = sha2::Sha256::new();
-    for part in parts {
-        digest.update(part);
-    }
-    digest.finalize().iter().fold(String::with_capacity(64), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
-}
+// moved: see domain::digest
+pub use crate::domain::digest::sha256_hex;

@@ -16,8 +16,6 @@ use crate::domain::access::Visibility;
 use crate::domain::article::{ArticleFields, ArticleInput, ArticleStatus, Replacement, now};
 use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
 use crate::domain::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
-use crate::domain::quote::QuoteFields;
-use crate::domain::related_link::RelatedLinkFields;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
 use crate::http::json::{JsonBody, from_value, from_value_under};
@@ -203,25 +201,10 @@ fn validate_new(
     input: NewArticleInput,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(ArticleFields, NewChildren), ApiError> {
-    let mut errors = Vec::new();
-    let fields = ArticleFields::validate(input.article, at).map_err(|e| errors.extend(e)).ok();
-    let mut children = NewChildren::default();
-    for (index, quote) in input.quotes.unwrap_or_default().into_iter().enumerate() {
-        match QuoteFields::validate(quote) {
-            Ok(q) => children.quotes.push(q),
-            Err(e) => errors.extend(e.into_iter().map(|e| e.under(&format!("/quotes/{index}")))),
-        }
-    }
-    for (index, link) in input.related_links.unwrap_or_default().into_iter().enumerate() {
-        match RelatedLinkFields::validate(link) {
-            Ok(l) => children.links.push(l),
-            Err(e) => errors.extend(e.into_iter().map(|e| e.under(&format!("/related_links/{index}")))),
-        }
-    }
-    match fields {
-        Some(fields) if errors.is_empty() => Ok((fields, children)),
-        _ => Err(ApiError::Invalid(errors)),
-    }
+    let (quotes, links) = (input.quotes.unwrap_or_default(), input.related_links.unwrap_or_default());
+    let new =
+        crate::domain::article::NewArticle::validate(input.article, quotes, links, at).map_err(ApiError::Invalid)?;
+    Ok((new.article, NewChildren { quotes: new.quotes, links: new.links }))
 }
 
 /// Replace an article

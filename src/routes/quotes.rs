@@ -18,7 +18,7 @@ use crate::domain::article_filter::SearchText;
 use crate::domain::article_ref::ArticleKey;
 use crate::domain::cursor::{Cursor, CursorKey, CursorSecret};
 use crate::domain::paging::{ListError, Paging};
-use crate::domain::quote::{QuoteFields, QuoteInput, speaker_key};
+use crate::domain::quote::{MAX_SPEAKER_NAME_LEN, QuoteFields, QuoteInput, speaker_key};
 use crate::domain::text::trimmed_required;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
@@ -86,7 +86,7 @@ impl IntoParams for QuoteSearchDoc {
 impl QuoteSearchParams {
     fn parse(self, secret: &CursorSecret) -> Result<QuoteSearch, ListError> {
         let mut errors = Vec::new();
-        let speaker = self.speaker.and_then(|s| match trimmed_required(&s, 200) {
+        let speaker = self.speaker.and_then(|s| match trimmed_required(&s, MAX_SPEAKER_NAME_LEN) {
             Ok(name) => Some(speaker_key(&name)),
             Err(detail) => {
                 errors.push(FieldError::parameter("speaker", detail));

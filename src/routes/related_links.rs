@@ -22,8 +22,8 @@ use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, ListOrder, Page, Rem
 use crate::http::reply::{self, Tagged};
 use crate::openapi::responses::Conflict;
 
-/// Most links one `PUT` may set.
-pub const MAX_LINKS_PER_PUT: usize = 200;
+// moved: see domain::related_link
+pub use crate::domain::related_link::MAX_LINKS_PER_PUT;
 
 /// The order backlinks page in: by the linking article's id.
 #[derive(Debug)]

@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::token_types::{ApiToken, CreatedToken, TokenList};
 use crate::db::{Database, tokens as store};
 use crate::domain::article::now;
-use crate::domain::token::{NewToken, TokenInput, digest, generate};
+use crate::domain::token::TokenInput;
 use crate::error::ApiError;
 use crate::http::auth::Admin;
 use crate::http::json::JsonBody;
@@ -45,11 +45,8 @@ pub async fn create_token(
     db: web::Data<Database>,
     body: JsonBody<TokenInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let at = now();
-    let new = NewToken::validate(body.0, at).map_err(ApiError::Invalid)?;
-    let plaintext = generate().map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    let stored = digest(&plaintext);
-    let row = db.run(move |c| store::insert(c, &new, stored, at)).await?;
+    let pending = crate::tokens::prepare(body.0, now())?;
+    let (row, plaintext) = db.run(move |c| pending.store(c)).await?;
     let token = ApiToken::try_from(row)?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/tokens/{}", token.id)))

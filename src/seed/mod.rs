@@ -14,10 +14,11 @@ use uuid::Uuid;
 
 use crate::db::articles::{self, NewChildren};
 use crate::db::{Database, WriteError, schema};
-use crate::domain::FieldError;
-use crate::domain::article::{ArticleFields, ArticleInput, now};
-use crate::domain::quote::{QuoteFields, QuoteInput};
-use crate::domain::related_link::{LinkRelation, RelatedLinkFields, RelatedLinkInput};
+use crate::domain::article::{ArticleFields, ArticleInput, NewArticle};
+use crate::domain::quote::QuoteInput;
+use crate::domain::related_link::{LinkRelation, RelatedLinkInput};
+use crate::domain::time::now;
+use crate::domain::{FieldError, describe};
 
 const NEWSROOM: &str = include_str!("newsroom.json");
 
@@ -100,41 +101,26 @@ fn prepare(
     if let Some(hours) = entry.published_hours_ago {
         input.published_at = Some(at - TimeDelta::hours(hours));
     }
-    let fields = ArticleFields::validate(input, at).map_err(|e| invalid(e, ""))?;
-    let mut children = NewChildren::default();
-    for (index, quote) in entry.quotes.into_iter().enumerate() {
-        children.quotes.push(QuoteFields::validate(quote).map_err(|e| invalid(e, &format!("/quotes/{index}")))?);
-    }
-    for (index, link) in entry.related_links.into_iter().enumerate() {
+    let mut links = Vec::with_capacity(entry.related_links.len());
+    for link in entry.related_links {
         let target_article_id = match link.article {
             Some(key) => Some(*ids.get(&key).ok_or_else(|| anyhow!("links to `{key}`, not an earlier entry"))?),
             None => None,
         };
-        let input = RelatedLinkInput {
-            target_article_id,
-            url: link.url,
-            title: link.title,
-            relation: link.relation,
-            position: None,
-        };
-        let link = RelatedLinkFields::validate(input).map_err(|e| invalid(e, &format!("/related_links/{index}")))?;
-        children.links.push(link);
+        let Link { url, title, relation, .. } = link;
+        links.push(RelatedLinkInput { target_article_id, url, title, relation, position: None });
     }
-    Ok((fields, children))
+    let new = NewArticle::validate(input, entry.quotes, links, at).map_err(invalid)?;
+    Ok((new.article, NewChildren { quotes: new.quotes, links: new.links }))
 }
 
-fn invalid(errors: Vec<FieldError>, prefix: &str) -> anyhow::Error {
-    let details: Vec<String> = errors
-        .into_iter()
-        .map(|e| e.under(prefix))
-        .map(|e| format!("{}: {}", e.pointer.or(e.parameter).unwrap_or_default(), e.detail))
-        .collect();
-    anyhow!("invalid: {}", details.join("; "))
+fn invalid(errors: Vec<FieldError>) -> anyhow::Error {
+    anyhow!("invalid: {}", describe(&errors))
 }
 
 fn write_error(error: WriteError) -> anyhow::Error {
     match error {
-        WriteError::Invalid(errors) => invalid(errors, ""),
+        WriteError::Invalid(errors) => invalid(errors),
         other => other.into(),
     }
 }

@@ -1,5 +1,7 @@
 //! HTTP tests: each runs on SQLite and on PostgreSQL (see `helpers`).
 
+#![expect(clippy::unwrap_used, reason = "a test fails by panicking; the service itself never unwraps")]
+
 mod helpers;
 
 mod articles_crud;

@@ -2,6 +2,8 @@
 //! in the middle of nested writes. A test whose PostgreSQL is not available shows
 //! as ignored (never as passed), and fails instead when CI=true.
 
+#![expect(clippy::unwrap_used, reason = "a test fails by panicking; the service itself never unwraps")]
+
 mod http;
 mod outage;
 mod pg;

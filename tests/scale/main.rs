@@ -3,6 +3,8 @@
 //! a real Redis server, and replicas behind a real HAProxy. A test whose component is missing shows as ignored (never as
 //! passed), and fails instead when CI=true.
 
+#![expect(clippy::unwrap_used, reason = "a test fails by panicking; the service itself never unwraps")]
+
 mod balancer;
 mod haproxy;
 mod migrations;
