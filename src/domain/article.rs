@@ -11,9 +11,8 @@ use super::related_link::{RelatedLinkFields, RelatedLinkInput};
 use super::slug::Slug;
 use super::tags::{Tag, Tags};
 use super::text::{MAX_URL_LEN, bounded, http_url, optional, trimmed_required};
+use super::time::storable_time;
 use super::{FieldError, Violations};
-// moved: see domain::time
-pub use super::time::{now, storable_time};
 
 // The limits of an article's fields, in characters. The spec's `maxLength`s are
 // written out in the `#[schema]` attributes (utoipa takes no constants there);
@@ -309,6 +308,7 @@ mod tests {
     use chrono::TimeDelta;
 
     use super::*;
+    use crate::domain::time::now;
 
     fn input(title: &str) -> ArticleInput {
         ArticleInput { title: title.into(), ..Default::default() }

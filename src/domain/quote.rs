@@ -4,10 +4,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::position::{position, whole_number};
 use super::text::{bounded, optional, trimmed_required};
 use super::{FieldError, Violations};
-// moved: see domain::position
-pub use super::position::{MAX_POSITION, position, whole_number};
 
 // The limits of a quote's fields, in characters (the spec's `maxLength`s are
 // checked against these by `tests/openapi.rs`).

@@ -13,7 +13,7 @@ use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
 
 use crate::db::{Database, tokens};
 use crate::domain::access::{Scope, Scopes, Visibility};
-use crate::domain::article::now;
+use crate::domain::time::now;
 use crate::domain::token::{digest, well_formed};
 use crate::error::ApiError;
 

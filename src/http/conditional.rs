@@ -149,7 +149,7 @@ pub fn representation_etag(version: i32, body: &[u8]) -> String {
     // SHA-256, not `DefaultHasher`, whose output may change between Rust releases
     // (and so invalidate every client's cache on a toolchain upgrade). 64 bits of
     // it are plenty to tell representations of one version apart.
-    let digest = super::sha256_hex(&[body]);
+    let digest = crate::domain::digest::sha256_hex(&[body]);
     format!("W/\"{version}-{}\"", &digest[..16])
 }
 

@@ -22,6 +22,7 @@ use super::observe::RequestId;
 use crate::db::Database;
 use crate::db::idempotency::{self as store, Claim, KeyRef, StoredResponse};
 use crate::domain::FieldError;
+use crate::domain::digest::sha256_hex;
 use crate::domain::time::now;
 use crate::error::ApiError;
 
@@ -58,12 +59,12 @@ pub fn parse_key(value: &HeaderValue) -> Result<String, ApiError> {
 /// different clients never meet and no credential is stored.
 fn client_of(req: &ServiceRequest) -> String {
     let credentials = req.headers().get(header::AUTHORIZATION).map_or(&b""[..], HeaderValue::as_bytes);
-    super::sha256_hex(&[credentials])
+    sha256_hex(&[credentials])
 }
 
 /// What makes two requests "the same": method, path with query, and body.
 fn fingerprint(method: &Method, path: &str, body: &[u8]) -> String {
-    super::sha256_hex(&[method.as_str().as_bytes(), b"\n", path.as_bytes(), b"\n", body])
+    sha256_hex(&[method.as_str().as_bytes(), b"\n", path.as_bytes(), b"\n", body])
 }
 
 /// Creates whose answer must never be stored: a new token's secret is shown once

@@ -16,6 +16,3 @@ pub mod query;
 pub mod rate_limit;
 pub mod reply;
 pub mod strict_json;
-
-// moved: see domain::digest
-pub use crate::domain::digest::sha256_hex;

@@ -279,7 +279,7 @@ impl utoipa::PartialSchema for RelatedLinkList {
         use utoipa::openapi::schema::ArrayBuilder;
         ArrayBuilder::new()
             .items(utoipa::openapi::Ref::from_schema_name(RelatedLinkListItemSchema::name()))
-            .max_items(Some(super::related_links::MAX_LINKS_PER_PUT))
+            .max_items(Some(crate::domain::related_link::MAX_LINKS_PER_PUT))
             .description(Some("An article's complete ordered list of related links; the same target at most once."))
             .into()
     }

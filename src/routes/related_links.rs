@@ -12,18 +12,16 @@ use super::patching::{merged, patch_errors, require_object};
 use crate::db::related_links::{self as store, LinkWithTarget};
 use crate::db::{Database, WriteError, articles};
 use crate::domain::FieldError;
-use crate::domain::article::now;
 use crate::domain::cursor::{Cursor, CursorKey};
+use crate::domain::related_link::MAX_LINKS_PER_PUT;
 use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput, RelatedLinkListItem, check_patch};
+use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
 use crate::http::json::JsonBody;
 use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, ListOrder, Page, Remove, Resource, ResourceId};
 use crate::http::reply::{self, Tagged};
 use crate::openapi::responses::Conflict;
-
-// moved: see domain::related_link
-pub use crate::domain::related_link::MAX_LINKS_PER_PUT;
 
 /// The order backlinks page in: by the linking article's id.
 #[derive(Debug)]

@@ -7,7 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::token_types::{ApiToken, CreatedToken, TokenList};
 use crate::db::{Database, tokens as store};
-use crate::domain::article::now;
+use crate::domain::time::now;
 use crate::domain::token::TokenInput;
 use crate::error::ApiError;
 use crate::http::auth::Admin;

@@ -153,7 +153,7 @@ async fn keys_expire_after_24_hours(app: TestApp) {
 fn insert_claim(app: &TestApp, key: &str, age: TimeDelta) {
     let (key, created) = (key.to_owned(), (Utc::now() - age).naive_utc());
     let credentials = app.token.as_ref().map(|t| format!("Bearer {t}")).unwrap_or_default();
-    let client = newsdesk::http::sha256_hex(&[credentials.as_bytes()]);
+    let client = newsdesk::domain::digest::sha256_hex(&[credentials.as_bytes()]);
     app.db
         .blocking(move |conn| {
             Ok(diesel::insert_into(keys::table)

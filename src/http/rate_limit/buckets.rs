@@ -121,7 +121,7 @@ impl RateLimiter {
     /// (so clients behind one proxy do not share a bucket), else its IP address.
     pub fn client_key(&self, req: &ServiceRequest) -> String {
         if let Some(credentials) = req.headers().get(header::AUTHORIZATION) {
-            return format!("credentials:{}", crate::http::sha256_hex(&[credentials.as_bytes()]));
+            return format!("credentials:{}", crate::domain::digest::sha256_hex(&[credentials.as_bytes()]));
         }
         let forwarded = if self.trust_forwarded {
             req.connection_info().realip_remote_addr().map(|addr| {
