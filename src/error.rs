@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use crate::db::{DbError, WriteError};
 use crate::domain::FieldError;
 use crate::domain::access::Scope;
+use crate::domain::token::Refused;
 
 /// Media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -330,6 +331,15 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         self.to_response(None, None)
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::Invalid(errors) => Self::Invalid(errors),
+            other @ Refused::NoRandomness(_) => Self::Internal(other.into()),
+        }
     }
 }
 

@@ -2,16 +2,14 @@
 //! links, on PostgreSQL or an embedded SQLite file.
 
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod drain;
 pub mod error;
-pub mod healthcheck;
 pub mod http;
 pub mod logging;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
-pub mod seed;
-pub mod tokens;

@@ -105,7 +105,7 @@ fn main() -> ExitCode {
         Command::Seed { db, force } => seed(&db, force),
         Command::Token { action } => token(action),
         Command::Openapi => print_openapi(),
-        Command::Healthcheck { addr } => newsdesk::healthcheck::check(&addr),
+        Command::Healthcheck { addr } => newsdesk::cli::healthcheck::check(&addr),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -164,7 +164,7 @@ fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
 }
 
 fn seed(db: &DatabaseSettings, force: bool) -> anyhow::Result<()> {
-    let loaded = newsdesk::seed::run(&Database::new(db), force)?;
+    let loaded = newsdesk::cli::seed::run(&Database::new(db), force)?;
     log::info!("{}: loaded the example newsroom ({loaded} articles); try GET /v1/articles", db.url.describe());
     Ok(())
 }
@@ -177,7 +177,7 @@ fn token(action: TokenCommand) -> anyhow::Result<()> {
     database.migrate()?;
     match action {
         TokenCommand::Create { name, scopes, expires_at, .. } => {
-            let (row, plaintext) = newsdesk::tokens::create(&database, &name, &scopes, expires_at)?;
+            let (row, plaintext) = newsdesk::cli::token::create(&database, &name, &scopes, expires_at)?;
             log::info!("created token {} ({}) with scopes {}; it is shown only now", row.id, row.name, row.scopes);
             // Alone on stdout, so that scripts can capture it.
             println!("{plaintext}");
@@ -191,7 +191,7 @@ fn token(action: TokenCommand) -> anyhow::Result<()> {
                 t.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
             };
             let at = chrono::Utc::now().naive_utc();
-            for row in newsdesk::tokens::list(&database)? {
+            for row in newsdesk::cli::token::list(&database)? {
                 let state = if row.revoked {
                     "revoked"
                 } else if row.expires_at.is_some_and(|e| e <= at) {
@@ -212,7 +212,7 @@ fn token(action: TokenCommand) -> anyhow::Result<()> {
             }
         }
         TokenCommand::Revoke { id, .. } => {
-            newsdesk::tokens::revoke(&database, &id)?;
+            newsdesk::cli::token::revoke(&database, &id)?;
             log::info!("revoked token {id}");
         }
     }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::api_tokens;
-use crate::domain::token::{NewToken, same_digest};
+use crate::domain::token::{NewToken, PendingToken, digest, same_digest};
 
 /// How stale `last_used_at` may get before a request records its use again: one
 /// write a minute per token at most, not one per request.
@@ -39,6 +39,13 @@ pub fn insert(conn: &mut DbConn, token: &NewToken, digest: String, now: DateTime
     };
     diesel::insert_into(api_tokens::table).values(&row).execute(conn)?;
     Ok(row)
+}
+
+/// Stores a checked token request under the digest of its secret; returns the
+/// stored row and the plaintext (to show once).
+pub fn store(conn: &mut DbConn, pending: PendingToken) -> QueryResult<(TokenRow, String)> {
+    let row = insert(conn, &pending.token, digest(&pending.plaintext), pending.at)?;
+    Ok((row, pending.plaintext))
 }
 
 /// Every token, oldest first, revoked ones included.

@@ -107,6 +107,39 @@ impl NewToken {
     }
 }
 
+/// Why a token request was refused before anything was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// It breaks the rules of a token request.
+    #[error("invalid token: {}", super::describe(.0))]
+    Invalid(Vec<FieldError>),
+    /// The operating system gave no random bytes for the secret.
+    #[error("no randomness: {0}")]
+    NoRandomness(getrandom::Error),
+}
+
+/// A checked token request with its new secret, not stored yet: what both
+/// `POST /v1/tokens` and `newsdesk token create` store (`db::tokens::store`).
+#[derive(Debug)]
+pub struct PendingToken {
+    /// The request.
+    pub token: NewToken,
+    /// The secret, shown once.
+    pub plaintext: String,
+    /// When it was asked for.
+    pub at: DateTime<Utc>,
+}
+
+impl PendingToken {
+    /// Checks a token request (made at `at`) and makes its secret. Nothing touches
+    /// the database yet, so an invalid request is refused even while it is away.
+    pub fn prepare(input: TokenInput, at: DateTime<Utc>) -> Result<Self, Refused> {
+        let token = NewToken::validate(input, at).map_err(Refused::Invalid)?;
+        let plaintext = generate().map_err(Refused::NoRandomness)?;
+        Ok(Self { token, plaintext, at })
+    }
+}
+
 /// A name is shown in lists and terminal tables: no line breaks or other control
 /// characters that could forge lines there.
 fn printable(name: String) -> Result<String, String> {

@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::token_types::{ApiToken, CreatedToken, TokenList};
 use crate::db::{Database, tokens as store};
 use crate::domain::time::now;
-use crate::domain::token::TokenInput;
+use crate::domain::token::{PendingToken, TokenInput};
 use crate::error::ApiError;
 use crate::http::auth::Admin;
 use crate::http::json::JsonBody;
@@ -45,8 +45,8 @@ pub async fn create_token(
     db: web::Data<Database>,
     body: JsonBody<TokenInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let pending = crate::tokens::prepare(body.0, now())?;
-    let (row, plaintext) = db.run(move |c| pending.store(c)).await?;
+    let pending = PendingToken::prepare(body.0, now())?;
+    let (row, plaintext) = db.run(move |c| store::store(c, pending)).await?;
     let token = ApiToken::try_from(row)?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/tokens/{}", token.id)))

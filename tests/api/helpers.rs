@@ -369,7 +369,8 @@ impl TestApp {
         // nothing to apply (and so checks the template is current) and marks the
         // database ready.
         db.migrate().expect("migrations apply");
-        let (_, admin) = newsdesk::tokens::create(&db, "test admin", &["admin".to_owned()], None).expect("admin token");
+        let (_, admin) =
+            newsdesk::cli::token::create(&db, "test admin", &["admin".to_owned()], None).expect("admin token");
         Self::serve(backend, db, http, scratch).with_token(&admin)
     }
 

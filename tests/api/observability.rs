@@ -98,7 +98,7 @@ async fn metrics_report_latency_histograms_pool_and_version(app: TestApp) {
 async fn the_healthcheck_succeeds_against_a_ready_service(app: TestApp) {
     let address = app.address.trim_start_matches("http://").to_owned();
 
-    let ready = actix_web::web::block(move || newsdesk::healthcheck::check(&address)).await.unwrap();
+    let ready = actix_web::web::block(move || newsdesk::cli::healthcheck::check(&address)).await.unwrap();
 
     assert!(ready.is_ok(), "{ready:?}");
 }

@@ -21,7 +21,7 @@ crate::tests![
 /// Runs the seed off the async executor, as the CLI would run it.
 async fn seed(app: &TestApp, force: bool) -> anyhow::Result<usize> {
     let db = app.db.clone();
-    actix_web::web::block(move || newsdesk::seed::run(&db, force)).await.expect("seed thread")
+    actix_web::web::block(move || newsdesk::cli::seed::run(&db, force)).await.expect("seed thread")
 }
 
 /// Every article of any status, with children embedded.
