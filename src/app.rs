@@ -28,7 +28,7 @@ use crate::metrics::Metrics;
 
 /// Limits shared by every worker's app.
 #[derive(Clone)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// The configured body limit in bytes.
     pub body_limit: usize,
     /// Requests each worker serves at once.
@@ -44,7 +44,7 @@ pub struct Limits {
 
 impl Limits {
     /// The limits the settings ask for; fails on a Redis URL that cannot be used.
-    pub fn from_settings(http: &HttpSettings) -> std::io::Result<Self> {
+    pub(crate) fn from_settings(http: &HttpSettings) -> std::io::Result<Self> {
         let shared_rate_limit = match &http.redis_url {
             Some(url) if http.rate_limit > 0 && !url.trim().is_empty() => Some(web::Data::new(
                 SharedRateLimit::new(url, Duration::from_millis(http.redis_timeout_ms))
@@ -67,7 +67,7 @@ impl Limits {
 }
 
 /// The application with every route, middleware and fallback.
-pub fn build_app(
+pub(crate) fn build_app(
     db: Database,
     api: utoipa::openapi::OpenApi,
     limits: Limits,

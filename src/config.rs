@@ -9,7 +9,7 @@ use clap::{Args, FromArgMatches};
 /// The address the service listens on by default (and that `healthcheck` asks).
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// The largest request body accepted by default, in bytes.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Settings with every value at the default its flag declares, whatever the
 /// environment says: the flags are the one place the defaults are written.
@@ -101,7 +101,7 @@ impl DatabaseSettings {
     }
 
     /// The pool checkout and connect timeout.
-    pub fn timeout(&self) -> Duration {
+    pub(crate) fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs)
     }
 }
@@ -200,7 +200,7 @@ pub struct HttpSettings {
 
 impl HttpSettings {
     /// The burst size of the rate limit.
-    pub fn burst(&self) -> u32 {
+    pub(crate) fn burst(&self) -> u32 {
         self.rate_limit_burst.unwrap_or_else(|| self.rate_limit.saturating_mul(10)).max(1)
     }
 }

@@ -13,11 +13,11 @@ use actix_web::rt::signal::unix::{SignalKind, signal};
 
 /// Whether the process is draining (shared by every worker).
 #[derive(Debug, Default)]
-pub struct Draining(AtomicBool);
+pub(crate) struct Draining(AtomicBool);
 
 impl Draining {
     /// True from SIGTERM on.
-    pub fn is_draining(&self) -> bool {
+    pub(crate) fn is_draining(&self) -> bool {
         self.0.load(Ordering::Acquire)
     }
 }
@@ -25,7 +25,7 @@ impl Draining {
 /// Takes over actix's signal handling: SIGTERM drains for `delay`, then stops
 /// gracefully (in-flight requests get the shutdown timeout); SIGINT and SIGQUIT
 /// stop at once, as actix does.
-pub async fn stop_on_signal(server: ServerHandle, draining: actix_web::web::Data<Draining>, delay: Duration) {
+pub(crate) async fn stop_on_signal(server: ServerHandle, draining: actix_web::web::Data<Draining>, delay: Duration) {
     let signals = [SignalKind::terminate(), SignalKind::interrupt(), SignalKind::quit()].map(signal);
     let mut signals = match signals {
         [Ok(term), Ok(int), Ok(quit)] => [term, int, quit],

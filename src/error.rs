@@ -13,13 +13,13 @@ use crate::domain::access::Scope;
 use crate::domain::token::Refused;
 
 /// Media type of problem documents.
-pub const PROBLEM_JSON: &str = "application/problem+json";
+pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
 /// Seconds a client should wait before retrying a 503.
-pub const RETRY_AFTER_SECS: u32 = 5;
+pub(crate) const RETRY_AFTER_SECS: u32 = 5;
 
 /// The kinds of problem, each with a stable `type` and fixed `title`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProblemKind {
+pub(crate) enum ProblemKind {
     BadRequest,
     Unauthorized,
     Forbidden,
@@ -37,7 +37,7 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for the OpenAPI description.
-    pub const ALL: [Self; 13] = [
+    pub(crate) const ALL: [Self; 13] = [
         Self::BadRequest,
         Self::Unauthorized,
         Self::Forbidden,
@@ -54,7 +54,7 @@ impl ProblemKind {
     ];
 
     /// The stable identifier clients switch on.
-    pub fn type_uri(self) -> &'static str {
+    pub(crate) fn type_uri(self) -> &'static str {
         match self {
             Self::BadRequest => "/problems/bad-request",
             Self::Unauthorized => "/problems/unauthorized",
@@ -73,7 +73,7 @@ impl ProblemKind {
     }
 
     /// The fixed human summary.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Self::BadRequest => "Request could not be parsed",
             Self::Unauthorized => "Authentication required",
@@ -92,7 +92,7 @@ impl ProblemKind {
     }
 
     /// The HTTP status of this kind.
-    pub fn status(self) -> StatusCode {
+    pub(crate) fn status(self) -> StatusCode {
         match self {
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -111,7 +111,7 @@ impl ProblemKind {
     }
 
     /// The kind a bare status code falls under, for responses the framework made.
-    pub fn for_status(status: StatusCode) -> Self {
+    pub(crate) fn for_status(status: StatusCode) -> Self {
         Self::ALL.into_iter().find(|k| k.status() == status).unwrap_or(if status.is_server_error() {
             Self::Internal
         } else {
@@ -130,7 +130,7 @@ impl ProblemKind {
     "instance": "/v1/articles",
     "errors": [{"pointer": "/title", "detail": "must not be empty"}]
 }))]
-pub struct Problem {
+pub(crate) struct Problem {
     /// Stable identifier of the kind of problem, one of the `/problems/…` values
     /// listed in the API description.
     #[serde(rename = "type")]
@@ -160,7 +160,7 @@ pub struct Problem {
 
 /// Every way a request can fail, named for what the client can do about it.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     /// The request could not be parsed (400).
     #[error("{0}")]
     BadRequest(String),
@@ -227,13 +227,13 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 404 for a missing resource of the given kind (only articles have slugs).
-    pub fn not_found(resource: &str) -> Self {
+    pub(crate) fn not_found(resource: &str) -> Self {
         let key = if resource == "article" { "id or slug" } else { "id" };
         Self::NotFound(format!("no {resource} with that {key}"))
     }
 
     /// The kind of problem this is.
-    pub fn kind(&self) -> ProblemKind {
+    pub(crate) fn kind(&self) -> ProblemKind {
         match self {
             Self::BadRequest(_) => ProblemKind::BadRequest,
             Self::Unauthorized { .. } => ProblemKind::Unauthorized,
@@ -252,7 +252,7 @@ impl ApiError {
     }
 
     /// The problem document, with `instance` and `request_id` when known.
-    pub fn problem(&self, instance: Option<&str>, request_id: Option<&str>) -> Problem {
+    pub(crate) fn problem(&self, instance: Option<&str>, request_id: Option<&str>) -> Problem {
         let kind = self.kind();
         let detail = match self {
             Self::Invalid(errors) if errors.len() == 1 => "1 field is invalid".to_owned(),
@@ -288,7 +288,7 @@ impl ApiError {
     }
 
     /// The full response: problem body plus `Allow` or `Retry-After` where they apply.
-    pub fn to_response(&self, instance: Option<&str>, request_id: Option<&str>) -> HttpResponse {
+    pub(crate) fn to_response(&self, instance: Option<&str>, request_id: Option<&str>) -> HttpResponse {
         let mut response = HttpResponse::build(self.kind().status());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
@@ -367,7 +367,7 @@ fn unauthorized_detail(invalid_token: &bool) -> &'static str {
 
 impl ApiError {
     /// A failed write, naming the missing resource in a 404.
-    pub fn from_write(error: WriteError, resource: &str) -> Self {
+    pub(crate) fn from_write(error: WriteError, resource: &str) -> Self {
         match error {
             WriteError::NotFound => Self::not_found(resource),
             other => other.into(),

@@ -35,7 +35,7 @@ fn latency_histogram() -> Histogram {
 }
 
 /// The service's metrics, shared by every worker.
-pub struct Metrics {
+pub(crate) struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RequestLabels, Histogram, fn() -> Histogram>,
@@ -57,7 +57,7 @@ impl Default for Metrics {
 
 impl Metrics {
     /// A registry with every metric declared.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut registry = Registry::with_prefix("newsdesk");
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
@@ -112,21 +112,21 @@ impl Metrics {
     }
 
     /// Records who decided a request's rate limit, and whether Redis answers now.
-    pub fn rate_limit_decided(&self, by_redis: bool, redis_available: bool) {
+    pub(crate) fn rate_limit_decided(&self, by_redis: bool, redis_available: bool) {
         let source = if by_redis { "redis" } else { "fallback" };
         self.rate_limit_decisions.get_or_create(&DecisionLabels { source }).inc();
         self.rate_limit_redis_available.set(i64::from(redis_available));
     }
 
     /// Records one answered request.
-    pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    pub(crate) fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let labels = RequestLabels { method: method.to_owned(), route: route.to_owned(), status };
         self.requests.get_or_create(&labels).inc();
         self.latency.get_or_create(&labels).observe(seconds);
     }
 
     /// The metrics in the Prometheus text format, with the pool read now.
-    pub fn render(&self, db: &Database) -> Result<String, std::fmt::Error> {
+    pub(crate) fn render(&self, db: &Database) -> Result<String, std::fmt::Error> {
         let pool = db.pool_state();
         self.pool_size.set(i64::from(pool.connections));
         self.pool_idle.set(i64::from(pool.idle));

@@ -17,7 +17,7 @@ use crate::config::DatabaseUrl;
 /// (diesel's own `establish` on the enum tries each backend in turn and hides the
 /// real PostgreSQL error).
 #[derive(Clone)]
-pub struct Connector {
+pub(crate) struct Connector {
     pub(super) url: DatabaseUrl,
     pub(super) timeout: Duration,
     /// PostgreSQL `statement_timeout` and `lock_timeout` in milliseconds (0: none).
@@ -92,7 +92,7 @@ impl Connector {
 
 /// A pooled connection with what the pool needs to decide whether to trust it
 /// without a round trip to the server (see `Database::checkout`).
-pub struct PooledConn {
+pub(crate) struct PooledConn {
     pub(super) conn: DbConn,
     /// When it last finished a piece of work (or was opened).
     pub(super) last_used: Instant,

@@ -11,7 +11,7 @@ use crate::domain::article_filter::Include;
 
 /// The requested children of a set of articles.
 #[derive(Debug, Default)]
-pub struct Children {
+pub(crate) struct Children {
     pub quotes: Option<Vec<QuoteRow>>,
     pub links: Option<Vec<LinkWithTarget>>,
 }
@@ -19,7 +19,7 @@ pub struct Children {
 /// One query per requested kind of child, for all `article_ids` together.
 /// The articles are ones the caller may see; `visibility` decides which link
 /// targets show.
-pub fn load(
+pub(crate) fn load(
     conn: &mut DbConn,
     article_ids: &[String],
     include: Include,

@@ -84,7 +84,7 @@ fn unclassified(message: &str) -> Option<DbError> {
 impl DbError {
     /// Whether the failure may be the connection's rather than the work's, so that
     /// the pool checks the connection before lending it again.
-    pub fn may_be_connection(&self) -> bool {
+    pub(crate) fn may_be_connection(&self) -> bool {
         matches!(self, Self::Unavailable | Self::Query(_))
     }
 }
@@ -121,13 +121,13 @@ impl From<DieselError> for WriteError {
 
 impl WriteError {
     /// Stored data that cannot be read back (a bug or a corrupt row).
-    pub fn corrupt(error: impl std::fmt::Display) -> Self {
+    pub(crate) fn corrupt(error: impl std::fmt::Display) -> Self {
         Self::Db(DbError::Corrupt(error.to_string()))
     }
 
     /// The same error for a child nested under `prefix` (`/quotes/2`), so that
     /// pointers and messages say which child is wrong.
-    pub fn nested(self, prefix: &str) -> Self {
+    pub(crate) fn nested(self, prefix: &str) -> Self {
         match self {
             Self::Invalid(errors) => Self::Invalid(errors.into_iter().map(|e| e.under(prefix)).collect()),
             Self::Conflict(detail) => Self::Conflict(format!("{prefix}: {detail}")),
@@ -191,6 +191,6 @@ impl WorkError for WriteError {
 
 /// Whether a diesel error is a unique-constraint violation (for the few writes
 /// that handle a race themselves before classifying).
-pub fn is_unique_violation(error: &DieselError) -> bool {
+pub(crate) fn is_unique_violation(error: &DieselError) -> bool {
     matches!(error, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
 }

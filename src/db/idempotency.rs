@@ -10,7 +10,7 @@ use super::{DbConn, is_unique_violation};
 
 /// A response as stored, to be sent again on a retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredResponse {
+pub(crate) struct StoredResponse {
     /// The HTTP status.
     pub status: u16,
     /// The headers that make up the answer (`Content-Type`, `Location`, `ETag`).
@@ -21,7 +21,7 @@ pub struct StoredResponse {
 
 /// What claiming a key found.
 #[derive(Debug)]
-pub enum Claim {
+pub(crate) enum Claim {
     /// The key is ours now: serve the request, then `complete` or `release` it.
     Claimed,
     /// Another request with this key is still being served.
@@ -37,7 +37,7 @@ pub enum Claim {
 
 /// Who and what a key belongs to.
 #[derive(Debug, Clone)]
-pub struct KeyRef {
+pub(crate) struct KeyRef {
     /// SHA-256 of the client's credentials ("" hashed when it sent none).
     pub client: String,
     /// The client's key.
@@ -49,7 +49,7 @@ type Row = (Option<String>, Option<i32>, Option<String>, Option<Vec<u8>>, NaiveD
 /// Claims `key` for a request arriving at `now`. Keys created before `expired_before`
 /// count as absent, and so do claims still unanswered since before `abandoned_before`
 /// (their server stopped half way): either is removed and the key claimed afresh.
-pub fn claim(
+pub(crate) fn claim(
     conn: &mut DbConn,
     key: &KeyRef,
     method: &str,
@@ -106,7 +106,7 @@ pub fn claim(
 }
 
 /// Records the answer to a claimed key.
-pub fn complete(
+pub(crate) fn complete(
     conn: &mut DbConn,
     key: &KeyRef,
     fingerprint: &str,
@@ -125,17 +125,17 @@ pub fn complete(
 }
 
 /// Gives a claimed key back unanswered (the request failed in a way a retry may fix).
-pub fn release(conn: &mut DbConn, key: &KeyRef) -> Result<(), DieselError> {
+pub(crate) fn release(conn: &mut DbConn, key: &KeyRef) -> Result<(), DieselError> {
     diesel::delete(keys::table.find((&key.client, &key.key)).filter(keys::response_status.is_null())).execute(conn)?;
     Ok(())
 }
 
 /// Deletes keys created before `before`; returns how many.
-pub fn purge(conn: &mut DbConn, before: NaiveDateTime) -> Result<usize, DieselError> {
+pub(crate) fn purge(conn: &mut DbConn, before: NaiveDateTime) -> Result<usize, DieselError> {
     diesel::delete(keys::table.filter(keys::created_at.lt(before))).execute(conn)
 }
 
 /// `now` minus `age`, for the cut-offs above.
-pub fn before(now: NaiveDateTime, age: TimeDelta) -> NaiveDateTime {
+pub(crate) fn before(now: NaiveDateTime, age: TimeDelta) -> NaiveDateTime {
     now.checked_sub_signed(age).unwrap_or(NaiveDateTime::MIN)
 }

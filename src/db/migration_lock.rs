@@ -15,7 +15,7 @@ const PG_LOCK_KEY: i64 = 7_954_895_654_309_163_883;
 /// table), then finds nothing left to apply. The lock goes with the session if the
 /// process dies holding it. `lock_timeout_ms` is the connection's usual lock timeout,
 /// restored for the migrations themselves.
-pub fn with_pg_lock<T>(
+pub(crate) fn with_pg_lock<T>(
     conn: &mut PgConnection,
     lock_timeout_ms: u64,
     f: impl FnOnce(&mut PgConnection) -> anyhow::Result<T>,
@@ -36,7 +36,7 @@ pub fn with_pg_lock<T>(
 /// to the connection's busy timeout), then see the migrations already recorded.
 /// diesel runs each migration in a savepoint inside it, and SQLite's DDL is
 /// transactional, so a failed run leaves nothing behind.
-pub fn with_sqlite_lock<T>(
+pub(crate) fn with_sqlite_lock<T>(
     conn: &mut SqliteConnection,
     f: impl FnOnce(&mut SqliteConnection) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {

@@ -34,8 +34,9 @@ pub mod tokens;
 mod write;
 
 use connector::{Connector, PooledConn};
-pub use error::{DbError, DbResult, IntoWorkError, WorkError, WriteError, is_unique_violation};
-pub use write::{Versioned, lock_article, locked, locked_for_write, write_transaction};
+pub(crate) use error::is_unique_violation;
+pub use error::{DbError, DbResult, IntoWorkError, WorkError, WriteError};
+pub(crate) use write::{Versioned, lock_article, locked, locked_for_write, write_transaction};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
@@ -64,14 +65,14 @@ pub enum DbConn {
 
 /// Which backend a connection talks to, for the few queries that must differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
+pub(crate) enum Backend {
     Postgres,
     Sqlite,
 }
 
 impl DbConn {
     /// The backend behind this connection.
-    pub fn backend(&self) -> Backend {
+    pub(crate) fn backend(&self) -> Backend {
         match self {
             Self::Pg(_) => Backend::Postgres,
             Self::Sqlite(_) => Backend::Sqlite,
@@ -212,12 +213,12 @@ impl Database {
     }
 
     /// Whether migrations have been applied.
-    pub fn is_migrated(&self) -> bool {
+    pub(crate) fn is_migrated(&self) -> bool {
         self.migrated.load(Ordering::Acquire)
     }
 
     /// The pool's connections right now, for metrics.
-    pub fn pool_state(&self) -> PoolState {
+    pub(crate) fn pool_state(&self) -> PoolState {
         let state = self.pool.state();
         PoolState {
             connections: state.connections,
@@ -315,14 +316,14 @@ impl Database {
     }
 
     /// Checks the database answers, for `/readyz`.
-    pub async fn ping(&self) -> DbResult<()> {
+    pub(crate) async fn ping(&self) -> DbResult<()> {
         self.run(|conn| conn.ping()).await
     }
 }
 
 /// A snapshot of the connection pool.
 #[derive(Debug, Clone, Copy)]
-pub struct PoolState {
+pub(crate) struct PoolState {
     /// Open connections.
     pub connections: u32,
     /// Open connections not lent out.

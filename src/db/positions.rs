@@ -12,7 +12,7 @@ use crate::domain::cursor::{Cursor, CursorKey};
 
 /// A table of rows ordered within an article by `position`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrderedTable {
+pub(crate) enum OrderedTable {
     Quotes,
     RelatedLinks,
 }
@@ -28,7 +28,7 @@ impl OrderedTable {
     /// Where the next page starts: after the current position of the last row shown
     /// (rows before it may have been added or removed meanwhile), or, if that row is
     /// gone, at the position it had.
-    pub fn page_start(self, conn: &mut DbConn, article_id: &str, after: Option<&Cursor>) -> QueryResult<i32> {
+    pub(crate) fn page_start(self, conn: &mut DbConn, article_id: &str, after: Option<&Cursor>) -> QueryResult<i32> {
         #[derive(QueryableByName)]
         struct At {
             #[diesel(sql_type = Integer)]
@@ -55,7 +55,7 @@ impl OrderedTable {
 
     /// A position past the end depends on the list as stored now, so it is a
     /// conflict with the current state (409), not a malformed request.
-    pub fn past_the_end(self, last: i32) -> WriteError {
+    pub(crate) fn past_the_end(self, last: i32) -> WriteError {
         WriteError::Conflict(format!("position is past the end of the {}: at most {last} is possible now", self.noun()))
     }
 }
@@ -64,7 +64,7 @@ impl OrderedTable {
 const PARKED: i32 = i32::MIN;
 
 /// One article's list in one table, changed at one moment.
-pub struct OrderedList<'a> {
+pub(crate) struct OrderedList<'a> {
     kind: OrderedTable,
     table: &'static str,
     article_id: &'a str,
@@ -73,12 +73,12 @@ pub struct OrderedList<'a> {
 
 impl<'a> OrderedList<'a> {
     /// The list of `article_id`'s rows in `table`; changes are stamped `now`.
-    pub fn new(table: OrderedTable, article_id: &'a str, now: NaiveDateTime) -> Self {
+    pub(crate) fn new(table: OrderedTable, article_id: &'a str, now: NaiveDateTime) -> Self {
         Self { kind: table, table: table.name(), article_id, now }
     }
 
     /// Number of rows in the list.
-    pub fn count(&self, conn: &mut DbConn) -> QueryResult<i32> {
+    pub(crate) fn count(&self, conn: &mut DbConn) -> QueryResult<i32> {
         #[derive(QueryableByName)]
         struct Count {
             #[diesel(sql_type = Integer)]
@@ -91,7 +91,7 @@ impl<'a> OrderedList<'a> {
 
     /// The position a new row takes: the one asked for (the rows from there on move
     /// down to make room), or after the last one. The caller then inserts it there.
-    pub fn place_new(&self, conn: &mut DbConn, requested: Option<i32>) -> Result<i32, WriteError> {
+    pub(crate) fn place_new(&self, conn: &mut DbConn, requested: Option<i32>) -> Result<i32, WriteError> {
         let count = self.count(conn)?;
         let position = match requested {
             None => count,
@@ -104,7 +104,7 @@ impl<'a> OrderedList<'a> {
 
     /// Moves the row `id` from `from` to the position asked for (none: it stays),
     /// and returns where it is now.
-    pub fn place_moved(
+    pub(crate) fn place_moved(
         &self,
         conn: &mut DbConn,
         id: &str,
@@ -121,18 +121,18 @@ impl<'a> OrderedList<'a> {
     }
 
     /// Makes room at `position` for a new row (which the caller then inserts there).
-    pub fn open_gap(&self, conn: &mut DbConn, position: i32) -> QueryResult<()> {
+    pub(crate) fn open_gap(&self, conn: &mut DbConn, position: i32) -> QueryResult<()> {
         self.shift(conn, position, None, 1)
     }
 
     /// Closes the gap a removed row left at `position`.
-    pub fn close_gap(&self, conn: &mut DbConn, position: i32) -> QueryResult<()> {
+    pub(crate) fn close_gap(&self, conn: &mut DbConn, position: i32) -> QueryResult<()> {
         self.shift(conn, position + 1, None, -1)
     }
 
     /// Moves the row `id` from `from` to `to`, shifting the rows in between (the
     /// moved row's own version is the caller's to bump).
-    pub fn move_row(&self, conn: &mut DbConn, id: &str, from: i32, to: i32) -> QueryResult<()> {
+    pub(crate) fn move_row(&self, conn: &mut DbConn, id: &str, from: i32, to: i32) -> QueryResult<()> {
         if from == to {
             return Ok(());
         }
@@ -147,7 +147,7 @@ impl<'a> OrderedList<'a> {
 
     /// Renumbers the rows 0..n in their current order (after rows were removed by a
     /// cascade the application did not run).
-    pub fn compact(&self, conn: &mut DbConn) -> QueryResult<()> {
+    pub(crate) fn compact(&self, conn: &mut DbConn) -> QueryResult<()> {
         #[derive(QueryableByName)]
         struct Row {
             #[diesel(sql_type = Text)]
@@ -213,7 +213,7 @@ impl<'a> OrderedList<'a> {
 /// row's position and version come out as if the rows had been inserted one by one
 /// in the order sent, each at its requested position, so that one multi-row
 /// insert stores what that series of inserts would have.
-pub struct NewList {
+pub(crate) struct NewList {
     kind: OrderedTable,
     /// Indexes of the rows placed so far, in list order.
     order: Vec<usize>,
@@ -223,12 +223,12 @@ pub struct NewList {
 
 impl NewList {
     /// An empty list of this kind.
-    pub fn new(kind: OrderedTable) -> Self {
+    pub(crate) fn new(kind: OrderedTable) -> Self {
         Self { kind, order: Vec::new(), versions: Vec::new() }
     }
 
     /// Places the next row at `requested` (none: after the last one).
-    pub fn place(&mut self, requested: Option<i32>) -> Result<(), WriteError> {
+    pub(crate) fn place(&mut self, requested: Option<i32>) -> Result<(), WriteError> {
         let len = i32::try_from(self.order.len()).unwrap_or(i32::MAX);
         let position = match requested {
             None => len,
@@ -245,7 +245,7 @@ impl NewList {
     }
 
     /// `(position, version)` of every row, in the order the rows were placed.
-    pub fn finish(self) -> Vec<(i32, i32)> {
+    pub(crate) fn finish(self) -> Vec<(i32, i32)> {
         let mut placed = vec![(0, 0); self.versions.len()];
         for (position, &index) in self.order.iter().enumerate() {
             placed[index] = (i32::try_from(position).unwrap_or(i32::MAX), self.versions[index]);

@@ -19,7 +19,7 @@ use crate::domain::version::Expected;
 /// A quote as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = quotes, treat_none_as_default_value = false)]
-pub struct QuoteRow {
+pub(crate) struct QuoteRow {
     pub id: String,
     pub article_id: String,
     pub text: String,
@@ -35,7 +35,7 @@ pub struct QuoteRow {
 
 /// What `GET /v1/quotes` searches for.
 #[derive(Debug, Clone)]
-pub struct QuoteSearch {
+pub(crate) struct QuoteSearch {
     /// Lowercased speaker name.
     pub speaker: Option<String>,
     pub article: Option<ArticleKey>,
@@ -44,12 +44,12 @@ pub struct QuoteSearch {
 }
 
 /// Finds one quote.
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<QuoteRow>> {
+pub(crate) fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<QuoteRow>> {
     quotes::table.filter(quotes::id.eq(id)).select(QuoteRow::as_select()).first(conn).optional()
 }
 
 /// One page of an article's quotes in position order.
-pub fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Paging) -> QueryResult<Vec<QuoteRow>> {
+pub(crate) fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Paging) -> QueryResult<Vec<QuoteRow>> {
     let start = OrderedTable::Quotes.page_start(conn, article_id, paging.after.as_ref())?;
     quotes::table
         .filter(quotes::article_id.eq(article_id))
@@ -61,7 +61,7 @@ pub fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Paging) ->
 }
 
 /// Every quote of the given articles, in position order: one query for a page.
-pub fn for_articles(conn: &mut DbConn, article_ids: &[String]) -> QueryResult<Vec<QuoteRow>> {
+pub(crate) fn for_articles(conn: &mut DbConn, article_ids: &[String]) -> QueryResult<Vec<QuoteRow>> {
     quotes::table
         .filter(quotes::article_id.eq_any(article_ids))
         .order_by((quotes::article_id, quotes::position))
@@ -85,7 +85,7 @@ impl Versioned for QuoteRow {
 
 /// Adds a quote to an article (found by id or slug) at its position or after the
 /// last one.
-pub fn create(
+pub(crate) fn create(
     conn: &mut DbConn,
     article: &ArticleKey,
     fields: &QuoteFields,
@@ -103,7 +103,7 @@ pub fn create(
 
 /// Stores the quotes of a new article in one statement, inside the transaction
 /// that creates it. Errors point at the quote (`/quotes/1/position`).
-pub fn insert_new(
+pub(crate) fn insert_new(
     conn: &mut DbConn,
     article_id: &str,
     all: &[QuoteFields],
@@ -141,7 +141,7 @@ fn new_row(article_id: &str, fields: &QuoteFields, position: i32, version: i32, 
 /// Replaces a quote's fields with what `fields_for` makes of the stored quote (a
 /// `PUT` body, or a merge patch applied to it), under the article's lock. A new
 /// `position` moves it (the others close up); no position keeps it where it is.
-pub fn update(
+pub(crate) fn update(
     conn: &mut DbConn,
     id: &str,
     expected: &Expected,
@@ -180,7 +180,7 @@ pub fn update(
 }
 
 /// Deletes a quote; the ones after it move up.
-pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
+pub(crate) fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
         let current = locked_for_write(c, |c| find(c, id), expected)?;
         diesel::delete(quotes::table.filter(quotes::id.eq(id))).execute(c)?;
@@ -190,7 +190,7 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Ut
 }
 
 /// One page of quotes across all articles, newest first.
-pub fn search(conn: &mut DbConn, search: &QuoteSearch, visibility: Visibility) -> QueryResult<Vec<QuoteRow>> {
+pub(crate) fn search(conn: &mut DbConn, search: &QuoteSearch, visibility: Visibility) -> QueryResult<Vec<QuoteRow>> {
     let backend = conn.backend();
     let mut query = quotes::table.into_boxed();
     if let Visibility::PublishedBy(now) = visibility {

@@ -18,7 +18,7 @@ use crate::domain::version::Expected;
 /// A related link as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = related_links, treat_none_as_default_value = false)]
-pub struct RelatedLinkRow {
+pub(crate) struct RelatedLinkRow {
     pub id: String,
     pub article_id: String,
     pub target_article_id: Option<String>,
@@ -32,10 +32,10 @@ pub struct RelatedLinkRow {
 }
 
 /// The id, slug, title and status of an internal link's target.
-pub type TargetRow = (String, String, String, String);
+pub(crate) type TargetRow = (String, String, String, String);
 
 /// A link with its target's current details (internal links only).
-pub type LinkWithTarget = (RelatedLinkRow, Option<TargetRow>);
+pub(crate) type LinkWithTarget = (RelatedLinkRow, Option<TargetRow>);
 
 /// Links joined with their targets; one query however many links.
 macro_rules! with_targets {
@@ -63,12 +63,12 @@ macro_rules! with_visible_targets {
 }
 
 /// Finds one link with its target.
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<LinkWithTarget>> {
+pub(crate) fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<LinkWithTarget>> {
     with_targets!().filter(related_links::id.eq(id)).first(conn).optional()
 }
 
 /// Finds one link if the caller may see both its article and its target.
-pub fn find_visible(conn: &mut DbConn, id: &str, visibility: Visibility) -> QueryResult<Option<LinkWithTarget>> {
+pub(crate) fn find_visible(conn: &mut DbConn, id: &str, visibility: Visibility) -> QueryResult<Option<LinkWithTarget>> {
     let found: Option<LinkWithTarget> =
         with_visible_targets!(visibility).filter(related_links::id.eq(id.to_owned())).first(conn).optional()?;
     match found {
@@ -79,7 +79,7 @@ pub fn find_visible(conn: &mut DbConn, id: &str, visibility: Visibility) -> Quer
 
 /// One page of an article's links in position order (the caller has checked it may
 /// see the article).
-pub fn list_for_article(
+pub(crate) fn list_for_article(
     conn: &mut DbConn,
     article_id: &str,
     paging: &Paging,
@@ -95,7 +95,7 @@ pub fn list_for_article(
 }
 
 /// Every link of the given articles, in position order: one query for a page.
-pub fn for_articles(
+pub(crate) fn for_articles(
     conn: &mut DbConn,
     article_ids: &[String],
     visibility: Visibility,
@@ -121,7 +121,7 @@ impl Versioned for LinkWithTarget {
 }
 
 /// Adds a link to an article (found by id or slug).
-pub fn create(
+pub(crate) fn create(
     conn: &mut DbConn,
     article: &ArticleKey,
     fields: &RelatedLinkFields,
@@ -140,7 +140,7 @@ pub fn create(
 
 /// Replaces an article's whole ordered list; all of it is stored or none. Errors
 /// point into the list (`/2/url`).
-pub fn replace_all(
+pub(crate) fn replace_all(
     conn: &mut DbConn,
     article: &ArticleKey,
     items: &[RelatedLinkFields],
@@ -157,7 +157,7 @@ pub fn replace_all(
 /// Stores a whole list of links for an article that has none (a new article, or
 /// a list being replaced) in one statement, with one query for the targets.
 /// Errors point at the link under `prefix` (`/related_links/1/url`).
-pub fn insert_new(
+pub(crate) fn insert_new(
     conn: &mut DbConn,
     article_id: &str,
     all: &[RelatedLinkFields],
@@ -301,7 +301,7 @@ fn check_target(
 
 /// Replaces a link's fields with what `fields_for` makes of the stored link (a
 /// merge patch applied to it), under the article's lock; a new position moves it.
-pub fn update(
+pub(crate) fn update(
     conn: &mut DbConn,
     id: &str,
     expected: &Expected,
@@ -331,7 +331,7 @@ pub fn update(
 }
 
 /// Deletes a link; the ones after it move up.
-pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
+pub(crate) fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
         let (current, _) = locked_for_write(c, |c| find(c, id), expected)?;
         diesel::delete(related_links::table.filter(related_links::id.eq(id))).execute(c)?;
@@ -342,7 +342,7 @@ pub fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Ut
 }
 
 /// The articles linking to `target_id`, oldest first by id, one page.
-pub fn backlinks(
+pub(crate) fn backlinks(
     conn: &mut DbConn,
     target_id: &str,
     paging: &Paging,
@@ -360,7 +360,7 @@ pub fn backlinks(
 
 /// The ids of the articles whose links point at `target_id` (before deleting it,
 /// so their lists can be closed up afterwards).
-pub fn sources_of(conn: &mut DbConn, target_id: &str) -> QueryResult<Vec<String>> {
+pub(crate) fn sources_of(conn: &mut DbConn, target_id: &str) -> QueryResult<Vec<String>> {
     related_links::table
         .filter(related_links::target_article_id.eq(target_id))
         .select(related_links::article_id)

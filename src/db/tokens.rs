@@ -26,7 +26,7 @@ pub struct TokenRow {
 }
 
 /// Stores a new token under the digest of its plaintext.
-pub fn insert(conn: &mut DbConn, token: &NewToken, digest: String, now: DateTime<Utc>) -> QueryResult<TokenRow> {
+pub(crate) fn insert(conn: &mut DbConn, token: &NewToken, digest: String, now: DateTime<Utc>) -> QueryResult<TokenRow> {
     let row = TokenRow {
         id: uuid::Uuid::now_v7().to_string(),
         name: token.name.clone(),
@@ -43,23 +43,23 @@ pub fn insert(conn: &mut DbConn, token: &NewToken, digest: String, now: DateTime
 
 /// Stores a checked token request under the digest of its secret; returns the
 /// stored row and the plaintext (to show once).
-pub fn store(conn: &mut DbConn, pending: PendingToken) -> QueryResult<(TokenRow, String)> {
+pub(crate) fn store(conn: &mut DbConn, pending: PendingToken) -> QueryResult<(TokenRow, String)> {
     let row = insert(conn, &pending.token, digest(&pending.plaintext), pending.at)?;
     Ok((row, pending.plaintext))
 }
 
 /// Every token, oldest first, revoked ones included.
-pub fn list(conn: &mut DbConn) -> QueryResult<Vec<TokenRow>> {
+pub(crate) fn list(conn: &mut DbConn) -> QueryResult<Vec<TokenRow>> {
     api_tokens::table.order_by(api_tokens::id.asc()).select(TokenRow::as_select()).load(conn)
 }
 
 /// One token by id.
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<TokenRow>> {
+pub(crate) fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<TokenRow>> {
     api_tokens::table.filter(api_tokens::id.eq(id)).select(TokenRow::as_select()).first(conn).optional()
 }
 
 /// Marks a token revoked (the row stays); `false` when there is no such token.
-pub fn revoke(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+pub(crate) fn revoke(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
     let changed = diesel::update(api_tokens::table.filter(api_tokens::id.eq(id)))
         .set(api_tokens::revoked.eq(true))
         .execute(conn)?;
@@ -67,7 +67,7 @@ pub fn revoke(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
 }
 
 /// The live token (not revoked, not expired) with this digest, recording its use.
-pub fn authenticate(conn: &mut DbConn, digest: &str, now: DateTime<Utc>) -> QueryResult<Option<TokenRow>> {
+pub(crate) fn authenticate(conn: &mut DbConn, digest: &str, now: DateTime<Utc>) -> QueryResult<Option<TokenRow>> {
     let at = now.naive_utc();
     let found = api_tokens::table
         .filter(api_tokens::token_hash.eq(digest))

@@ -11,7 +11,7 @@ use super::{DbConn, WriteError};
 use crate::domain::version::Expected;
 
 /// A stored row that belongs to an article and carries a version.
-pub trait Versioned {
+pub(crate) trait Versioned {
     /// The article whose lock serialises writers of this row.
     fn article_id(&self) -> &str;
     /// The version `If-Match` is checked against.
@@ -26,7 +26,7 @@ pub trait Versioned {
 /// it changed before committing. On SQLite that is `BEGIN IMMEDIATE`: a deferred
 /// transaction that reads first and writes later can fail with "database is
 /// locked" instead of waiting when another writer is busy.
-pub fn write_transaction<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+pub(crate) fn write_transaction<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
@@ -63,7 +63,7 @@ fn record_changes(_conn: &mut DbConn) -> QueryResult<()> {
 /// Finds the row (an article, or the row a child is added to) and locks its
 /// article, without checking a version: for adding children, which does not
 /// depend on the article's state. Call inside `write_transaction`.
-pub fn locked<R: Versioned>(
+pub(crate) fn locked<R: Versioned>(
     conn: &mut DbConn,
     find: impl FnOnce(&mut DbConn) -> QueryResult<Option<R>>,
 ) -> Result<R, WriteError> {
@@ -75,7 +75,7 @@ pub fn locked<R: Versioned>(
 /// Finds the row a write changes, locks its article, reads the row again under the
 /// lock (another writer may have committed meanwhile) and checks the version the
 /// client expects. Call inside `write_transaction`.
-pub fn locked_for_write<R: Versioned>(
+pub(crate) fn locked_for_write<R: Versioned>(
     conn: &mut DbConn,
     find: impl FnOnce(&mut DbConn) -> QueryResult<Option<R>>,
     expected: &Expected,
@@ -91,7 +91,7 @@ pub fn locked_for_write<R: Versioned>(
 /// Serialises writers of one article and its children. PostgreSQL locks the
 /// article row; on SQLite the write transaction (`BEGIN IMMEDIATE`) already holds
 /// the database's only write lock.
-pub fn lock_article(conn: &mut DbConn, article_id: &str) -> QueryResult<()> {
+pub(crate) fn lock_article(conn: &mut DbConn, article_id: &str) -> QueryResult<()> {
     if let DbConn::Pg(_) = conn {
         diesel::sql_query("SELECT id FROM articles WHERE id = $1 FOR UPDATE")
             .bind::<Text, _>(article_id)

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 /// A permission a token can carry. `admin` implies every scope and `write`
 /// implies `read:drafts`, so that a writer can read back the draft it made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// Read drafts, archived articles and scheduled articles before their time.
     #[serde(rename = "read:drafts")]
     ReadDrafts,
@@ -24,10 +24,10 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, weakest first.
-    pub const ALL: [Self; 3] = [Self::ReadDrafts, Self::Write, Self::Admin];
+    pub(crate) const ALL: [Self; 3] = [Self::ReadDrafts, Self::Write, Self::Admin];
 
     /// The wire and stored name.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::ReadDrafts => "read:drafts",
             Self::Write => "write",
@@ -36,7 +36,7 @@ impl Scope {
     }
 
     /// Reads a scope name.
-    pub fn parse(name: &str) -> Result<Self, String> {
+    pub(crate) fn parse(name: &str) -> Result<Self, String> {
         Self::ALL
             .into_iter()
             .find(|s| s.as_str() == name)
@@ -44,7 +44,7 @@ impl Scope {
     }
 
     /// Whether holding `self` grants `wanted`.
-    pub fn grants(self, wanted: Self) -> bool {
+    pub(crate) fn grants(self, wanted: Self) -> bool {
         match self {
             Self::Admin => true,
             Self::Write => matches!(wanted, Self::Write | Self::ReadDrafts),
@@ -55,11 +55,11 @@ impl Scope {
 
 /// The scopes of one token: a non-empty set, stored as space-separated names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scopes(BTreeSet<Scope>);
+pub(crate) struct Scopes(BTreeSet<Scope>);
 
 impl Scopes {
     /// A set of at least one scope.
-    pub fn new(scopes: impl IntoIterator<Item = Scope>) -> Result<Self, String> {
+    pub(crate) fn new(scopes: impl IntoIterator<Item = Scope>) -> Result<Self, String> {
         let set: BTreeSet<Scope> = scopes.into_iter().collect();
         if set.is_empty() {
             return Err("must hold at least one scope".into());
@@ -68,49 +68,39 @@ impl Scopes {
     }
 
     /// Reads the stored form (`"read:drafts write"`).
-    pub fn parse_stored(stored: &str) -> Result<Self, String> {
+    pub(crate) fn parse_stored(stored: &str) -> Result<Self, String> {
         Self::new(stored.split_whitespace().map(Scope::parse).collect::<Result<Vec<_>, _>>()?)
     }
 
     /// The stored form: names in a fixed order, separated by spaces.
-    pub fn to_stored(&self) -> String {
+    pub(crate) fn to_stored(&self) -> String {
         self.names().join(" ")
     }
 
     /// The names, weakest first.
-    pub fn names(&self) -> Vec<&'static str> {
+    pub(crate) fn names(&self) -> Vec<&'static str> {
         self.0.iter().map(|s| s.as_str()).collect()
     }
 
     /// The scopes themselves, weakest first.
-    pub fn to_vec(&self) -> Vec<Scope> {
+    pub(crate) fn to_vec(&self) -> Vec<Scope> {
         self.0.iter().copied().collect()
     }
 
     /// Whether any held scope grants `wanted`.
-    pub fn grants(&self, wanted: Scope) -> bool {
+    pub(crate) fn grants(&self, wanted: Scope) -> bool {
         self.0.iter().any(|s| s.grants(wanted))
     }
 }
 
 /// Which articles (and so which of their quotes and links) a caller may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Visibility {
+pub(crate) enum Visibility {
     /// Everything, in any status (a token granting `read:drafts`).
     All,
     /// Only published articles whose `published_at` is at or before this time
     /// (anonymous callers).
     PublishedBy(DateTime<Utc>),
-}
-
-impl Visibility {
-    /// Whether an article with this status and publication time may be seen.
-    pub fn shows(self, status: &str, published_at: Option<DateTime<Utc>>) -> bool {
-        match self {
-            Self::All => true,
-            Self::PublishedBy(now) => status == "published" && published_at.is_some_and(|at| at <= now),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -133,17 +123,5 @@ mod tests {
         assert_eq!(Scopes::parse_stored("read:drafts write").unwrap(), scopes);
         assert!(Scopes::parse_stored("").is_err());
         assert!(Scopes::parse_stored("write root").is_err());
-    }
-
-    #[test]
-    fn anonymous_visibility_hides_drafts_and_scheduled_articles() {
-        let now = Utc::now();
-        let public = Visibility::PublishedBy(now);
-        assert!(public.shows("published", Some(now)));
-        assert!(!public.shows("published", Some(now + chrono::TimeDelta::seconds(1))));
-        assert!(!public.shows("published", None));
-        assert!(!public.shows("draft", Some(now)));
-        assert!(!public.shows("archived", Some(now)));
-        assert!(Visibility::All.shows("draft", None));
     }
 }

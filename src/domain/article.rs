@@ -37,7 +37,7 @@ pub const MAX_SOURCE_URL_LEN: usize = MAX_URL_LEN;
 /// Where an article is in its life.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum ArticleStatus {
+pub(crate) enum ArticleStatus {
     /// Being written; never listed by default.
     #[default]
     Draft,
@@ -49,7 +49,7 @@ pub enum ArticleStatus {
 
 impl ArticleStatus {
     /// The stored (and wire) form.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",
             Self::Published => "published",
@@ -58,7 +58,7 @@ impl ArticleStatus {
     }
 
     /// Reads the stored form back.
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         match value {
             "draft" => Some(Self::Draft),
             "published" => Some(Self::Published),
@@ -86,7 +86,7 @@ impl ArticleStatus {
     "source_name": "Example Wire",
     "source_url": "https://news.example.org/world/123"
 }))]
-pub struct ArticleInput {
+pub(crate) struct ArticleInput {
     /// URL name, unique: lowercase letters and digits separated by hyphens, 1..=200
     /// characters, never a UUID. Derived from the title (made unique with a numeric
     /// suffix) when not given.
@@ -138,7 +138,7 @@ pub struct ArticleInput {
 
 /// An article's writable fields after every rule has been checked.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ArticleFields {
+pub(crate) struct ArticleFields {
     /// `None` means: derive one on create, keep the current one on replace.
     pub slug: Option<Slug>,
     pub title: String,
@@ -157,7 +157,7 @@ pub struct ArticleFields {
 impl ArticleFields {
     /// Checks a request against every rule at once. `now` fills in `published_at`
     /// for an article published without one.
-    pub fn validate(input: ArticleInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
+    pub(crate) fn validate(input: ArticleInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let mut p = Violations::default();
         let slug = input.slug.as_deref().map(|s| p.check("/slug", Slug::parse(s)));
         let title = p.check("/title", trimmed_required(&input.title, MAX_TITLE_LEN));
@@ -230,7 +230,7 @@ impl ArticleFields {
 /// does, so that a client replacing a story does not re-date it (and move it to the
 /// top of every newest-first list) without asking to.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Replacement {
+pub(crate) struct Replacement {
     fields: ArticleFields,
     /// Whether the body named `published_at` itself.
     dated: bool,
@@ -238,14 +238,14 @@ pub struct Replacement {
 
 impl Replacement {
     /// Checks a `PUT` body against every rule at once, as [`ArticleFields::validate`].
-    pub fn validate(input: ArticleInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
+    pub(crate) fn validate(input: ArticleInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let dated = input.published_at.is_some();
         Ok(Self { fields: ArticleFields::validate(input, now)?, dated })
     }
 
     /// The fields to store over an article that is stored as `status`, published
     /// at `published_at`.
-    pub fn over(self, status: ArticleStatus, published_at: Option<DateTime<Utc>>) -> ArticleFields {
+    pub(crate) fn over(self, status: ArticleStatus, published_at: Option<DateTime<Utc>>) -> ArticleFields {
         let mut fields = self.fields;
         let stays_published = status == ArticleStatus::Published && fields.status == ArticleStatus::Published;
         if stays_published && !self.dated && published_at.is_some() {
@@ -258,7 +258,7 @@ impl Replacement {
 /// An article to create with its quotes and related links (`POST /v1/articles`,
 /// and each entry of the seed), every rule of all of them checked.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewArticle {
+pub(crate) struct NewArticle {
     pub article: ArticleFields,
     pub quotes: Vec<QuoteFields>,
     pub links: Vec<RelatedLinkFields>,
@@ -268,7 +268,7 @@ impl NewArticle {
     /// Checks the article and every child at once, reporting all broken rules
     /// together: the article's first, then each child's under its place in the
     /// request (`/quotes/1/text`, `/related_links/0/url`).
-    pub fn validate(
+    pub(crate) fn validate(
         article: ArticleInput,
         quotes: Vec<QuoteInput>,
         links: Vec<RelatedLinkInput>,

@@ -24,7 +24,7 @@ pub const MAX_SEARCH_LEN: usize = 500;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct ArticleListParams {
+pub(crate) struct ArticleListParams {
     /// `draft`, `published` (the default; hides articles scheduled in the future),
     /// `archived`, or `any`.
     #[param(pattern = "^(draft|published|archived|any)$", example = "published")]
@@ -75,7 +75,7 @@ pub struct ArticleListParams {
 
 /// Full-text search words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchText {
+pub(crate) struct SearchText {
     raw: String,
     words: Vec<String>,
 }
@@ -84,7 +84,7 @@ impl SearchText {
     /// Parses `q` (at most `MAX_SEARCH_LEN` characters). Text without a letter or digit, such
     /// as the empty `q=` of a blank search box, has nothing to search for and means
     /// no search (`None`).
-    pub fn parse(raw: &str) -> Result<Option<Self>, String> {
+    pub(crate) fn parse(raw: &str) -> Result<Option<Self>, String> {
         bounded(raw, MAX_SEARCH_LEN)?;
         let words: Vec<String> =
             raw.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
@@ -92,20 +92,20 @@ impl SearchText {
     }
 
     /// The text as the client sent it (PostgreSQL's parser splits it itself).
-    pub fn raw(&self) -> &str {
+    pub(crate) fn raw(&self) -> &str {
         &self.raw
     }
 
     /// An FTS5 query requiring every word: each one quoted, so no character the
     /// client sends can be read as FTS5 syntax.
-    pub fn fts5_query(&self) -> String {
+    pub(crate) fn fts5_query(&self) -> String {
         self.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ")
     }
 }
 
 /// A validated article list request.
 #[derive(Debug, Clone, Default)]
-pub struct ArticleFilter {
+pub(crate) struct ArticleFilter {
     /// `None` lists every status.
     pub status: Option<ArticleStatus>,
     pub section: Option<String>,
@@ -125,7 +125,7 @@ pub struct ArticleFilter {
 
 /// Which children to embed in each article.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Include {
+pub(crate) struct Include {
     pub quotes: bool,
     pub related_links: bool,
 }
@@ -135,7 +135,7 @@ impl Include {
     /// `include=quotes,related_links` and `include=quotes&include=related_links`
     /// (what clients that explode arrays send) read the same (either, both, in any
     /// order). No values: nothing embedded.
-    pub fn parse(values: &[String]) -> Result<Self, String> {
+    pub(crate) fn parse(values: &[String]) -> Result<Self, String> {
         let mut include = Self::default();
         for part in values.iter().flat_map(|raw| raw.split(',')) {
             match part.trim() {
@@ -146,18 +146,13 @@ impl Include {
         }
         Ok(include)
     }
-
-    /// Whether anything is embedded.
-    pub fn any(self) -> bool {
-        self.quotes || self.related_links
-    }
 }
 
 /// Query parameters of a single-article read.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct ArticleReadParams {
+pub(crate) struct ArticleReadParams {
     /// Children to embed: `quotes`, `related_links` or both, comma-separated
     /// (`include=quotes,related_links`) or repeated (`include=quotes&include=related_links`).
     #[serde(default)]
@@ -167,8 +162,9 @@ pub struct ArticleReadParams {
 
 /// A child collection that `include` can embed.
 #[derive(Debug, utoipa::ToSchema)]
+#[expect(dead_code, reason = "describes the OpenAPI document only; never built")]
 #[serde(rename_all = "snake_case")]
-pub enum IncludeOption {
+pub(crate) enum IncludeOption {
     /// The article's quotes, in position order.
     Quotes,
     /// The article's related links, in position order.
@@ -179,7 +175,7 @@ impl ArticleFilter {
     /// The tag whose index alone yields this page, in order: one tag, published
     /// articles only, newest first, and nothing else narrowing the list (any other
     /// condition could drop rows from the page the index gives).
-    pub fn tag_page(&self) -> Option<&str> {
+    pub(crate) fn tag_page(&self) -> Option<&str> {
         let by_date = self.sort == ArticleSort::PublishedDesc;
         let narrowed = self.section.is_some()
             || self.source_name.is_some()
@@ -195,7 +191,7 @@ impl ArticleFilter {
 
     /// Checks every parameter, reporting all invalid ones together; a cursor must
     /// be signed with `secret`.
-    pub fn parse(params: ArticleListParams, secret: &CursorSecret) -> Result<Self, ListError> {
+    pub(crate) fn parse(params: ArticleListParams, secret: &CursorSecret) -> Result<Self, ListError> {
         let mut errors = Vec::new();
         let mut check = |name: &str, result: Result<(), String>| {
             if let Err(detail) = result {

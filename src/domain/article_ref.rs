@@ -5,7 +5,7 @@ use super::slug::Slug;
 
 /// An article named by id or by slug.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ArticleKey {
+pub(crate) enum ArticleKey {
     Id(uuid::Uuid),
     Slug(Slug),
 }
@@ -13,7 +13,7 @@ pub enum ArticleKey {
 impl ArticleKey {
     /// Reads an id or a slug: a hyphenated UUID means the id, anything else must
     /// be a valid slug (`None` when it is neither).
-    pub fn parse(raw: &str) -> Option<Self> {
+    pub(crate) fn parse(raw: &str) -> Option<Self> {
         if let Some(id) = super::id::parse(raw) {
             return Some(Self::Id(id));
         }

@@ -17,7 +17,7 @@ const TAG_LEN: usize = 12;
 /// one). Held in the app's data, so that each server has its own and nothing
 /// global is set at start-up.
 #[derive(Clone)]
-pub struct CursorSecret(Vec<u8>);
+pub(crate) struct CursorSecret(Vec<u8>);
 
 impl Default for CursorSecret {
     fn default() -> Self {
@@ -33,7 +33,7 @@ impl std::fmt::Debug for CursorSecret {
 
 impl CursorSecret {
     /// The configured secret, or the built-in one when none is set.
-    pub fn new(configured: Option<&str>) -> Self {
+    pub(crate) fn new(configured: Option<&str>) -> Self {
         configured.map_or_else(Self::default, |s| Self(s.as_bytes().to_vec()))
     }
 
@@ -49,7 +49,7 @@ impl CursorSecret {
 /// The orders the article list can be sorted in. Ties break on the id, in the same
 /// direction, so the order is total and a cursor always names one position.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ArticleSort {
+pub(crate) enum ArticleSort {
     /// Newest publication first (the default); unpublished rows last.
     #[default]
     PublishedDesc,
@@ -63,10 +63,10 @@ pub enum ArticleSort {
 
 impl ArticleSort {
     /// Every accepted `sort` value.
-    pub const VALUES: [&'static str; 4] = ["-published_at", "published_at", "-updated_at", "updated_at"];
+    pub(crate) const VALUES: [&'static str; 4] = ["-published_at", "published_at", "-updated_at", "updated_at"];
 
     /// Parses a `sort` query value.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub(crate) fn parse(raw: &str) -> Result<Self, String> {
         match raw {
             "-published_at" => Ok(Self::PublishedDesc),
             "published_at" => Ok(Self::PublishedAsc),
@@ -77,7 +77,7 @@ impl ArticleSort {
     }
 
     /// The `sort` query value for this order.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::PublishedDesc => Self::VALUES[0],
             Self::PublishedAsc => Self::VALUES[1],
@@ -87,14 +87,14 @@ impl ArticleSort {
     }
 
     /// Whether the order runs from high to low.
-    pub fn descending(self) -> bool {
+    pub(crate) fn descending(self) -> bool {
         matches!(self, Self::PublishedDesc | Self::UpdatedDesc)
     }
 }
 
 /// The sort key of the last row of a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CursorKey {
+pub(crate) enum CursorKey {
     /// A timestamp (publication, change or creation time).
     Time(DateTime<Utc>),
     /// A position in an ordered list.
@@ -105,7 +105,7 @@ pub enum CursorKey {
 
 impl CursorKey {
     /// The timestamp, if this key is one.
-    pub fn time(self) -> Option<DateTime<Utc>> {
+    pub(crate) fn time(self) -> Option<DateTime<Utc>> {
         match self {
             Self::Time(t) => Some(t),
             _ => None,
@@ -116,7 +116,7 @@ impl CursorKey {
 /// The position after the last row of a page: its sort key and id. A cursor is
 /// only valid for the list order (`order`) it was made for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
+pub(crate) struct Cursor {
     /// The last row's sort key.
     pub key: CursorKey,
     /// The last row's id.
@@ -127,7 +127,7 @@ const VERSION: &str = "c1";
 
 impl Cursor {
     /// The opaque form handed to clients, bound to the list order `order`.
-    pub fn encode(&self, order: &str, secret: &CursorSecret) -> String {
+    pub(crate) fn encode(&self, order: &str, secret: &CursorSecret) -> String {
         let key = match self.key {
             CursorKey::Time(t) => format!("t{}", t.timestamp_micros()),
             CursorKey::Position(p) => format!("p{p}"),
@@ -138,7 +138,7 @@ impl Cursor {
     }
 
     /// Reads a cursor back, refusing anything this service did not make for `order`.
-    pub fn decode(raw: &str, order: &str, secret: &CursorSecret) -> Result<Self, String> {
+    pub(crate) fn decode(raw: &str, order: &str, secret: &CursorSecret) -> Result<Self, String> {
         let malformed = || "is not a cursor this list handed out".to_owned();
         let (payload, signature) = raw.split_once('.').ok_or_else(malformed)?;
         let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| malformed())?;

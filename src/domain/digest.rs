@@ -20,7 +20,7 @@ pub fn sha256_hex(parts: &[&[u8]]) -> String {
 
 /// Whether `a` and `b` are equal, in time that does not depend on where they
 /// differ (only on their lengths).
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && std::hint::black_box(a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y))) == 0
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, de::Error as _};
 use uuid::Uuid;
 
 /// Parses an id in the hyphenated form `8-4-4-4-12` (hex digits in either case).
-pub fn parse(raw: &str) -> Option<Uuid> {
+pub(crate) fn parse(raw: &str) -> Option<Uuid> {
     if raw.len() != uuid::fmt::Hyphenated::LENGTH {
         return None;
     }
@@ -14,7 +14,7 @@ pub fn parse(raw: &str) -> Option<Uuid> {
 }
 
 /// Serde helper for an optional id in a request body: `null` or a hyphenated UUID.
-pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Uuid>, D::Error> {
+pub(crate) fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Uuid>, D::Error> {
     let Some(raw) = Option::<String>::deserialize(deserializer)? else {
         return Ok(None);
     };

@@ -7,11 +7,11 @@ pub const MAX_LEN: usize = 35;
 /// letter primary language (or `x` for private use), then subtags of 1-8 letters or
 /// digits. Stored as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Language(String);
+pub(crate) struct Language(String);
 
 impl Language {
     /// Parses a tag; the contract's default is `en`.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub(crate) fn parse(raw: &str) -> Result<Self, String> {
         let invalid = || "must be a BCP 47 language tag such as `en` or `pt-BR`".to_owned();
         if raw.len() > MAX_LEN {
             return Err(invalid());

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 /// Applies `patch` to `target`: members of an object patch replace, `null` removes,
 /// nested objects merge, anything else replaces the whole target.
-pub fn apply(target: &mut Value, patch: Value) {
+pub(crate) fn apply(target: &mut Value, patch: Value) {
     let Value::Object(members) = patch else {
         *target = patch;
         return;

@@ -49,17 +49,17 @@ pub struct FieldError {
 
 impl FieldError {
     /// An error about a member of the JSON body.
-    pub fn body(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub(crate) fn body(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
         Self { pointer: Some(pointer.into()), parameter: None, detail: detail.into(), depends_on: None }
     }
 
     /// An error about `pointer` that only holds given the member `other`.
-    pub fn across(pointer: impl Into<String>, other: &'static str, detail: impl Into<String>) -> Self {
+    pub(crate) fn across(pointer: impl Into<String>, other: &'static str, detail: impl Into<String>) -> Self {
         Self { depends_on: Some(other), ..Self::body(pointer, detail) }
     }
 
     /// The same error for a member nested under `prefix` (e.g. `/quotes/1`).
-    pub fn under(mut self, prefix: &str) -> Self {
+    pub(crate) fn under(mut self, prefix: &str) -> Self {
         if let Some(pointer) = self.pointer.take() {
             self.pointer = Some(format!("{prefix}{pointer}"));
         }
@@ -67,7 +67,7 @@ impl FieldError {
     }
 
     /// An error about a query parameter or header.
-    pub fn parameter(name: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub(crate) fn parameter(name: impl Into<String>, detail: impl Into<String>) -> Self {
         Self { pointer: None, parameter: Some(name.into()), detail: detail.into(), depends_on: None }
     }
 }
@@ -76,11 +76,11 @@ impl FieldError {
 /// them at once rather than one per round trip. (Not to be confused with
 /// `error::Problem`, the RFC 9457 body that carries them to an HTTP client.)
 #[derive(Debug, Default)]
-pub struct Violations(Vec<FieldError>);
+pub(crate) struct Violations(Vec<FieldError>);
 
 impl Violations {
     /// Keeps the value of a successful check, or records its error under `pointer`.
-    pub fn check<T>(&mut self, pointer: &str, result: Result<T, String>) -> Option<T> {
+    pub(crate) fn check<T>(&mut self, pointer: &str, result: Result<T, String>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(detail) => {
@@ -91,12 +91,12 @@ impl Violations {
     }
 
     /// Records an error directly.
-    pub fn push(&mut self, error: FieldError) {
+    pub(crate) fn push(&mut self, error: FieldError) {
         self.0.push(error);
     }
 
     /// The collected errors, or `Ok(())` when there are none.
-    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+    pub(crate) fn finish(self) -> Result<(), Vec<FieldError>> {
         if self.0.is_empty() { Ok(()) } else { Err(self.0) }
     }
 }
@@ -104,7 +104,7 @@ impl Violations {
 /// The errors as one line for a terminal or a log (`/title: must not be empty;
 /// /quotes/0/text: ...`), for the callers that have no problem document to put them
 /// in: the command line and the seed.
-pub fn describe(errors: &[FieldError]) -> String {
+pub(crate) fn describe(errors: &[FieldError]) -> String {
     let located = errors.iter().map(|e| {
         let place = e.pointer.as_deref().or(e.parameter.as_deref()).unwrap_or_default();
         format!("{place}: {}", e.detail)

@@ -4,20 +4,20 @@ use super::FieldError;
 use super::cursor::{Cursor, CursorSecret};
 
 /// Default page size.
-pub const DEFAULT_LIMIT: i64 = 20;
+pub(crate) const DEFAULT_LIMIT: i64 = 20;
 /// Largest page size.
 pub const MAX_LIMIT: i64 = 100;
 
 /// A validated page request: how many rows, and after which one.
 #[derive(Debug, Clone)]
-pub struct Paging {
+pub(crate) struct Paging {
     pub limit: i64,
     pub after: Option<Cursor>,
 }
 
 /// Why a list request was refused.
 #[derive(Debug)]
-pub enum ListError {
+pub(crate) enum ListError {
     /// One or more parameters are invalid (422).
     Invalid(Vec<FieldError>),
     /// The cursor is not one this list handed out (400).
@@ -26,7 +26,7 @@ pub enum ListError {
 
 impl Paging {
     /// Parses `limit` (1..=100, default 20).
-    pub fn limit(raw: Option<&str>) -> Result<i64, String> {
+    pub(crate) fn limit(raw: Option<&str>) -> Result<i64, String> {
         match raw {
             None => Ok(DEFAULT_LIMIT),
             Some(text) => match text.parse::<i64>() {
@@ -39,7 +39,7 @@ impl Paging {
     /// Parses `limit` and `cursor` for a list in `order`. An empty cursor (`cursor=`,
     /// as forms and many clients send it) asks for the first page; a cursor must be
     /// signed with `secret`.
-    pub fn parse(
+    pub(crate) fn parse(
         limit: Option<&str>,
         cursor: Option<&str>,
         order: &str,

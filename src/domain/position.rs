@@ -11,7 +11,7 @@ pub const MAX_POSITION: i64 = 100_000;
 /// whole number written as `3.0` as the integer 3, so it is read as 3; any other
 /// fraction is refused. Whole numbers beyond `i64` saturate, and the position rule
 /// then refuses them.
-pub fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+pub(crate) fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
     let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else {
         return Ok(None);
     };
@@ -21,7 +21,7 @@ pub fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option
 }
 
 /// Checks a client-supplied position (0..=`MAX_POSITION`).
-pub fn position(value: i64) -> Result<i32, String> {
+pub(crate) fn position(value: i64) -> Result<i32, String> {
     if !(0..=MAX_POSITION).contains(&value) {
         return Err(format!("must be an integer from 0 to {MAX_POSITION}"));
     }

@@ -29,7 +29,7 @@ pub const MAX_CONTEXT_LEN: usize = 500;
     "speaker_title": "Foreign Minister",
     "context": "in a statement carried by the state news agency"
 }))]
-pub struct QuoteInput {
+pub(crate) struct QuoteInput {
     /// What was said, 1..=5,000 characters, stored exactly as sent.
     #[schema(min_length = 1, max_length = 5000)]
     pub text: String,
@@ -52,7 +52,7 @@ pub struct QuoteInput {
 
 /// A quote's fields after every rule has been checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuoteFields {
+pub(crate) struct QuoteFields {
     pub text: String,
     pub speaker_name: String,
     pub speaker_title: Option<String>,
@@ -64,7 +64,7 @@ pub struct QuoteFields {
 impl QuoteFields {
     /// Checks a request, reporting every broken rule with a pointer relative to the
     /// quote object.
-    pub fn validate(input: QuoteInput) -> Result<Self, Vec<FieldError>> {
+    pub(crate) fn validate(input: QuoteInput) -> Result<Self, Vec<FieldError>> {
         let mut p = Violations::default();
         let text = p.check("/text", non_empty(&input.text).and_then(|()| bounded(&input.text, MAX_TEXT_LEN)));
         let speaker_name = p.check("/speaker_name", trimmed_required(&input.speaker_name, MAX_SPEAKER_NAME_LEN));
@@ -81,7 +81,7 @@ impl QuoteFields {
     }
 
     /// The form speaker searches match on: lowercased.
-    pub fn speaker_key(&self) -> String {
+    pub(crate) fn speaker_key(&self) -> String {
         speaker_key(&self.speaker_name)
     }
 }

@@ -23,7 +23,7 @@ pub const MAX_LINKS_PER_PUT: usize = 200;
 /// What kind of related post a link is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum LinkRelation {
+pub(crate) enum LinkRelation {
     /// A "Related posts" entry (the default).
     #[default]
     Related,
@@ -35,7 +35,7 @@ pub enum LinkRelation {
 
 impl LinkRelation {
     /// The stored (and wire) form.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Related => "related",
             Self::More => "more",
@@ -44,7 +44,7 @@ impl LinkRelation {
     }
 
     /// Reads the stored form back.
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         match value {
             "related" => Some(Self::Related),
             "more" => Some(Self::More),
@@ -59,7 +59,7 @@ impl LinkRelation {
 /// is in `routes::link_types`.)
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RelatedLinkInput {
+pub(crate) struct RelatedLinkInput {
     #[serde(default, deserialize_with = "super::id::optional")]
     pub target_article_id: Option<Uuid>,
     pub url: Option<String>,
@@ -73,7 +73,7 @@ pub struct RelatedLinkInput {
 /// the position order.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RelatedLinkListItem {
+pub(crate) struct RelatedLinkListItem {
     #[serde(default, deserialize_with = "super::id::optional")]
     pub target_article_id: Option<Uuid>,
     pub url: Option<String>,
@@ -89,7 +89,7 @@ impl From<RelatedLinkListItem> for RelatedLinkInput {
 }
 
 /// A link's target is what the link is: a merge patch may not name it.
-pub fn check_patch(patch: &serde_json::Value) -> Result<(), Vec<FieldError>> {
+pub(crate) fn check_patch(patch: &serde_json::Value) -> Result<(), Vec<FieldError>> {
     let errors: Vec<FieldError> = ["target_article_id", "url"]
         .into_iter()
         .filter(|member| patch.get(member).is_some())
@@ -102,7 +102,7 @@ pub fn check_patch(patch: &serde_json::Value) -> Result<(), Vec<FieldError>> {
 
 /// Where a link points.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkTarget {
+pub(crate) enum LinkTarget {
     /// Another article in Newsdesk.
     Article(Uuid),
     /// Another site.
@@ -111,7 +111,7 @@ pub enum LinkTarget {
 
 /// A related link's fields after every rule has been checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RelatedLinkFields {
+pub(crate) struct RelatedLinkFields {
     pub target: LinkTarget,
     pub title: Option<String>,
     pub relation: LinkRelation,
@@ -123,7 +123,7 @@ impl RelatedLinkFields {
     /// Checks a request, reporting every broken rule with a pointer relative to the
     /// link object. (That the target exists and is not the link's own article is
     /// checked where the link is stored.)
-    pub fn validate(input: RelatedLinkInput) -> Result<Self, Vec<FieldError>> {
+    pub(crate) fn validate(input: RelatedLinkInput) -> Result<Self, Vec<FieldError>> {
         let mut p = Violations::default();
         let target = match (input.target_article_id, input.url) {
             (Some(id), None) => Some(LinkTarget::Article(id)),

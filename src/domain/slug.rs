@@ -13,7 +13,7 @@ pub struct Slug(String);
 impl Slug {
     /// Parses a client-supplied slug exactly as sent: surrounding whitespace is not
     /// part of the spec's pattern, so it is refused rather than trimmed.
-    pub fn parse(value: &str) -> Result<Self, String> {
+    pub(crate) fn parse(value: &str) -> Result<Self, String> {
         if value.is_empty() {
             return Err("must not be empty".into());
         }

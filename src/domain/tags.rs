@@ -8,11 +8,11 @@ pub const MAX_TAG_LEN: usize = 64;
 /// Up to 50 non-blank tags of at most 64 characters (as sent; kept trimmed), no two equal when
 /// compared case-insensitively. Order is kept as the client sent it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tags(Vec<String>);
+pub(crate) struct Tags(Vec<String>);
 
 impl Tags {
     /// Parses tags, reporting each bad one under `/tags/<index>`.
-    pub fn parse(raw: Vec<String>) -> Result<Self, Vec<(String, String)>> {
+    pub(crate) fn parse(raw: Vec<String>) -> Result<Self, Vec<(String, String)>> {
         if raw.len() > MAX_TAGS {
             return Err(vec![("/tags".into(), format!("must hold at most {MAX_TAGS} tags"))]);
         }
@@ -31,12 +31,12 @@ impl Tags {
     }
 
     /// The tags as sent (trimmed).
-    pub fn as_slice(&self) -> &[String] {
+    pub(crate) fn as_slice(&self) -> &[String] {
         &self.0
     }
 
     /// The case-folded keys that tag filters match on.
-    pub fn keys(&self) -> Vec<String> {
+    pub(crate) fn keys(&self) -> Vec<String> {
         self.0.iter().map(|t| key(t)).collect()
     }
 }
@@ -45,7 +45,7 @@ impl Tags {
 /// A tag: at most 64 characters as sent, not blank; stored trimmed.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, min_length = 1, max_length = 64, pattern = r"\S", example = "North Korea")]
-pub struct Tag(#[expect(dead_code, reason = "documents a tag's schema")] String);
+pub(crate) struct Tag(#[expect(dead_code, reason = "documents a tag's schema")] String);
 
 /// The form a tag is matched in: trimmed and lowercased.
 pub fn key(tag: &str) -> String {

@@ -4,11 +4,11 @@
 
 /// Longest URL stored (an article's `source_url`, a related link's `url`), in
 /// characters: what browsers and crawlers handle everywhere.
-pub const MAX_URL_LEN: usize = 2048;
+pub(crate) const MAX_URL_LEN: usize = 2048;
 
 /// Checks a string that is stored exactly as sent: at most `max` characters and no
 /// NUL (which PostgreSQL cannot store).
-pub fn bounded(value: &str, max: usize) -> Result<(), String> {
+pub(crate) fn bounded(value: &str, max: usize) -> Result<(), String> {
     if value.contains('\0') {
         return Err("must not contain a NUL character".into());
     }
@@ -21,18 +21,18 @@ pub fn bounded(value: &str, max: usize) -> Result<(), String> {
 /// What counts as blank around text: Unicode white space, and the byte-order mark,
 /// which the spec's (ECMAScript) patterns also count as space. `openapi::NON_BLANK`
 /// says the same in the spec.
-pub fn is_blank(c: char) -> bool {
+pub(crate) fn is_blank(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
 }
 
 /// `value` without blank characters around it.
-pub fn trim(value: &str) -> &str {
+pub(crate) fn trim(value: &str) -> &str {
     value.trim_matches(is_blank)
 }
 
 /// Checks that `value` holds at most `max` characters as sent (the spec's
 /// `maxLength` counts the blanks too) and is not blank, and returns it trimmed.
-pub fn trimmed_required(value: &str, max: usize) -> Result<String, String> {
+pub(crate) fn trimmed_required(value: &str, max: usize) -> Result<String, String> {
     bounded(value, max)?;
     let value = trim(value);
     if value.is_empty() {
@@ -42,7 +42,7 @@ pub fn trimmed_required(value: &str, max: usize) -> Result<String, String> {
 }
 
 /// Checks an optional string stored as sent; `None` stays `None`.
-pub fn optional(value: Option<String>, max: usize) -> Result<Option<String>, String> {
+pub(crate) fn optional(value: Option<String>, max: usize) -> Result<Option<String>, String> {
     match value {
         Some(v) => bounded(&v, max).map(|()| Some(v)),
         None => Ok(None),
@@ -51,7 +51,7 @@ pub fn optional(value: Option<String>, max: usize) -> Result<Option<String>, Str
 
 /// Checks an absolute `http` or `https` URL of at most `max` characters, returned
 /// exactly as sent.
-pub fn http_url(value: &str, max: usize) -> Result<(), String> {
+pub(crate) fn http_url(value: &str, max: usize) -> Result<(), String> {
     bounded(value, max)?;
     let parsed = url::Url::parse(value).map_err(|_| "must be an absolute http or https URL")?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {

@@ -5,13 +5,13 @@ use chrono::{DateTime, Datelike, DurationRound, TimeDelta, Timelike, Utc};
 
 /// The current time as the service stores it: UTC, whole microseconds (what
 /// PostgreSQL keeps), so both backends hand back the same value.
-pub fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().duration_trunc(TimeDelta::microseconds(1)).unwrap_or_else(|_| Utc::now())
 }
 
 /// Checks a client time fits the stored range (years 1 to 9999 in UTC, which both
 /// backends order correctly) and drops sub-microsecond digits.
-pub fn storable_time(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+pub(crate) fn storable_time(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     if !(1..=9999).contains(&at.year()) {
         return Err("must be between the years 0001 and 9999".into());
     }

@@ -19,11 +19,11 @@ pub const MAX_NAME_LEN: usize = 100;
 
 /// What every token starts with, so that a leaked one is easy to recognise (and
 /// to search for in logs and repositories).
-pub const TOKEN_PREFIX: &str = "nd_";
+pub(crate) const TOKEN_PREFIX: &str = "nd_";
 
 /// A freshly made token in plaintext: `nd_` and 32 random bytes in unpadded
 /// base64url. It exists only until it has been shown once.
-pub fn generate() -> Result<String, getrandom::Error> {
+pub(crate) fn generate() -> Result<String, getrandom::Error> {
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes)?;
     Ok(format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))
@@ -37,12 +37,12 @@ pub fn digest(token: &str) -> String {
 }
 
 /// Compares two digests in time that does not depend on where they differ.
-pub fn same_digest(a: &str, b: &str) -> bool {
+pub(crate) fn same_digest(a: &str, b: &str) -> bool {
     constant_time_eq(a.as_bytes(), b.as_bytes())
 }
 
 /// Whether a string could be a token at all (checked before any database work).
-pub fn well_formed(token: &str) -> bool {
+pub(crate) fn well_formed(token: &str) -> bool {
     token.strip_prefix(TOKEN_PREFIX).is_some_and(|rest| {
         rest.len() == 43 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     })
@@ -52,7 +52,7 @@ pub fn well_formed(token: &str) -> bool {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "newsroom CMS", "scopes": ["write"], "expires_at": "2027-01-01T00:00:00Z"}))]
-pub struct TokenInput {
+pub(crate) struct TokenInput {
     /// What the token is for (shown in the token list), 1..=100 characters after
     /// trimming, without control characters.
     #[schema(
@@ -73,7 +73,7 @@ pub struct TokenInput {
 
 /// A validated token request.
 #[derive(Debug, Clone)]
-pub struct NewToken {
+pub(crate) struct NewToken {
     pub name: String,
     pub scopes: Scopes,
     pub expires_at: Option<DateTime<Utc>>,
@@ -81,7 +81,7 @@ pub struct NewToken {
 
 impl NewToken {
     /// Checks every rule, reporting all broken ones together.
-    pub fn validate(input: TokenInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
+    pub(crate) fn validate(input: TokenInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
         let mut violations = Violations::default();
         let name = violations.check("/name", trimmed_required(&input.name, MAX_NAME_LEN).and_then(printable));
         let mut scopes = Vec::new();
@@ -109,7 +109,7 @@ impl NewToken {
 
 /// Why a token request was refused before anything was stored.
 #[derive(Debug, thiserror::Error)]
-pub enum Refused {
+pub(crate) enum Refused {
     /// It breaks the rules of a token request.
     #[error("invalid token: {}", super::describe(.0))]
     Invalid(Vec<FieldError>),
@@ -121,7 +121,7 @@ pub enum Refused {
 /// A checked token request with its new secret, not stored yet: what both
 /// `POST /v1/tokens` and `newsdesk token create` store (`db::tokens::store`).
 #[derive(Debug)]
-pub struct PendingToken {
+pub(crate) struct PendingToken {
     /// The request.
     pub token: NewToken,
     /// The secret, shown once.
@@ -133,7 +133,7 @@ pub struct PendingToken {
 impl PendingToken {
     /// Checks a token request (made at `at`) and makes its secret. Nothing touches
     /// the database yet, so an invalid request is refused even while it is away.
-    pub fn prepare(input: TokenInput, at: DateTime<Utc>) -> Result<Self, Refused> {
+    pub(crate) fn prepare(input: TokenInput, at: DateTime<Utc>) -> Result<Self, Refused> {
         let token = NewToken::validate(input, at).map_err(Refused::Invalid)?;
         let plaintext = generate().map_err(Refused::NoRandomness)?;
         Ok(Self { token, plaintext, at })

@@ -3,7 +3,7 @@
 
 /// What a conditional write demands of the stored version.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expected {
+pub(crate) enum Expected {
     /// No condition: the write goes ahead.
     Anything,
     /// `If-Match: *`: the resource must exist.
@@ -14,7 +14,7 @@ pub enum Expected {
 
 impl Expected {
     /// Whether a resource stored at `version` satisfies the condition.
-    pub fn allows(&self, version: i32) -> bool {
+    pub(crate) fn allows(&self, version: i32) -> bool {
         match self {
             Self::Anything | Self::Exists => true,
             Self::OneOf(versions) => versions.contains(&version),

@@ -19,14 +19,12 @@ use crate::error::ApiError;
 
 /// Who is making the request.
 #[derive(Debug, Clone, Default)]
-pub enum Caller {
+pub(crate) enum Caller {
     /// No `Authorization` header: published content only, no writes.
     #[default]
     Anonymous,
     /// A live token.
     Token {
-        /// The token's id.
-        id: String,
         /// What it may do.
         scopes: Scopes,
     },
@@ -35,7 +33,7 @@ pub enum Caller {
 impl Caller {
     /// Succeeds when the caller holds `scope` (directly or by implication); else a
     /// 401 for anonymous callers and a 403 for tokens without it.
-    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+    pub(crate) fn require(&self, scope: Scope) -> Result<(), ApiError> {
         match self {
             Self::Anonymous => Err(ApiError::Unauthorized { invalid_token: false }),
             Self::Token { scopes, .. } if scopes.grants(scope) => Ok(()),
@@ -44,12 +42,12 @@ impl Caller {
     }
 
     /// Whether drafts, archived and scheduled articles are visible to this caller.
-    pub fn can_read_drafts(&self) -> bool {
+    pub(crate) fn can_read_drafts(&self) -> bool {
         matches!(self, Self::Token { scopes, .. } if scopes.grants(Scope::ReadDrafts))
     }
 
     /// The articles this caller may see at `now`.
-    pub fn visibility(&self, now: chrono::DateTime<chrono::Utc>) -> Visibility {
+    pub(crate) fn visibility(&self, now: chrono::DateTime<chrono::Utc>) -> Visibility {
         if self.can_read_drafts() { Visibility::All } else { Visibility::PublishedBy(now) }
     }
 }
@@ -66,27 +64,27 @@ impl FromRequest for Caller {
 /// A caller holding the `write` scope. Listed first among a handler's arguments,
 /// so that its 401/403 comes before any complaint about the body.
 #[derive(Debug, Clone)]
-pub struct Writer(pub Caller);
+pub(crate) struct Writer;
 
 impl FromRequest for Writer {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(required(req, Scope::Write).map(Self))
+        ready(required(req, Scope::Write).map(|_| Self))
     }
 }
 
 /// A caller holding the `admin` scope.
 #[derive(Debug, Clone)]
-pub struct Admin(pub Caller);
+pub(crate) struct Admin;
 
 impl FromRequest for Admin {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(required(req, Scope::Admin).map(Self))
+        ready(required(req, Scope::Admin).map(|_| Self))
     }
 }
 
@@ -99,7 +97,7 @@ fn required(req: &HttpRequest, scope: Scope) -> Result<Caller, ApiError> {
 /// The middleware: turns the `Authorization` header of an API request into a
 /// `Caller` in the request's extensions, or answers 401 when it names no live
 /// token. Requests without the header go on as anonymous.
-pub async fn authenticate(
+pub(crate) async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
@@ -143,5 +141,5 @@ async fn resolve(req: &ServiceRequest, value: &header::HeaderValue) -> Result<Ca
         .ok_or(ApiError::Unauthorized { invalid_token: true })?;
     let scopes = Scopes::parse_stored(&row.scopes)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("token {} has unreadable scopes: {e}", row.id)))?;
-    Ok(Caller::Token { id: row.id, scopes })
+    Ok(Caller::Token { scopes })
 }

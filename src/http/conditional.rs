@@ -14,7 +14,7 @@ use crate::domain::version::Expected;
 use crate::error::ApiError;
 
 /// The strong ETag of a resource at `version`.
-pub fn etag(version: i32) -> String {
+pub(crate) fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
@@ -82,7 +82,7 @@ fn header_text<'a>(req: &'a HttpRequest, name: &HeaderName) -> Result<Option<&'a
 /// What `If-Match` demands. Weak tags never match, and a strong tag matches a
 /// version only when it is spelled exactly as the service's ETag (RFC 9110 strong
 /// comparison is character by character: `"01"` is not `"1"`).
-pub fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
+pub(crate) fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
     let Some(value) = header_text(req, &header::IF_MATCH)? else {
         return Ok(Expected::Anything);
     };
@@ -107,7 +107,7 @@ fn version_of(opaque: &str) -> Option<i32> {
 /// What `If-None-Match` holds, read before the resource is looked up (a malformed
 /// header is a 400 whether or not the resource exists).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum NoneMatch {
+pub(crate) enum NoneMatch {
     /// No header: every read is a 200.
     #[default]
     Absent,
@@ -120,7 +120,7 @@ pub enum NoneMatch {
 impl NoneMatch {
     /// Whether the current ETag matches (weak comparison: `W/` is ignored on both
     /// sides), in which case a `GET` answers 304.
-    pub fn matches(&self, current: &str) -> bool {
+    pub(crate) fn matches(&self, current: &str) -> bool {
         let current = current.strip_prefix("W/").unwrap_or(current).trim_matches('"');
         match self {
             Self::Absent => false,
@@ -131,7 +131,7 @@ impl NoneMatch {
 }
 
 /// Reads `If-None-Match`.
-pub fn if_none_match(req: &HttpRequest) -> Result<NoneMatch, ApiError> {
+pub(crate) fn if_none_match(req: &HttpRequest) -> Result<NoneMatch, ApiError> {
     let Some(value) = header_text(req, &header::IF_NONE_MATCH)? else {
         return Ok(NoneMatch::Absent);
     };
@@ -145,7 +145,7 @@ pub fn if_none_match(req: &HttpRequest) -> Result<NoneMatch, ApiError> {
 /// A weak ETag for a composite representation (an article with embedded children):
 /// a digest of the body, so any change to the article or a child changes it. Weak,
 /// because `If-Match` must name the article's own version.
-pub fn representation_etag(version: i32, body: &[u8]) -> String {
+pub(crate) fn representation_etag(version: i32, body: &[u8]) -> String {
     // SHA-256, not `DefaultHasher`, whose output may change between Rust releases
     // (and so invalidate every client's cache on a toolchain upgrade). 64 bits of
     // it are plenty to tell representations of one version apart.

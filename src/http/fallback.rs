@@ -11,12 +11,12 @@ use super::observe::RequestId;
 use crate::error::{ApiError, PROBLEM_JSON, ProblemKind};
 
 /// Every route template and the methods it accepts.
-pub struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
+pub(crate) struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
 
 impl RouteTable {
     /// Builds the table from the OpenAPI document plus routes the document does not
     /// describe (the docs pages and the document itself).
-    pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
+    pub(crate) fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
         let mut routes: Vec<(ResourceDef, Vec<String>)> = api
             .paths
             .paths
@@ -45,7 +45,7 @@ impl RouteTable {
 }
 
 /// The default service: 405 for a known path, 404 otherwise.
-pub async fn not_matched(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn not_matched(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
     Err(match routes.allowed(req.path()) {
         Some(allow) => ApiError::MethodNotAllowed { allow: allow.to_vec() },
         None => ApiError::NotFound(format!("no route matches {}", req.path())),
@@ -54,7 +54,7 @@ pub async fn not_matched(req: HttpRequest, routes: web::Data<RouteTable>) -> Res
 
 /// Rewrites every 4xx/5xx response as a problem document carrying `instance`,
 /// whatever produced it: our handlers, actix's extractors or the router.
-pub fn render_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+pub(crate) fn render_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let (req, res) = res.into_parts();
     let path = req.path().to_owned();
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());

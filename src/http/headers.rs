@@ -27,7 +27,7 @@ const UNCACHEABLE: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 /// never hand one client's view to another. Anonymous successful reads are public
 /// but revalidated every time (with the ETag: cheap 304s, never stale content).
 /// Errors, writes and live service data are not stored at all.
-pub fn cache_control(method: &Method, path: &str, status: StatusCode, authorized: bool) -> &'static str {
+pub(crate) fn cache_control(method: &Method, path: &str, status: StatusCode, authorized: bool) -> &'static str {
     let read = method == Method::GET || method == Method::HEAD;
     let fresh = status.is_success() || status == StatusCode::NOT_MODIFIED;
     if authorized {
@@ -45,7 +45,7 @@ fn is_docs(path: &str) -> bool {
 
 /// The middleware. Runs outermost, so CORS preflights and problem documents get
 /// the headers too.
-pub async fn security_headers(
+pub(crate) async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {

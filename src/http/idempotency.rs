@@ -27,24 +27,24 @@ use crate::domain::time::now;
 use crate::error::ApiError;
 
 /// The request header naming the key.
-pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+pub(crate) const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// The response header marking a replayed answer.
-pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+pub(crate) const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// Longest key accepted.
 pub const MAX_KEY_LEN: usize = 255;
 
 /// How long a key and its answer are kept.
-pub const KEY_LIFETIME: TimeDelta = TimeDelta::hours(24);
+pub(crate) const KEY_LIFETIME: TimeDelta = TimeDelta::hours(24);
 /// After this long without an answer, a claim is taken to belong to a request whose
 /// server went away (no request runs this long: database calls time out in
 /// seconds), and the key may be claimed again.
-pub const ABANDONED_AFTER: TimeDelta = TimeDelta::minutes(2);
+pub(crate) const ABANDONED_AFTER: TimeDelta = TimeDelta::minutes(2);
 
 /// The response headers that are part of the answer and are stored with it.
 const STORED_HEADERS: [HeaderName; 4] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG, header::LINK];
 
 /// Checks a key: 1..=255 visible ASCII characters.
-pub fn parse_key(value: &HeaderValue) -> Result<String, ApiError> {
+pub(crate) fn parse_key(value: &HeaderValue) -> Result<String, ApiError> {
     let key = value.to_str().unwrap_or_default();
     if (1..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) {
         Ok(key.to_owned())
@@ -69,11 +69,11 @@ fn fingerprint(method: &Method, path: &str, body: &[u8]) -> String {
 
 /// Creates whose answer must never be stored: a new token's secret is shown once
 /// and kept nowhere, so its create is not idempotent.
-pub const NOT_IDEMPOTENT: [&str; 1] = ["/v1/tokens"];
+pub(crate) const NOT_IDEMPOTENT: [&str; 1] = ["/v1/tokens"];
 
 /// The middleware: POST requests carrying the header go through `serve_once`, the
 /// rest straight on.
-pub async fn idempotency(
+pub(crate) async fn idempotency(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {

@@ -17,14 +17,14 @@ use crate::error::ApiError;
 /// The requests in flight on this worker and the most allowed; one per worker
 /// (each worker builds its own app), so no locking.
 #[derive(Debug, Clone)]
-pub struct InFlight {
+pub(crate) struct InFlight {
     count: Rc<Cell<u32>>,
     max: u32,
 }
 
 impl InFlight {
     /// A counter allowing `max` requests at once.
-    pub fn new(max: u32) -> Self {
+    pub(crate) fn new(max: u32) -> Self {
         Self { count: Rc::new(Cell::new(0)), max }
     }
 
@@ -50,7 +50,7 @@ impl Drop for Slot {
 
 /// The middleware. Health, readiness and metrics are exempt: under load is exactly
 /// when operators need them.
-pub async fn limit_in_flight(
+pub(crate) async fn limit_in_flight(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {

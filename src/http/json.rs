@@ -16,11 +16,11 @@ use crate::error::ApiError;
 /// The configured body limit in bytes, shared through app data (next to the
 /// `PayloadConfig` that enforces it) for the 413 message.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub(crate) struct BodyLimit(pub usize);
 
 /// A JSON request body deserialized into `T`.
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub(crate) struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Error = ApiError;
@@ -49,7 +49,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 
 /// Deepest nesting of arrays and objects a body may have. Every valid request is
 /// far shallower; the limit keeps a small body from costing deep recursion.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// Refuses a body nested deeper than `MAX_DEPTH`, before parsing it. Brackets inside
 /// strings do not count; broken JSON is left for the parser to report.
@@ -115,20 +115,20 @@ const MAX_SHAPE_ERRORS: usize = 50;
 
 /// Deserializes a parsed JSON value (a request body, or a merged PATCH document),
 /// reporting every member of the wrong shape with its JSON Pointer (422).
-pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+pub(crate) fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     shape_errors(value).map_err(ApiError::Invalid)
 }
 
 /// Like `from_value`, for a member of the body at `prefix` (`/quotes`): error
 /// pointers include the prefix.
-pub fn from_value_under<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
+pub(crate) fn from_value_under<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
     shape_errors(value).map_err(|errors| ApiError::Invalid(errors.into_iter().map(|e| e.under(prefix)).collect()))
 }
 
 /// serde stops at the first error; to report them all, each offending member is
 /// taken out and the rest tried again. A "missing" error for a member we took out
 /// ourselves is not the client's.
-pub fn shape_errors<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, Vec<FieldError>> {
+pub(crate) fn shape_errors<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, Vec<FieldError>> {
     let mut errors: Vec<FieldError> = Vec::new();
     let mut removed: Vec<String> = Vec::new();
     while errors.len() < MAX_SHAPE_ERRORS {

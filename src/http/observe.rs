@@ -13,11 +13,11 @@ use actix_web::{Error, HttpMessage, web};
 use crate::metrics::Metrics;
 
 /// The request id header, read and written.
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The id of the request being served, in request extensions.
 #[derive(Debug, Clone)]
-pub struct RequestId(pub String);
+pub(crate) struct RequestId(pub String);
 
 /// Accepts a client id of 1..=128 characters from a safe set (so it cannot forge log
 /// lines or headers); anything else is replaced.
@@ -32,7 +32,7 @@ fn request_id(req: &ServiceRequest) -> String {
 }
 
 /// The middleware: id, log line, metrics.
-pub async fn observe(
+pub(crate) async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {

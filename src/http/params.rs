@@ -26,16 +26,17 @@ use crate::domain::version::Expected;
 use crate::error::ApiError;
 
 /// An article id (a hyphenated UUID) or a slug, as the spec states it.
-pub const ARTICLE_REF_PATTERN: &str =
+pub(crate) const ARTICLE_REF_PATTERN: &str =
     r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$";
 
 /// `*` or a list of entity tags, with the blanks and empty elements RFC 9110 lets
 /// through (see `conditional`): exactly what `conditional` reads.
-pub const ETAG_LIST_PATTERN: &str = r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#;
+pub(crate) const ETAG_LIST_PATTERN: &str =
+    r#"^[ \t]*(\*|((W/)?"[!#-+\--~]*")?([ \t]*,[ \t]*((W/)?"[!#-+\--~]*")?)*)[ \t]*$"#;
 
 /// The header names, as the document's rules look them up.
-pub const IF_MATCH: &str = "If-Match";
-pub const IF_NONE_MATCH: &str = "If-None-Match";
+pub(crate) const IF_MATCH: &str = "If-Match";
+pub(crate) const IF_NONE_MATCH: &str = "If-None-Match";
 
 /// The `{article}` segment of the matched path.
 #[derive(Deserialize)]
@@ -66,34 +67,34 @@ fn path_parameter(name: &str, description: &str, schema: ObjectBuilder) -> Param
 
 /// What an `{article}` parameter shows in the document besides its rule: an
 /// example, or none.
-pub trait ArticleRefDoc {
+pub(crate) trait ArticleRefDoc {
     const EXAMPLE: Option<&'static str>;
 }
 
 /// No example (the default).
 #[derive(Debug)]
-pub enum Plain {}
+pub(crate) enum Plain {}
 impl ArticleRefDoc for Plain {
     const EXAMPLE: Option<&'static str> = None;
 }
 
 /// With an example slug (on the article's own read).
 #[derive(Debug)]
-pub enum WithExample {}
+pub(crate) enum WithExample {}
 impl ArticleRefDoc for WithExample {
     const EXAMPLE: Option<&'static str> = Some("north-korea-fires-missiles-as-allies-meet");
 }
 
 /// `{article}`: an article's id (UUID) or slug.
 #[derive(Debug)]
-pub struct ArticleRef<D = Plain> {
+pub(crate) struct ArticleRef<D = Plain> {
     pub key: ArticleKey,
     doc: PhantomData<D>,
 }
 
 impl<D> ArticleRef<D> {
     /// Reads an id or a slug, refusing anything else with a 400.
-    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+    pub(crate) fn parse(raw: &str) -> Result<Self, ApiError> {
         ArticleKey::parse(raw)
             .map(|key| Self { key, doc: PhantomData })
             .ok_or_else(|| ApiError::BadRequest(format!("`{raw}` is neither an article id (UUID) nor a slug")))
@@ -110,7 +111,7 @@ impl<D> FromRequest for ArticleRef<D> {
 }
 
 /// What names an article in a path or a filter: an id or a slug.
-pub fn article_ref_schema() -> ObjectBuilder {
+pub(crate) fn article_ref_schema() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String).pattern(Some(ARTICLE_REF_PATTERN)).max_length(Some(slug::MAX_LEN))
 }
 
@@ -123,7 +124,7 @@ impl<D: ArticleRefDoc> IntoParams for ArticleRef<D> {
 
 /// A resource with ids of its own (quotes, related links, tokens): how the
 /// document names its `{id}`.
-pub trait Resource {
+pub(crate) trait Resource {
     /// "quote" in "The quote's id".
     const NOUN: &'static str;
 }
@@ -131,7 +132,7 @@ pub trait Resource {
 /// `{id}`: a quote's, link's or token's id, a hyphenated UUID (kept in the form
 /// the database stores).
 #[derive(Debug)]
-pub struct ResourceId<R> {
+pub(crate) struct ResourceId<R> {
     pub id: String,
     resource: PhantomData<R>,
 }
@@ -168,27 +169,27 @@ fn etag_header(name: &str, description: &str) -> Parameter {
 }
 
 /// What a conditional write does, as its `If-Match` describes it.
-pub trait WriteKind {
+pub(crate) trait WriteKind {
     const DESCRIPTION: &'static str;
 }
 
 /// A write that changes the resource (the default).
 #[derive(Debug)]
-pub enum Change {}
+pub(crate) enum Change {}
 impl WriteKind for Change {
     const DESCRIPTION: &'static str = "Only write if the stored ETag matches";
 }
 
 /// A delete.
 #[derive(Debug)]
-pub enum Remove {}
+pub(crate) enum Remove {}
 impl WriteKind for Remove {
     const DESCRIPTION: &'static str = "Only delete if the stored ETag matches";
 }
 
 /// `If-Match`: the versions a write may apply to (any, when it is absent).
 #[derive(Debug)]
-pub struct IfMatch<W = Change> {
+pub(crate) struct IfMatch<W = Change> {
     pub expected: Expected,
     kind: PhantomData<W>,
 }
@@ -210,7 +211,7 @@ impl<W: WriteKind> IntoParams for IfMatch<W> {
 
 /// `If-None-Match`: the ETags of the client's cached copies.
 #[derive(Debug, Default)]
-pub struct IfNoneMatch(pub NoneMatch);
+pub(crate) struct IfNoneMatch(pub NoneMatch);
 
 impl FromRequest for IfNoneMatch {
     type Error = ApiError;
@@ -229,7 +230,7 @@ impl IntoParams for IfNoneMatch {
 
 /// The key cursors are signed with, from the app's data (the built-in key when
 /// the app has none, as in a bare test app).
-pub fn cursor_secret(req: &HttpRequest) -> CursorSecret {
+pub(crate) fn cursor_secret(req: &HttpRequest) -> CursorSecret {
     req.app_data::<web::Data<CursorSecret>>().map(|s| s.get_ref().clone()).unwrap_or_default()
 }
 
@@ -244,7 +245,7 @@ impl FromRequest for CursorSecret {
 }
 
 /// A refused list request as a problem: bad parameters 422, bad cursor 400.
-pub fn list_error(error: ListError) -> ApiError {
+pub(crate) fn list_error(error: ListError) -> ApiError {
     match error {
         ListError::Invalid(errors) => ApiError::Invalid(errors),
         ListError::BadCursor(detail) => ApiError::BadRequest(format!("cursor {detail}")),
@@ -253,7 +254,7 @@ pub fn list_error(error: ListError) -> ApiError {
 
 /// The order a paged list runs in: a cursor is only valid for the order it was
 /// made for.
-pub trait ListOrder {
+pub(crate) trait ListOrder {
     const NAME: &'static str;
 }
 
@@ -272,7 +273,7 @@ struct PageParams {
 /// `?limit=&cursor=` of a list in order `O`, checked (422 for a bad limit or an
 /// unknown parameter, 400 for a cursor this list did not hand out).
 #[derive(Debug)]
-pub struct Page<O> {
+pub(crate) struct Page<O> {
     pub paging: Paging,
     secret: CursorSecret,
     order: PhantomData<O>,
@@ -281,7 +282,7 @@ pub struct Page<O> {
 impl<O: ListOrder> Page<O> {
     /// Keeps `limit` of the rows fetched with `limit + 1` and, when there were
     /// more, the cursor that continues after the last one kept.
-    pub fn split<R>(
+    pub(crate) fn split<R>(
         &self,
         rows: Vec<R>,
         cursor_of: impl Fn(&R) -> Result<Cursor, ApiError>,
@@ -313,7 +314,7 @@ impl<O> IntoParams for Page<O> {
 /// Rows were fetched with `limit + 1`: keep `limit` of them and, when there were
 /// more, make the cursor (signed with `secret`) that continues after the last one
 /// kept.
-pub fn split_page<R>(
+pub(crate) fn split_page<R>(
     mut rows: Vec<R>,
     limit: i64,
     order: &str,

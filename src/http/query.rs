@@ -13,7 +13,7 @@ use crate::error::ApiError;
 /// only unknown or duplicated parameters fail here; values are checked by domain
 /// types).
 #[derive(Debug)]
-pub struct QueryParams<T>(pub T);
+pub(crate) struct QueryParams<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
     type Error = ApiError;
@@ -25,7 +25,7 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 }
 
 /// Parses a raw query string.
-pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     check_utf8(query)?;
     serde_html_form::from_str(query).map_err(|e| {
         let message = e.to_string();

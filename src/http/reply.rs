@@ -12,7 +12,7 @@ use crate::error::ApiError;
 
 /// A JSON representation and its ETag.
 #[derive(Debug)]
-pub struct Tagged {
+pub(crate) struct Tagged {
     etag: String,
     body: Vec<u8>,
 }
@@ -23,13 +23,13 @@ fn to_json(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
 
 impl Tagged {
     /// `value` with the strong ETag of its `version`.
-    pub fn versioned(value: &impl Serialize, version: i32) -> Result<Self, ApiError> {
+    pub(crate) fn versioned(value: &impl Serialize, version: i32) -> Result<Self, ApiError> {
         Ok(Self { etag: etag(version), body: to_json(value)? })
     }
 
     /// `value` with a weak digest of its whole representation (a composite, such
     /// as an article with embedded children, changes when any part does).
-    pub fn digested(value: &impl Serialize, version: i32) -> Result<Self, ApiError> {
+    pub(crate) fn digested(value: &impl Serialize, version: i32) -> Result<Self, ApiError> {
         let body = to_json(value)?;
         Ok(Self { etag: representation_etag(version, &body), body })
     }
@@ -40,19 +40,19 @@ impl Tagged {
 }
 
 /// 200 with the representation.
-pub fn ok(tagged: Tagged) -> HttpResponse {
+pub(crate) fn ok(tagged: Tagged) -> HttpResponse {
     tagged.send(HttpResponse::Ok())
 }
 
 /// 201 with the new resource's URL in `Location`.
-pub fn created(location: String, tagged: Tagged) -> HttpResponse {
+pub(crate) fn created(location: String, tagged: Tagged) -> HttpResponse {
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, location));
     tagged.send(response)
 }
 
 /// A read: 304 with the ETag when the client's cached copy is current, else 200.
-pub fn conditional(cached: &IfNoneMatch, tagged: Tagged) -> HttpResponse {
+pub(crate) fn conditional(cached: &IfNoneMatch, tagged: Tagged) -> HttpResponse {
     if cached.0.matches(&tagged.etag) {
         return HttpResponse::NotModified().insert_header((header::ETAG, tagged.etag)).finish();
     }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// A JSON value that only deserializes into a struct when it is an object, at any
 /// depth. Borrows the value, so a failed attempt can be retried on the same one.
-pub struct Strict<'a>(pub &'a Value);
+pub(crate) struct Strict<'a>(pub &'a Value);
 
 impl<'de> Deserializer<'de> for Strict<'de> {
     type Error = serde_json::Error;

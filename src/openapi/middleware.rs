@@ -19,7 +19,7 @@ const CACHE_CONTROL: &str = "Cache-Control";
 const IDEMPOTENCY_KEY: &str = "IdempotencyKey";
 
 /// Adds everything described in the module comment.
-pub fn document(api: &mut OpenApi) {
+pub(crate) fn document(api: &mut OpenApi) {
     add_components(api);
     for (path, item) in &mut api.paths.paths {
         let limited = !EXEMPT.contains(&path.as_str());

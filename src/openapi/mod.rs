@@ -66,7 +66,7 @@ pub fn document() -> Value {
 }
 
 /// `api` with the rules utoipa's model cannot hold added.
-pub fn refined(api: &utoipa::openapi::OpenApi) -> Value {
+pub(crate) fn refined(api: &utoipa::openapi::OpenApi) -> Value {
     let mut doc = serde_json::to_value(api).expect("the OpenAPI model serializes");
     // Problem documents echo what the client sent (a JSON Pointer to a member it
     // named, say), which may hold anything: they are set aside while the rest of the

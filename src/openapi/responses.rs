@@ -14,7 +14,7 @@ use crate::error::Problem;
 #[response(content_type = "application/problem+json", example = json!({
     "type": "/problems/bad-request", "title": "Request could not be parsed", "status": 400,
     "detail": "malformed JSON: EOF while parsing an object", "instance": "/v1/articles"}))]
-pub struct BadRequest(Problem);
+pub(crate) struct BadRequest(Problem);
 
 /// No valid bearer token: none was sent where one is needed, or the one sent is
 /// malformed, unknown, expired or revoked.
@@ -24,7 +24,7 @@ pub struct BadRequest(Problem);
     example = json!({
     "type": "/problems/unauthorized", "title": "Authentication required", "status": 401,
     "detail": "this request needs an `Authorization: Bearer` token", "instance": "/v1/articles"}))]
-pub struct Unauthorized(Problem);
+pub(crate) struct Unauthorized(Problem);
 
 /// The token is valid but lacks the scope this operation needs.
 #[derive(ToResponse)]
@@ -33,14 +33,14 @@ pub struct Unauthorized(Problem);
     example = json!({
     "type": "/problems/forbidden", "title": "Insufficient scope", "status": 403,
     "detail": "this request needs a token with the `write` scope", "instance": "/v1/articles"}))]
-pub struct Forbidden(Problem);
+pub(crate) struct Forbidden(Problem);
 
 /// No such resource.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({
     "type": "/problems/not-found", "title": "Resource not found", "status": 404,
     "detail": "no article with that id or slug", "instance": "/v1/articles/no-such-story"}))]
-pub struct NotFound(Problem);
+pub(crate) struct NotFound(Problem);
 
 /// A uniqueness conflict: the slug is taken, or the article already links to the
 /// target; or a request with the same `Idempotency-Key` is still being served.
@@ -48,7 +48,7 @@ pub struct NotFound(Problem);
 #[response(content_type = "application/problem+json", example = json!({
     "type": "/problems/conflict", "title": "Conflict with the current state", "status": 409,
     "detail": "slug `missiles-fired` is already taken", "instance": "/v1/articles"}))]
-pub struct Conflict(Problem);
+pub(crate) struct Conflict(Problem);
 
 /// `If-Match` does not match the stored version: someone else changed the resource.
 #[derive(ToResponse)]
@@ -56,14 +56,14 @@ pub struct Conflict(Problem);
     "type": "/problems/precondition-failed", "title": "Precondition failed", "status": 412,
     "detail": "If-Match does not match the stored version, which is \"4\"",
     "instance": "/v1/articles/missiles-fired"}))]
-pub struct PreconditionFailed(Problem);
+pub(crate) struct PreconditionFailed(Problem);
 
 /// The body is larger than the configured limit (1 MiB by default).
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({
     "type": "/problems/payload-too-large", "title": "Request body too large", "status": 413,
     "detail": "the body must be at most 1048576 bytes", "instance": "/v1/articles"}))]
-pub struct PayloadTooLarge(Problem);
+pub(crate) struct PayloadTooLarge(Problem);
 
 /// The body is not JSON (`application/json`, or `application/merge-patch+json` for
 /// `PATCH`).
@@ -72,7 +72,7 @@ pub struct PayloadTooLarge(Problem);
     "type": "/problems/unsupported-media-type", "title": "Unsupported media type", "status": 415,
     "detail": "Content-Type text/plain is not JSON; send application/json (or application/merge-patch+json for PATCH)",
     "instance": "/v1/articles"}))]
-pub struct UnsupportedMediaType(Problem);
+pub(crate) struct UnsupportedMediaType(Problem);
 
 /// JSON that parses but is not a valid request; `errors` holds one entry per
 /// invalid member (`pointer`) or query parameter or header (`parameter`), such as
@@ -83,7 +83,7 @@ pub struct UnsupportedMediaType(Problem);
     "detail": "2 fields are invalid", "instance": "/v1/articles",
     "errors": [{"pointer": "/title", "detail": "must not be empty"},
                {"pointer": "/source_url", "detail": "must be an absolute http or https URL"}]}))]
-pub struct ValidationFailed(Problem);
+pub(crate) struct ValidationFailed(Problem);
 
 /// The database cannot be reached or did not answer in time, or the server is
 /// serving as many requests as it can; retry after the given number of seconds.
@@ -93,7 +93,7 @@ pub struct ValidationFailed(Problem);
     example = json!({
     "type": "/problems/service-unavailable", "title": "Service unavailable", "status": 503,
     "detail": "the database cannot be reached; try again shortly", "instance": "/v1/articles"}))]
-pub struct ServiceUnavailable(Problem);
+pub(crate) struct ServiceUnavailable(Problem);
 
 /// The client has used up its rate limit; retry after the given number of seconds.
 #[derive(ToResponse)]
@@ -106,11 +106,11 @@ pub struct ServiceUnavailable(Problem);
     example = json!({
     "type": "/problems/too-many-requests", "title": "Too many requests", "status": 429,
     "detail": "the rate limit for this client is exhausted; retry in 1 s", "instance": "/v1/articles"}))]
-pub struct TooManyRequests(Problem);
+pub(crate) struct TooManyRequests(Problem);
 
 /// An unexpected error; the body says nothing about internals.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({
     "type": "/problems/internal-error", "title": "Internal server error", "status": 500,
     "detail": "an unexpected error occurred; it has been logged", "instance": "/v1/articles"}))]
-pub struct InternalError(Problem);
+pub(crate) struct InternalError(Problem);

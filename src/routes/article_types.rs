@@ -32,7 +32,7 @@ use crate::domain::related_link::RelatedLinkInput;
     "created_at": "2024-03-28T09:12:44.120Z",
     "updated_at": "2024-03-28T09:12:44.120Z"
 }))]
-pub struct Article {
+pub(crate) struct Article {
     /// Server-generated UUID (version 7).
     pub id: Uuid,
     /// Unique URL name; usable in place of the id in paths.
@@ -132,7 +132,7 @@ impl From<Article> for ArticleInput {
 #[schema(example = json!({"summary": null, "tags": ["Korea"], "status": "published"}))]
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents the PATCH body, which is merged as plain JSON")]
-pub struct ArticlePatch {
+pub(crate) struct ArticlePatch {
     /// New slug; `null` keeps the current one.
     #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 200)]
     slug: Option<String>,
@@ -181,7 +181,7 @@ pub struct ArticlePatch {
     "quotes": [{"text": "We will respond firmly.", "speaker_name": "Park Jin", "speaker_title": "Foreign Minister"}],
     "related_links": [{"url": "https://example.org/analysis", "title": "Analysis", "relation": "more"}]
 }))]
-pub struct NewArticleInput {
+pub(crate) struct NewArticleInput {
     /// The article's own fields.
     #[serde(flatten)]
     pub article: ArticleInput,
@@ -217,7 +217,7 @@ pub struct NewArticleInput {
     "next_cursor": null,
     "total": 1
 }))]
-pub struct ArticlePage {
+pub(crate) struct ArticlePage {
     /// The articles on this page, in the requested order.
     pub items: Vec<Article>,
     /// Pass as `cursor` to get the next page; `null` on the last page.

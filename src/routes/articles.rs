@@ -26,7 +26,7 @@ use crate::http::reply::{self, Tagged};
 use crate::openapi::responses::Conflict;
 
 /// Registers the article routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_articles)
         .service(create_article)
         .service(get_article)
@@ -65,7 +65,7 @@ fn tagged(article: &Article) -> Result<Tagged, ApiError> {
     )
 )]
 #[get("/articles")]
-pub async fn list_articles(
+pub(crate) async fn list_articles(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
@@ -118,7 +118,7 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
     )
 )]
 #[get("/articles/{article}")]
-pub async fn get_article(
+pub(crate) async fn get_article(
     caller: Caller,
     db: web::Data<Database>,
     params: QueryParams<ArticleReadParams>,
@@ -159,7 +159,7 @@ pub async fn get_article(
     )
 )]
 #[post("/articles")]
-pub async fn create_article(
+pub(crate) async fn create_article(
     _writer: Writer,
     db: web::Data<Database>,
     body: JsonBody<Value>,
@@ -227,7 +227,7 @@ fn validate_new(
     )
 )]
 #[put("/articles/{article}")]
-pub async fn replace_article(
+pub(crate) async fn replace_article(
     _writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
@@ -265,7 +265,7 @@ pub async fn replace_article(
     )
 )]
 #[patch("/articles/{article}")]
-pub async fn update_article(
+pub(crate) async fn update_article(
     _writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
@@ -300,7 +300,7 @@ pub async fn update_article(
     )
 )]
 #[delete("/articles/{article}")]
-pub async fn delete_article(
+pub(crate) async fn delete_article(
     _writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,

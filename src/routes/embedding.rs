@@ -11,7 +11,7 @@ use crate::error::ApiError;
 
 /// Builds the articles of a page with the children that were asked for; an article
 /// without children gets an empty list, not a missing one.
-pub fn assemble(rows: Vec<ArticleRow>, children: Children) -> Result<Vec<Article>, ApiError> {
+pub(crate) fn assemble(rows: Vec<ArticleRow>, children: Children) -> Result<Vec<Article>, ApiError> {
     let mut quotes = group(children.quotes, |q| q.article_id.clone(), Quote::try_from)?;
     let mut links = group(children.links, |(l, _)| l.article_id.clone(), RelatedLink::try_from)?;
     rows.into_iter()

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 
 /// The current identity of an internal link's target article.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct LinkTargetSummary {
+pub(crate) struct LinkTargetSummary {
     /// The target article's id.
     pub id: Uuid,
     /// Its slug.
@@ -40,7 +40,7 @@ pub struct LinkTargetSummary {
     "created_at": "2024-03-28T09:12:44.120Z",
     "updated_at": "2024-03-28T09:12:44.120Z"
 }))]
-pub struct RelatedLink {
+pub(crate) struct RelatedLink {
     /// Server-generated UUID (version 7).
     pub id: Uuid,
     /// The article the link belongs to.
@@ -125,7 +125,7 @@ impl From<RelatedLink> for RelatedLinkInput {
 #[schema(example = json!({"title": null, "relation": "more", "position": 0}))]
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents the PATCH body, which is merged as plain JSON")]
-pub struct RelatedLinkPatch {
+pub(crate) struct RelatedLinkPatch {
     /// New display text, or `null` to show the target's title (internal links).
     #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     title: Option<String>,
@@ -155,7 +155,7 @@ pub struct RelatedLinkPatch {
     }],
     "next_cursor": null
 }))]
-pub struct RelatedLinkPage {
+pub(crate) struct RelatedLinkPage {
     /// The links on this page, in position order.
     pub items: Vec<RelatedLink>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
@@ -173,7 +173,7 @@ pub struct RelatedLinkPage {
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents a request body")]
-pub struct InternalLinkInput {
+pub(crate) struct InternalLinkInput {
     /// The article to link to: another one than the link's own article. One that
     /// does not exist is a 409.
     target_article_id: Uuid,
@@ -193,7 +193,7 @@ pub struct InternalLinkInput {
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents a request body")]
-pub struct ExternalLinkInput {
+pub(crate) struct ExternalLinkInput {
     /// An absolute http(s) URL, up to 2,048 characters.
     #[schema(format = "uri", max_length = 2048, example = "https://example.org/analysis/korea-missiles")]
     url: String,
@@ -217,7 +217,8 @@ pub struct ExternalLinkInput {
     "title": "Analysis: what the launches mean",
     "relation": "more"
 }))]
-pub enum RelatedLinkInputSchema {
+#[expect(dead_code, reason = "describes the OpenAPI document only; never built")]
+pub(crate) enum RelatedLinkInputSchema {
     // To another article (no doc comment: it would become a `description` beside the
     // `$ref`, which makes openapi-generator inline the shape and lose its import).
     Internal(InternalLinkInput),
@@ -229,7 +230,7 @@ pub enum RelatedLinkInputSchema {
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents a request body")]
-pub struct InternalLinkItem {
+pub(crate) struct InternalLinkItem {
     /// The article to link to (not the list's own article). One that does not
     /// exist is a 409.
     target_article_id: Uuid,
@@ -245,7 +246,7 @@ pub struct InternalLinkItem {
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents a request body")]
-pub struct ExternalLinkItem {
+pub(crate) struct ExternalLinkItem {
     /// An absolute http(s) URL, up to 2,048 characters.
     #[schema(format = "uri", max_length = 2048, example = "https://example.org/analysis/korea-missiles")]
     url: String,
@@ -261,7 +262,8 @@ pub struct ExternalLinkItem {
 #[derive(ToSchema)]
 #[serde(untagged)]
 #[schema(as = RelatedLinkListItem)]
-pub enum RelatedLinkListItemSchema {
+#[expect(dead_code, reason = "describes the OpenAPI document only; never built")]
+pub(crate) enum RelatedLinkListItemSchema {
     // To another article (no doc comment: it would become a `description` beside the
     // `$ref`, which makes openapi-generator inline the shape and lose its import).
     Internal(InternalLinkItem),
@@ -272,7 +274,7 @@ pub enum RelatedLinkListItemSchema {
 /// An article's complete ordered list of related links (at most 200; the same
 /// target may appear only once). Written by hand: utoipa cannot put `maxItems` on a
 /// newtype.
-pub struct RelatedLinkList;
+pub(crate) struct RelatedLinkList;
 
 impl utoipa::PartialSchema for RelatedLinkList {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {

@@ -18,7 +18,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/v1")
             .configure(articles::configure)

@@ -9,13 +9,13 @@ use crate::http::params::ListOrder;
 
 /// The order of an article's child lists (quotes, related links): by position.
 #[derive(Debug)]
-pub enum ByPosition {}
+pub(crate) enum ByPosition {}
 impl ListOrder for ByPosition {
     const NAME: &'static str = "position";
 }
 
 /// A 200 response that carries `Link: <…>; rel="next"` when there is a next page.
-pub fn page_response(req: &HttpRequest, next_cursor: Option<&str>) -> HttpResponseBuilder {
+pub(crate) fn page_response(req: &HttpRequest, next_cursor: Option<&str>) -> HttpResponseBuilder {
     let mut response = HttpResponse::Ok();
     if let Some(cursor) = next_cursor {
         let mut url = req.full_url();
@@ -27,6 +27,6 @@ pub fn page_response(req: &HttpRequest, next_cursor: Option<&str>) -> HttpRespon
 }
 
 /// Reads a stored id back as a UUID (a failure means corrupt data: a 500).
-pub fn stored_uuid(id: &str) -> Result<uuid::Uuid, ApiError> {
+pub(crate) fn stored_uuid(id: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::try_parse(id).map_err(|e| ApiError::Internal(anyhow::anyhow!("stored id {id:?}: {e}")))
 }

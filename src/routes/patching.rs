@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::http::json::shape_errors;
 
 /// A patch must be a JSON object (a bare value would replace the whole resource).
-pub fn require_object(patch: &Value) -> Result<(), ApiError> {
+pub(crate) fn require_object(patch: &Value) -> Result<(), ApiError> {
     if patch.is_object() {
         Ok(())
     } else {
@@ -26,7 +26,7 @@ pub fn require_object(patch: &Value) -> Result<(), ApiError> {
 /// When every violation involves stored members the patch left alone (publishing a
 /// draft whose stored body is empty, say), the stored state is what the patch
 /// conflicts with (409).
-pub fn patch_errors(patch: &Value, errors: Vec<FieldError>) -> WriteError {
+pub(crate) fn patch_errors(patch: &Value, errors: Vec<FieldError>) -> WriteError {
     let sets = |member: &str| patch.get(member.replace("~1", "/").replace("~0", "~")).is_some();
     let patch_sets = |error: &FieldError| {
         let member = error.pointer.as_deref().and_then(|p| p.split('/').nth(1));
@@ -47,7 +47,7 @@ pub fn patch_errors(patch: &Value, errors: Vec<FieldError>) -> WriteError {
 /// patch that `current` lacks is no field at all. Such a member set to `null` would
 /// vanish in the merge (removing what is not there changes nothing); it is kept, so
 /// that it is refused as an unknown field like any other value would be.
-pub fn merged<I: Serialize + DeserializeOwned>(current: I, patch: &Value) -> Result<I, WriteError> {
+pub(crate) fn merged<I: Serialize + DeserializeOwned>(current: I, patch: &Value) -> Result<I, WriteError> {
     let mut document = serde_json::to_value(current).map_err(WriteError::corrupt)?;
     let unknown: Vec<String> = match (&document, patch) {
         (Value::Object(fields), Value::Object(members)) => members

@@ -24,7 +24,7 @@ use crate::error::ApiError;
     "created_at": "2024-03-28T09:12:44.120Z",
     "updated_at": "2024-03-28T09:12:44.120Z"
 }))]
-pub struct Quote {
+pub(crate) struct Quote {
     /// Server-generated UUID (version 7).
     pub id: Uuid,
     /// The article the quote belongs to.
@@ -87,7 +87,7 @@ impl From<Quote> for QuoteInput {
 #[schema(example = json!({"speaker_title": "Former Foreign Minister", "position": 0}))]
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents the PATCH body, which is merged as plain JSON")]
-pub struct QuotePatch {
+pub(crate) struct QuotePatch {
     /// New text.
     #[schema(nullable = false, min_length = 1, max_length = 5000)]
     text: Option<String>,
@@ -123,7 +123,7 @@ pub struct QuotePatch {
     }],
     "next_cursor": null
 }))]
-pub struct QuotePage {
+pub(crate) struct QuotePage {
     /// The quotes on this page.
     pub items: Vec<Quote>,
     /// Pass as `cursor` to get the next page; `null` on the last page.

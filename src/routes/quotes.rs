@@ -31,7 +31,7 @@ use crate::http::reply::{self, Tagged};
 use crate::openapi::responses::Conflict;
 
 /// Registers the quote routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_article_quotes)
         .service(create_quote)
         .service(search_quotes)
@@ -52,7 +52,7 @@ const NEWEST_ORDER: &str = "-created_at";
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct QuoteSearchParams {
+pub(crate) struct QuoteSearchParams {
     /// Only quotes by this speaker (whole name, case-insensitive).
     #[param(example = "Park Jin", min_length = 1, max_length = 200, pattern = r"\S")]
     pub speaker: Option<String>,
@@ -71,7 +71,7 @@ pub struct QuoteSearchParams {
 
 /// The search's parameters as the document shows them: the `article` filter takes
 /// what an `{article}` path takes (the pattern lives in `http::params`).
-pub enum QuoteSearchDoc {}
+pub(crate) enum QuoteSearchDoc {}
 
 impl IntoParams for QuoteSearchDoc {
     fn into_params(in_provider: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
@@ -139,7 +139,7 @@ fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
     )
 )]
 #[get("/articles/{article}/quotes")]
-pub async fn list_article_quotes(
+pub(crate) async fn list_article_quotes(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
@@ -176,7 +176,7 @@ pub async fn list_article_quotes(
     )
 )]
 #[post("/articles/{article}/quotes")]
-pub async fn create_quote(
+pub(crate) async fn create_quote(
     _writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
@@ -205,7 +205,7 @@ pub async fn create_quote(
     )
 )]
 #[get("/quotes")]
-pub async fn search_quotes(
+pub(crate) async fn search_quotes(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
@@ -239,7 +239,7 @@ pub async fn search_quotes(
     )
 )]
 #[get("/quotes/{id}")]
-pub async fn get_quote(
+pub(crate) async fn get_quote(
     caller: Caller,
     db: web::Data<Database>,
     quote: ResourceId<Quote>,
@@ -277,7 +277,7 @@ pub async fn get_quote(
     )
 )]
 #[put("/quotes/{id}")]
-pub async fn replace_quote(
+pub(crate) async fn replace_quote(
     _writer: Writer,
     db: web::Data<Database>,
     quote: ResourceId<Quote>,
@@ -310,7 +310,7 @@ pub async fn replace_quote(
     )
 )]
 #[patch("/quotes/{id}")]
-pub async fn update_quote(
+pub(crate) async fn update_quote(
     _writer: Writer,
     db: web::Data<Database>,
     quote: ResourceId<Quote>,
@@ -344,7 +344,7 @@ pub async fn update_quote(
     )
 )]
 #[delete("/quotes/{id}")]
-pub async fn delete_quote(
+pub(crate) async fn delete_quote(
     _writer: Writer,
     db: web::Data<Database>,
     quote: ResourceId<Quote>,

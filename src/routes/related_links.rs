@@ -25,7 +25,7 @@ use crate::openapi::responses::Conflict;
 
 /// The order backlinks page in: by the linking article's id.
 #[derive(Debug)]
-pub enum BySource {}
+pub(crate) enum BySource {}
 impl ListOrder for BySource {
     const NAME: &'static str = "source-id";
 }
@@ -35,7 +35,7 @@ impl Resource for RelatedLink {
 }
 
 /// Registers the related-link routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_related_links)
         .service(create_related_link)
         .service(replace_related_links)
@@ -67,7 +67,7 @@ fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
     )
 )]
 #[get("/articles/{article}/related-links")]
-pub async fn list_related_links(
+pub(crate) async fn list_related_links(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
@@ -106,7 +106,7 @@ pub async fn list_related_links(
     )
 )]
 #[post("/articles/{article}/related-links")]
-pub async fn create_related_link(
+pub(crate) async fn create_related_link(
     _writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
@@ -142,7 +142,7 @@ pub async fn create_related_link(
     )
 )]
 #[put("/articles/{article}/related-links")]
-pub async fn replace_related_links(
+pub(crate) async fn replace_related_links(
     _writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
@@ -191,7 +191,7 @@ fn validate_list(inputs: Vec<RelatedLinkListItem>) -> Result<Vec<RelatedLinkFiel
     )
 )]
 #[get("/articles/{article}/backlinks")]
-pub async fn list_backlinks(
+pub(crate) async fn list_backlinks(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
@@ -228,7 +228,7 @@ pub async fn list_backlinks(
     )
 )]
 #[get("/related-links/{id}")]
-pub async fn get_related_link(
+pub(crate) async fn get_related_link(
     caller: Caller,
     db: web::Data<Database>,
     link: ResourceId<RelatedLink>,
@@ -259,7 +259,7 @@ pub async fn get_related_link(
     )
 )]
 #[patch("/related-links/{id}")]
-pub async fn update_related_link(
+pub(crate) async fn update_related_link(
     _writer: Writer,
     db: web::Data<Database>,
     link: ResourceId<RelatedLink>,
@@ -294,7 +294,7 @@ pub async fn update_related_link(
     )
 )]
 #[delete("/related-links/{id}")]
-pub async fn delete_related_link(
+pub(crate) async fn delete_related_link(
     _writer: Writer,
     db: web::Data<Database>,
     link: ResourceId<RelatedLink>,

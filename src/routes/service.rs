@@ -12,14 +12,14 @@ use crate::metrics::Metrics;
 use crate::openapi::responses::ServiceUnavailable;
 
 /// Registers the service routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(healthz).service(readyz).service(metrics);
 }
 
 /// Health report.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "ok"}))]
-pub struct Health {
+pub(crate) struct Health {
     /// `ok` when the check passed.
     #[schema(example = "ok")]
     pub status: String,
@@ -32,7 +32,7 @@ pub struct Health {
     security(()),
     responses((status = 200, description = "The process is running", body = Health)))]
 #[get("/healthz")]
-pub async fn healthz() -> HttpResponse {
+pub(crate) async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok".into() })
 }
 
@@ -49,7 +49,7 @@ pub async fn healthz() -> HttpResponse {
         (status = 503, response = ServiceUnavailable),
     ))]
 #[get("/readyz")]
-pub async fn readyz(db: web::Data<Database>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn readyz(db: web::Data<Database>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     if req.app_data::<web::Data<Draining>>().is_some_and(|d| d.is_draining()) {
         return Err(ApiError::Unavailable);
     }
@@ -67,7 +67,7 @@ pub async fn readyz(db: web::Data<Database>, req: HttpRequest) -> Result<HttpRes
                content_type = "text/plain; version=0.0.4",
                example = "# HELP newsdesk_http_requests_total HTTP requests answered\n# TYPE newsdesk_http_requests_total counter\nnewsdesk_http_requests_total{method=\"GET\",route=\"/v1/articles\",status=\"200\"} 1\n")))]
 #[get("/metrics")]
-pub async fn metrics(db: web::Data<Database>, metrics: web::Data<Metrics>) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn metrics(db: web::Data<Database>, metrics: web::Data<Metrics>) -> Result<HttpResponse, ApiError> {
     let text = metrics.render(&db).map_err(|e| ApiError::Internal(anyhow::anyhow!("rendering metrics: {e}")))?;
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(text))
 }

@@ -22,7 +22,7 @@ use crate::error::ApiError;
     "expires_at": null,
     "revoked": false
 }))]
-pub struct ApiToken {
+pub(crate) struct ApiToken {
     /// Server-generated UUID (version 7).
     pub id: Uuid,
     /// What the token is for.
@@ -69,7 +69,7 @@ impl TryFrom<TokenRow> for ApiToken {
     "revoked": false,
     "token": "nd_3q2-7wEYb1o0sJ5cXk9rT8uV4aZ6mN0pL2hG1fD7eCw"
 }))]
-pub struct CreatedToken {
+pub(crate) struct CreatedToken {
     /// Server-generated UUID (version 7).
     pub id: Uuid,
     /// What the token is for.
@@ -92,7 +92,7 @@ pub struct CreatedToken {
 
 impl CreatedToken {
     /// The details of a new token with its plaintext.
-    pub fn new(token: ApiToken, plaintext: String) -> Self {
+    pub(crate) fn new(token: ApiToken, plaintext: String) -> Self {
         Self {
             id: token.id,
             name: token.name,
@@ -108,7 +108,7 @@ impl CreatedToken {
 
 /// Every API token, oldest first, revoked ones included.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TokenList {
+pub(crate) struct TokenList {
     /// The tokens.
     pub items: Vec<ApiToken>,
 }

@@ -19,7 +19,7 @@ impl Resource for ApiToken {
 }
 
 /// Registers the token routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_tokens).service(create_token).service(get_token).service(revoke_token);
 }
 
@@ -40,7 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[post("/tokens")]
-pub async fn create_token(
+pub(crate) async fn create_token(
     _admin: Admin,
     db: web::Data<Database>,
     body: JsonBody<TokenInput>,
@@ -66,7 +66,7 @@ pub async fn create_token(
     )
 )]
 #[get("/tokens")]
-pub async fn list_tokens(_admin: Admin, db: web::Data<Database>) -> Result<web::Json<TokenList>, ApiError> {
+pub(crate) async fn list_tokens(_admin: Admin, db: web::Data<Database>) -> Result<web::Json<TokenList>, ApiError> {
     let rows = db.run(store::list).await?;
     let items = rows.into_iter().map(ApiToken::try_from).collect::<Result<_, _>>()?;
     Ok(web::Json(TokenList { items }))
@@ -84,7 +84,7 @@ pub async fn list_tokens(_admin: Admin, db: web::Data<Database>) -> Result<web::
     )
 )]
 #[get("/tokens/{id}")]
-pub async fn get_token(
+pub(crate) async fn get_token(
     _admin: Admin,
     db: web::Data<Database>,
     token: ResourceId<ApiToken>,
@@ -107,7 +107,7 @@ pub async fn get_token(
     )
 )]
 #[delete("/tokens/{id}")]
-pub async fn revoke_token(
+pub(crate) async fn revoke_token(
     _admin: Admin,
     db: web::Data<Database>,
     token: ResourceId<ApiToken>,

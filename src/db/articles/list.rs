@@ -15,7 +15,7 @@ use crate::domain::cursor::ArticleSort;
 
 /// One page of articles: up to `limit + 1` rows (the extra one tells whether a
 /// next page exists) and, when asked, the number of all matching rows.
-pub fn list(
+pub(crate) fn list(
     conn: &mut DbConn,
     filter: &ArticleFilter,
     now: DateTime<Utc>,

@@ -13,7 +13,7 @@ use crate::domain::article::ArticleStatus;
 /// An article as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = articles)]
-pub struct ArticleRow {
+pub(crate) struct ArticleRow {
     pub id: String,
     pub slug: String,
     pub title: String,
@@ -33,7 +33,7 @@ pub struct ArticleRow {
     pub updated_at: NaiveDateTime,
 }
 
-pub use crate::domain::article_ref::ArticleKey;
+pub(crate) use crate::domain::article_ref::ArticleKey;
 
 pub(crate) type ArticleQuery<'a> = articles::BoxedQuery<'a, MultiBackend>;
 
@@ -45,17 +45,21 @@ fn by_key(key: &ArticleKey) -> ArticleQuery<'static> {
 }
 
 /// Finds one article by id or slug.
-pub fn find(conn: &mut DbConn, key: &ArticleKey) -> QueryResult<Option<ArticleRow>> {
+pub(crate) fn find(conn: &mut DbConn, key: &ArticleKey) -> QueryResult<Option<ArticleRow>> {
     by_key(key).select(ArticleRow::as_select()).first(conn).optional()
 }
 
 /// Finds one article by id or slug if the caller may see it.
-pub fn find_visible(conn: &mut DbConn, key: &ArticleKey, visibility: Visibility) -> QueryResult<Option<ArticleRow>> {
+pub(crate) fn find_visible(
+    conn: &mut DbConn,
+    key: &ArticleKey,
+    visibility: Visibility,
+) -> QueryResult<Option<ArticleRow>> {
     only_visible(by_key(key), visibility).select(ArticleRow::as_select()).first(conn).optional()
 }
 
 /// Whether the article with this id exists and the caller may see it.
-pub fn is_visible(conn: &mut DbConn, id: &str, visibility: Visibility) -> QueryResult<bool> {
+pub(crate) fn is_visible(conn: &mut DbConn, id: &str, visibility: Visibility) -> QueryResult<bool> {
     let query = only_visible(articles::table.filter(articles::id.eq(id.to_owned())).into_boxed(), visibility);
     Ok(query.select(articles::id).first::<String>(conn).optional()?.is_some())
 }

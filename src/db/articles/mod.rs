@@ -4,6 +4,6 @@ mod list;
 pub(crate) mod lookup;
 mod write;
 
-pub use list::list;
-pub use lookup::{ArticleKey, ArticleRow, find, find_visible, is_visible};
-pub use write::{NewChildren, create, delete, update};
+pub(crate) use list::list;
+pub(crate) use lookup::{ArticleRow, find_visible, is_visible};
+pub(crate) use write::{NewChildren, create, delete, update};

@@ -17,7 +17,7 @@ use crate::domain::version::Expected;
 
 /// Quotes and links stored in the same transaction as a new article.
 #[derive(Debug, Clone, Default)]
-pub struct NewChildren {
+pub(crate) struct NewChildren {
     pub quotes: Vec<QuoteFields>,
     pub links: Vec<RelatedLinkFields>,
 }
@@ -25,7 +25,7 @@ pub struct NewChildren {
 /// Stores a new article with its tags and children, all or nothing; a derived slug
 /// is made unique with a numeric suffix, a slug the client chose that is taken is a
 /// conflict. Errors in a child point at it (`/quotes/1/position`).
-pub fn create(
+pub(crate) fn create(
     conn: &mut DbConn,
     fields: &ArticleFields,
     children: &NewChildren,
@@ -137,7 +137,7 @@ fn insert_tags(conn: &mut DbConn, article: &ArticleRow, keys: &[String]) -> Quer
 /// state), checking the version the client expects. The row stays locked from read
 /// to write, so concurrent patches of different fields all land. `slug == None`
 /// keeps the current slug.
-pub fn update(
+pub(crate) fn update(
     conn: &mut DbConn,
     key: &ArticleKey,
     expected: &Expected,
@@ -210,7 +210,12 @@ fn slug_conflict(error: diesel::result::Error, slug: &str) -> WriteError {
 /// Deletes an article. Its tags, quotes and links, and the links of other articles
 /// that point at it, go with it by foreign key; those other articles' link lists are
 /// then closed up so their positions stay gap-free.
-pub fn delete(conn: &mut DbConn, key: &ArticleKey, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
+pub(crate) fn delete(
+    conn: &mut DbConn,
+    key: &ArticleKey,
+    expected: &Expected,
+    now: DateTime<Utc>,
+) -> Result<(), WriteError> {
     write_transaction(conn, |c| {
         let current = locked_for_write(c, |c| find(c, key), expected)?;
         let mut linking = related_links::sources_of(c, &current.id)?;

@@ -20,7 +20,7 @@ struct Bucket {
 
 /// The outcome of taking one request from a client's bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Decision {
+pub(crate) struct Decision {
     /// Whether the request may go ahead.
     pub allowed: bool,
     /// Whole requests left right now.
@@ -33,7 +33,7 @@ pub struct Decision {
 
 /// Token buckets of `burst` requests refilled at `rate` per second.
 #[derive(Debug)]
-pub struct RateLimiter {
+pub(crate) struct RateLimiter {
     rate: f64,
     burst: f64,
     /// Whether the client address comes from `Forwarded` / `X-Forwarded-For`.
@@ -43,7 +43,7 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     /// A limiter of `rate` requests per second with bursts of up to `burst`.
-    pub fn new(rate: u32, burst: u32) -> Self {
+    pub(crate) fn new(rate: u32, burst: u32) -> Self {
         Self {
             rate: f64::from(rate.max(1)),
             burst: f64::from(burst.max(1)),
@@ -57,19 +57,19 @@ impl RateLimiter {
     /// share the proxy's bucket). Only safe when the proxy overwrites the header:
     /// otherwise clients choose their own address.
     #[must_use]
-    pub fn trusting_forwarded(mut self, trust: bool) -> Self {
+    pub(crate) fn trusting_forwarded(mut self, trust: bool) -> Self {
         self.trust_forwarded = trust;
         self
     }
 
     /// The `RateLimit-Policy` value: the burst as quota over the seconds it takes to
     /// refill from empty.
-    pub fn policy(&self) -> String {
+    pub(crate) fn policy(&self) -> String {
         format!("\"default\";q={};w={}", self.burst, whole_secs(self.burst / self.rate))
     }
 
     /// Takes one request from `client`'s bucket at time `now`.
-    pub fn check(&self, client: &str, now: Instant) -> Decision {
+    pub(crate) fn check(&self, client: &str, now: Instant) -> Decision {
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if buckets.len() >= SWEEP_AT {
             buckets.retain(|_, b| self.refilled(b, now) < self.burst);
@@ -84,7 +84,7 @@ impl RateLimiter {
 
     /// The decision for a bucket holding `left` tokens after the request took one
     /// (or none, when it was refused): also what a shared bucket's answer becomes.
-    pub fn decide(&self, allowed: bool, left: f64) -> Decision {
+    pub(crate) fn decide(&self, allowed: bool, left: f64) -> Decision {
         let left = left.clamp(0.0, self.burst);
         Decision {
             allowed,
@@ -95,12 +95,12 @@ impl RateLimiter {
     }
 
     /// Requests per second refilled.
-    pub fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         self.rate
     }
 
     /// Most requests in a burst.
-    pub fn burst(&self) -> f64 {
+    pub(crate) fn burst(&self) -> f64 {
         self.burst
     }
 
@@ -119,7 +119,7 @@ fn whole_secs(seconds: f64) -> u64 {
 impl RateLimiter {
     /// Who a request counts against: the hash of its credentials when it has any
     /// (so clients behind one proxy do not share a bucket), else its IP address.
-    pub fn client_key(&self, req: &ServiceRequest) -> String {
+    pub(crate) fn client_key(&self, req: &ServiceRequest) -> String {
         if let Some(credentials) = req.headers().get(header::AUTHORIZATION) {
             return format!("credentials:{}", crate::domain::digest::sha256_hex(&[credentials.as_bytes()]));
         }

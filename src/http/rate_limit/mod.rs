@@ -16,23 +16,23 @@ use actix_web::{Error, HttpMessage, web};
 mod buckets;
 mod shared;
 
-pub use buckets::{Decision, RateLimiter};
-pub use shared::{SharedRateLimit, Source};
+pub(crate) use buckets::RateLimiter;
+pub(crate) use shared::{SharedRateLimit, Source};
 
 use crate::error::ApiError;
 use crate::http::observe::RequestId;
 use crate::metrics::Metrics;
 
 /// `RateLimit-Policy`: the quota and the window it refills over.
-pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+pub(crate) const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
 /// `RateLimit`: what is left of the quota and when it is whole again.
-pub const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
+pub(crate) const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
 
 /// Paths orchestrators and monitoring poll; limiting them would only blind them.
-pub const EXEMPT: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+pub(crate) const EXEMPT: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
 /// The middleware; without a `RateLimiter` in app data (limit 0) it passes everything.
-pub async fn rate_limit(
+pub(crate) async fn rate_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
@@ -74,6 +74,7 @@ pub async fn rate_limit(
 mod tests {
     use std::time::Duration;
 
+    use super::buckets::Decision;
     use super::*;
 
     #[test]

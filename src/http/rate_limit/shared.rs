@@ -43,7 +43,7 @@ const LOG_EVERY: Duration = Duration::from_secs(60);
 
 /// Who decided a request's rate limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// The shared bucket in Redis.
     Redis,
     /// This process's own buckets, because Redis failed or was slow.
@@ -66,7 +66,7 @@ struct Health {
 }
 
 /// The Redis side of the rate limit, shared by every worker of a process.
-pub struct SharedRateLimit {
+pub(crate) struct SharedRateLimit {
     client: redis::Client,
     timeout: Duration,
     script: redis::Script,
@@ -76,7 +76,7 @@ pub struct SharedRateLimit {
 impl SharedRateLimit {
     /// A limiter using the Redis server at `url` (`redis://host:port/db`); connects
     /// on first use.
-    pub fn new(url: &str, timeout: Duration) -> redis::RedisResult<Self> {
+    pub(crate) fn new(url: &str, timeout: Duration) -> redis::RedisResult<Self> {
         Ok(Self {
             client: redis::Client::open(url)?,
             timeout,
@@ -87,19 +87,19 @@ impl SharedRateLimit {
 
     /// Starts connecting (in the background), so that the first requests find the
     /// connection made.
-    pub fn connect_early(&self) {
+    pub(crate) fn connect_early(&self) {
         drop(self.connection());
     }
 
     /// Whether the last call to Redis succeeded (for `/metrics`).
-    pub fn is_available(&self) -> bool {
+    pub(crate) fn is_available(&self) -> bool {
         let health = self.health();
         health.conn.is_some() && !health.down
     }
 
     /// Takes one request from `client`'s shared bucket, or from `local`'s own when
     /// Redis cannot answer in time.
-    pub async fn check(&self, local: &RateLimiter, client: &str) -> (Decision, Source) {
+    pub(crate) async fn check(&self, local: &RateLimiter, client: &str) -> (Decision, Source) {
         if let Some(mut conn) = self.connection() {
             let mut call = self.script.key(format!("newsdesk:rate:{client}"));
             call.arg(local.rate()).arg(local.burst());
