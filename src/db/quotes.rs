@@ -154,15 +154,9 @@ pub(crate) fn update(
         let list = OrderedList::new(OrderedTable::Quotes, &current.article_id, now.naive_utc());
         let position = list.place_moved(c, id, current.position, fields.position)?;
         let row = QuoteRow {
-            text: fields.text.clone(),
-            speaker_name: fields.speaker_name.clone(),
-            speaker_key: fields.speaker_key(),
-            speaker_title: fields.speaker_title.clone(),
-            context: fields.context.clone(),
-            position,
-            version: current.version + 1,
-            updated_at: now.naive_utc(),
-            ..current
+            id: current.id,
+            created_at: current.created_at,
+            ..new_row(&current.article_id, &fields, position, current.version + 1, now)
         };
         diesel::update(quotes::table.filter(quotes::id.eq(id)))
             .set((
