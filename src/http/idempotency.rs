@@ -19,8 +19,8 @@ use chrono::TimeDelta;
 
 use super::json::BodyLimit;
 use super::observe::RequestId;
-use crate::db::Database;
 use crate::db::idempotency::{self as store, Claim, KeyRef, StoredResponse};
+use crate::db::{Database, DbError};
 use crate::domain::FieldError;
 use crate::domain::digest::sha256_hex;
 use crate::domain::time::now;
@@ -104,23 +104,7 @@ pub(crate) async fn idempotency(
     let method = req.method().clone();
     let path = req.uri().path_and_query().map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned());
 
-    let claim = {
-        let (key, method, path) = (key.clone(), method.to_string(), path.clone());
-        db.run(move |conn| {
-            let now = now().naive_utc();
-            store::purge(conn, store::before(now, KEY_LIFETIME))?;
-            store::claim(
-                conn,
-                &key,
-                &method,
-                &path,
-                now,
-                store::before(now, KEY_LIFETIME),
-                store::before(now, ABANDONED_AFTER),
-            )
-        })
-        .await
-    };
+    let claim = claim(&db, &key, &method, &path).await;
     let claim = match claim {
         Ok(claim) => claim,
         Err(error) => return fail(req, error.into()),
@@ -163,12 +147,43 @@ pub(crate) async fn idempotency(
             return Err(error);
         }
     };
+    store_answer(&db, key, print, res).await
+}
+
+/// Claims the key for this request (after purging expired keys): free, in flight,
+/// or done with a stored answer.
+async fn claim(db: &Database, key: &KeyRef, method: &Method, path: &str) -> Result<Claim, DbError> {
+    let (key, method, path) = (key.clone(), method.to_string(), path.to_owned());
+    db.run(move |conn| {
+        let now = now().naive_utc();
+        store::purge(conn, store::before(now, KEY_LIFETIME))?;
+        store::claim(
+            conn,
+            &key,
+            &method,
+            &path,
+            now,
+            store::before(now, KEY_LIFETIME),
+            store::before(now, ABANDONED_AFTER),
+        )
+    })
+    .await
+}
+
+/// Stores the answer to a claimed key for replay and passes it on; answers that
+/// must not be replayed release the key instead.
+async fn store_answer(
+    db: &Database,
+    key: KeyRef,
+    print: String,
+    res: ServiceResponse<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let status = res.status();
     // A server failure may be passing (the database was away): let a retry run. An
     // unauthenticated or unauthorized request did nothing, and storing its answer
     // would let anyone without a valid token fill the table.
     if status.is_server_error() || status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
-        release(&db, key).await;
+        release(db, key).await;
         return Ok(res.map_into_boxed_body());
     }
     let (http_req, response) = res.into_parts();
@@ -178,7 +193,7 @@ pub(crate) async fn idempotency(
     let bytes = match body::to_bytes(payload).await {
         Ok(bytes) => bytes,
         Err(e) => {
-            release(&db, key).await;
+            release(db, key).await;
             let e: Box<dyn std::error::Error> = e.into();
             let cause = anyhow::anyhow!("reading the response to store it: {e}");
             log::error!("{} {} failed: {cause:#}", http_req.method(), http_req.path());
