@@ -7,8 +7,9 @@ use diesel::{PgConnection, SqliteConnection};
 
 /// The advisory lock key every Newsdesk process uses for migrations ("newsdesk" as
 /// a big-endian integer, so that it does not collide with other applications' keys
-/// by accident).
-const PG_LOCK_KEY: i64 = 7_954_895_654_309_163_883;
+/// by accident). PostgreSQL scopes advisory locks to the current database, so
+/// Newsdesk databases on one server never wait for each other's migrations.
+pub const PG_LOCK_KEY: i64 = 7_954_895_654_309_163_883;
 
 /// Runs `f` holding a PostgreSQL session advisory lock. A second process waits for
 /// the lock (without a lock timeout: the first may be building an index on a big

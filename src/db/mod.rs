@@ -36,6 +36,7 @@ mod write;
 use connector::{Connector, PooledConn};
 pub(crate) use error::is_unique_violation;
 pub use error::{DbError, DbResult, IntoWorkError, WorkError, WriteError};
+pub use migration_lock::PG_LOCK_KEY;
 pub(crate) use write::{Versioned, lock_article, locked, locked_for_write, write_transaction};
 
 use std::sync::Arc;

@@ -49,6 +49,11 @@ fn main() {
     let tests: Vec<(&str, Needs, fn())> = vec![
         ("migrations::sqlite_processes_started_together_never_race", Needs::Nothing, migrations::sqlite),
         ("migrations::postgres_processes_started_together_never_race", Needs::PgServer, migrations::postgres),
+        (
+            "migrations::postgres_migration_lock_is_per_database",
+            Needs::PgServer,
+            migrations::postgres_lock_per_database,
+        ),
         ("shared_limit::three_replicas_admit_one_limit", Needs::Redis, shared_limit::three_replicas_admit_one_limit),
         ("shared_limit::redis_killed_then_restarted", Needs::Redis, shared_limit::redis_killed_then_restarted),
         (

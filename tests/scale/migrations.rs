@@ -4,7 +4,9 @@
 //! `migration failed: duplicate key value …` and `token create` exited 1).
 
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
 
 use crate::pg::ScratchDb;
 use crate::replicas::{BIN, Replica, error_lines};
@@ -56,4 +58,49 @@ fn start_together(round: usize, url: &str, dir: &std::path::Path) {
         assert!(error_lines(&log).is_empty(), "round {round}: a server logged errors:\n{log}");
         assert!(log.contains("is ready"), "round {round}: a server never migrated:\n{log}");
     }
+}
+
+/// The migration lock is per database: while a session holds it on one database,
+/// `newsdesk migrate` there waits, and on another database of the same server it
+/// goes ahead (PostgreSQL scopes advisory locks to the database; a lock in a shared
+/// place would make every Newsdesk database on a server wait for the others).
+pub fn postgres_lock_per_database() {
+    let admin = std::env::var(crate::pg::PG_ENV).unwrap();
+    let (held, other) = (ScratchDb::create(&admin), ScratchDb::create(&admin));
+    let mut holder = PgConnection::establish(&held.url).unwrap();
+    diesel::sql_query(format!("SELECT pg_advisory_lock({})", newsdesk::db::PG_LOCK_KEY)).execute(&mut holder).unwrap();
+
+    let migrate = |url: &str| {
+        Command::new(BIN)
+            .arg("migrate")
+            .env("DATABASE_URL", url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut elsewhere = migrate(&other.url);
+    let status = wait(&mut elsewhere, Duration::from_secs(60));
+    assert!(status.is_some_and(|s| s.success()), "migrate on another database waited for this one's lock: {status:?}");
+
+    let mut blocked = migrate(&held.url);
+    assert!(wait(&mut blocked, Duration::from_secs(3)).is_none(), "migrate did not wait for its database's lock");
+    diesel::sql_query(format!("SELECT pg_advisory_unlock({})", newsdesk::db::PG_LOCK_KEY))
+        .execute(&mut holder)
+        .unwrap();
+    let status = wait(&mut blocked, Duration::from_secs(60));
+    assert!(status.is_some_and(|s| s.success()), "migrate did not finish once the lock was free: {status:?}");
+}
+
+/// The child's exit status, or `None` if it is still running after `limit` (a child
+/// left waiting on the lock goes on once the holder's session ends with the test).
+fn wait(child: &mut std::process::Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
 }
