@@ -211,7 +211,7 @@ fn find(conn: &mut PgConnection, id: &str, embed: bool) -> QueryResult<Option<An
         .order_by(quotes::position)
         .select(QuoteRow::as_select())
         .load(conn)?;
-    let related_links = related_links::table
+    let mut related_links: Vec<LinkRow> = related_links::table
         .left_join(articles::table.on(related_links::target_article_id.eq(articles::id.nullable())))
         .filter(related_links::article_id.eq(id))
         .filter(related_links::target_article_id.is_null().or(public!(now)))
@@ -230,6 +230,12 @@ fn find(conn: &mut PgConnection, id: &str, embed: bool) -> QueryResult<Option<An
             related_links::updated_at,
         ))
         .load(conn)?;
+    // A link without a title of its own shows its target's, as Newsdesk's does.
+    for link in &mut related_links {
+        if link.title.is_none() {
+            link.title = link.target.as_ref().map(|t| t.title.clone());
+        }
+    }
     Ok(Some(Answer::Embedded(Embedded { article, quotes, related_links })))
 }
 
