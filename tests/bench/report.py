@@ -1,5 +1,8 @@
 """Turns the results of tests/bench/run (results.jsonl) into BENCHMARKS.md's tables
-and a plot of p99 latency against archive size, one line per workload.
+and a plot of p99 latency against archive size, one line per workload. Beside the
+pgbench ceilings, workloads 1, 3 and 4 are compared with the floor of our stack
+(tests/bench/floor.rs), in every round the run made, with the CPU time per request
+of each server process.
 
     python report.py RESULTS --cores N --command CMD --markdown OUT.md --plot OUT.svg
                      [--copy-results COPY.jsonl]
@@ -28,16 +31,79 @@ WORKLOADS = [
 ]
 SQLITE_WORKLOADS = [("by-id", "10. SQLite: workload 1"), ("first-page", "10. SQLite: workload 4"),
                     ("create", "10. SQLite: workload 9")]
+# The workloads the floor serves, with their ceilings.
+FLOOR_WORKLOADS = [("by-id", "1. by id", "by-id"), ("embedded", "3. with quotes and links", "embedded"),
+                   ("first-page", "4. first page", "first-page")]
 CEILINGS = [("by-id", "one article by primary key"), ("embedded", "article + quotes + links (3 statements)"),
             ("first-page", "first page of 20 published rows")]
 
 
 def load(path):
+    """All rows, the index of round 1 (the one of every workload; results written
+    before rounds existed have none), and every round's rows by the same key."""
     rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
-    index = {}
+    index, rounds = {}, {}
     for row in rows:
-        index[(row["size"], row["backend"], row["workload"])] = row
-    return rows, index
+        key = (row["size"], row["backend"], row["workload"])
+        if row.get("round", 1) == 1:
+            index[key] = row
+        rounds.setdefault(key, []).append(row)
+    return rows, index, rounds
+
+
+def cpu(row):
+    return row.get("cpu_us_per_request") if row else None
+
+
+def mean_rps(rows):
+    return statistics.mean(r["rps"] for r in rows) if rows else None
+
+
+def floor_table(size, index, rounds):
+    """Newsdesk against the floor and against pgbench, round by round, then the
+    ratio of the means."""
+    out = ["| workload | round | Newsdesk req/s | floor req/s | Newsdesk / floor | Newsdesk / pgbench | "
+           "floor / pgbench | Newsdesk CPU µs/req | floor CPU µs/req | CPU Newsdesk / floor | load avg (1 min) |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for key, label, ceiling in FLOOR_WORKLOADS:
+        ours = {r.get("round", 1): r for r in rounds.get((size, "postgres", key), [])}
+        floor = {r.get("round", 1): r for r in rounds.get((size, "floor", key), [])}
+        top = index.get((size, "pgbench", ceiling))
+        both = sorted(set(ours) & set(floor))
+        if not both:
+            continue
+
+        def line(name, round_label, a_rps, b_rps, a_cpu, b_cpu, load):
+            out.append(f"| {name} | {round_label} | {fmt(a_rps, 0)} | {fmt(b_rps, 0)} | {fmt(a_rps / b_rps, 2)} | "
+                       f"{fmt(a_rps / top['rps'], 2) if top else ''} | {fmt(b_rps / top['rps'], 2) if top else ''} | "
+                       f"{fmt(a_cpu)} | {fmt(b_cpu)} | {fmt(a_cpu / b_cpu, 2) if a_cpu and b_cpu else 'n/a'} | "
+                       f"{load} |")
+
+        for n in both:
+            a, b = ours[n], floor[n]
+            load = " / ".join(fmt(r.get("loadavg_1m"), 2) for r in (a, b))
+            line(label, str(n), a["rps"], b["rps"], cpu(a), cpu(b), load)
+        if len(both) > 1:
+            a_rows, b_rows = [ours[n] for n in both], [floor[n] for n in both]
+            a_cpu = [cpu(r) for r in a_rows if cpu(r)]
+            b_cpu = [cpu(r) for r in b_rows if cpu(r)]
+            line(label, "mean", mean_rps(a_rows), mean_rps(b_rows), statistics.mean(a_cpu) if a_cpu else None,
+                 statistics.mean(b_cpu) if b_cpu else None, "")
+    return out
+
+
+def floor_means(size, rounds, key):
+    """The mean req/s and CPU per request of Newsdesk and the floor over the rounds
+    both ran, or None."""
+    ours = {r.get("round", 1): r for r in rounds.get((size, "postgres", key), [])}
+    floor = {r.get("round", 1): r for r in rounds.get((size, "floor", key), [])}
+    both = sorted(set(ours) & set(floor))
+    if not both:
+        return None
+    a_cpu = [cpu(ours[n]) for n in both if cpu(ours[n])]
+    b_cpu = [cpu(floor[n]) for n in both if cpu(floor[n])]
+    return (mean_rps([ours[n] for n in both]), mean_rps([floor[n] for n in both]),
+            statistics.mean(a_cpu) if a_cpu else None, statistics.mean(b_cpu) if b_cpu else None)
 
 
 def errors(row):
@@ -48,7 +114,7 @@ def fmt(value, digits=1):
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
-def results_tables(sizes, index):
+def results_tables(sizes, index, rounds):
     out = []
     for size in sizes:
         out.append(f"### {size:,} articles\n")
@@ -64,8 +130,9 @@ def results_tables(sizes, index):
                            f"{', '.join(fmt(t) for t in ready['ready_ms'])} ms "
                            f"(median {fmt(statistics.median(ready['ready_ms']))} ms)")
         out.append("")
-        out.append("| workload | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MiB | ceiling | ratio |")
-        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+        out.append("| workload | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MiB | CPU µs/req | ceiling "
+                   "| ratio |")
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
         rows = [(key, label, "postgres", ceiling) for key, label, ceiling in WORKLOADS]
         rows += [(key, label, "sqlite", None) for key, label in SQLITE_WORKLOADS]
         for key, label, backend, ceiling in rows:
@@ -76,8 +143,17 @@ def results_tables(sizes, index):
             ratio = row["rps"] / ceiling_row["rps"] if ceiling_row else None
             out.append(f"| {label} | {fmt(row['rps'], 0)} | {fmt(row['p50_ms'], 2)} | {fmt(row['p99_ms'], 2)} | "
                        f"{fmt(row['p999_ms'], 2)} | {errors(row)} | {fmt(row['peak_rss_mib'])} | "
-                       f"{ceiling or ''} | {fmt(ratio, 2) if ratio else ''} |")
+                       f"{fmt(cpu(row)) if cpu(row) else 'n/a'} | {ceiling or ''} | {fmt(ratio, 2) if ratio else ''} |")
         out.append("")
+        floor = floor_table(size, index, rounds)
+        if len(floor) > 2:
+            out.append("Against the floor of the stack (`tests/bench/floor.rs`), on the same database while the "
+                       "service ran; each round measures both, in alternating order. CPU is the server process's "
+                       "user + system time over the measured window, per request; the load average is the "
+                       "machine's at the end of each side's window (Newsdesk / floor).")
+            out.append("")
+            out.extend(floor)
+            out.append("")
         out.append("| pgbench ceiling | transactions/s | latency avg ms | failed |")
         out.append("| --- | ---: | ---: | ---: |")
         for key, label in CEILINGS:
@@ -99,7 +175,7 @@ def p99(index, size, workload, backend="postgres"):
     return row["p99_ms"] if row else None
 
 
-def targets_table(sizes, index, rows):
+def targets_table(sizes, index, rows, rounds):
     main = 100_000 if 100_000 in sizes else sizes[-1]
     small, big = min(sizes), max(sizes)
     w5 = p99(index, main, "deep-page")
@@ -112,7 +188,7 @@ def targets_table(sizes, index, rows):
                 growth.append((key, b / a))
     worst = max(growth, key=lambda g: g[1]) if growth else None
     all_errors = sum(errors(r) for r in rows if "errors" in r or "failed" in r)
-    peak = max((r["peak_rss_mib"] for r in rows if "peak_rss_mib" in r), default=None)
+    peak = max((r["peak_rss_mib"] for r in rows if "peak_rss_mib" in r and r["backend"] != "floor"), default=None)
     ready = [t for r in rows if r["workload"] == "ready" and r["size"] == main for t in r["ready_ms"]]
 
     def check(value, target, at_least):
@@ -134,6 +210,7 @@ def targets_table(sizes, index, rows):
         (f"workload 7 p99 at {big:,} articles (ms)", "≤ 50 ms", p99(index, big, "search"), 50, False, 1),
         (f"worst p99 at {big:,} / p99 at {small:,} ({worst[0] if worst else 'n/a'})", "≤ 1.5",
          worst[1] if worst else None, 1.5, False, 2),
+        *floor_targets(main, rounds),
         ("errors in any run", "0", all_errors, 0, False, 0),
         ("service peak RSS under load (MiB, any run)", "≤ 100", peak, 100, False, 1),
         ("start to ready, migrations applied (median ms)", "≤ 300", statistics.median(ready) if ready else None, 300,
@@ -147,6 +224,21 @@ def targets_table(sizes, index, rows):
         out.append("")
         out.append(f"p99 growth from {small:,} to {big:,} articles, per workload: "
                    + ", ".join(f"{key} {g:.2f}" for key, g in growth) + ".")
+    return out
+
+
+def floor_targets(size, rounds):
+    """Issue 16's targets against the floor, on the means over the rounds."""
+    out = []
+    for key, label, _ in FLOOR_WORKLOADS:
+        means = floor_means(size, rounds, key)
+        if not means:
+            continue
+        a_rps, b_rps, a_cpu, b_cpu = means
+        number = label.split(".")[0]
+        out.append((f"workload {number} throughput / the floor's", "≥ 0.90", a_rps / b_rps, 0.90, True, 2))
+        out.append((f"workload {number} CPU per request / the floor's", "≤ 1.15",
+                    a_cpu / b_cpu if a_cpu and b_cpu else None, 1.15, False, 2))
     return out
 
 
@@ -188,7 +280,7 @@ def main():
     parser.add_argument("--plot", required=True)
     parser.add_argument("--copy-results")
     args = parser.parse_args()
-    rows, index = load(args.results)
+    rows, index, rounds = load(args.results)
     sizes = sorted({r["size"] for r in rows})
     Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
     plot(sizes, index, args.plot)
@@ -204,13 +296,13 @@ def main():
         "",
         "## Targets",
         "",
-        *targets_table(sizes, index, rows),
+        *targets_table(sizes, index, rows, rounds),
         "",
         "## Results",
         "",
         f"![p99 latency by archive size]({Path(args.plot).resolve().relative_to(markdown.parent.resolve())})",
         "",
-        *results_tables(sizes, index),
+        *results_tables(sizes, index, rounds),
         end,
     ])
     if begin in text and end in text:
