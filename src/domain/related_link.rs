@@ -60,9 +60,11 @@ impl LinkRelation {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RelatedLinkInput {
-    #[serde(default, deserialize_with = "super::id::optional")]
-    pub target_article_id: Option<Uuid>,
-    pub url: Option<String>,
+    /// `None`: left out; `Some(None)`: sent as `null` (see [`present`]).
+    #[serde(default, deserialize_with = "present_id", skip_serializing_if = "Option::is_none")]
+    pub target_article_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub url: Option<Option<String>>,
     pub title: Option<String>,
     pub relation: Option<LinkRelation>,
     #[serde(default, deserialize_with = "super::position::whole_number")]
@@ -74,9 +76,10 @@ pub(crate) struct RelatedLinkInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RelatedLinkListItem {
-    #[serde(default, deserialize_with = "super::id::optional")]
-    pub target_article_id: Option<Uuid>,
-    pub url: Option<String>,
+    #[serde(default, deserialize_with = "present_id")]
+    pub target_article_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "present")]
+    pub url: Option<Option<String>>,
     pub title: Option<String>,
     pub relation: Option<LinkRelation>,
 }
@@ -86,6 +89,20 @@ impl From<RelatedLinkListItem> for RelatedLinkInput {
         let RelatedLinkListItem { target_article_id, url, title, relation } = item;
         Self { target_article_id, url, title, relation, position: None }
     }
+}
+
+/// A member that was sent, `null` or not. Each link shape names only its own
+/// target and never as `null` (`{"url": …, "target_article_id": null}` matches no
+/// shape of the spec), so the two targets must tell "sent as null" from "left out".
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// [`present`] for the target article's id.
+fn present_id<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<Uuid>>, D::Error> {
+    super::id::optional(deserializer).map(Some)
 }
 
 /// A link's target is what the link is: a merge patch may not name it.
@@ -126,13 +143,24 @@ impl RelatedLinkFields {
     pub(crate) fn validate(input: RelatedLinkInput) -> Result<Self, Vec<FieldError>> {
         let mut p = Violations::default();
         let target = match (input.target_article_id, input.url) {
-            (Some(id), None) => Some(LinkTarget::Article(id)),
-            (None, Some(url)) => p.check("/url", http_url(&url, MAX_LINK_URL_LEN).map(|()| LinkTarget::Url(url))),
-            (Some(_), Some(_)) => {
+            (Some(Some(id)), None) => Some(LinkTarget::Article(id)),
+            (None, Some(Some(url))) => p.check("/url", http_url(&url, MAX_LINK_URL_LEN).map(|()| LinkTarget::Url(url))),
+            (Some(Some(_)), Some(Some(_))) => {
                 p.push(FieldError::body("/url", "give either target_article_id or url, not both"));
                 None
             }
-            (None, None) => {
+            (Some(Some(_)), Some(None)) => {
+                p.push(FieldError::body("/url", "leave url out of a link to an article (null is not allowed)"));
+                None
+            }
+            (Some(None), Some(Some(_))) => {
+                p.push(FieldError::body(
+                    "/target_article_id",
+                    "leave target_article_id out of a link to a URL (null is not allowed)",
+                ));
+                None
+            }
+            _ => {
                 p.push(FieldError::body("/target_article_id", "one of target_article_id or url is required"));
                 None
             }
@@ -156,8 +184,8 @@ mod tests {
     #[test]
     fn exactly_one_target_is_required() {
         let both = RelatedLinkInput {
-            target_article_id: Some(Uuid::now_v7()),
-            url: Some("https://a.org".into()),
+            target_article_id: Some(Some(Uuid::now_v7())),
+            url: Some(Some("https://a.org".into())),
             ..Default::default()
         };
         assert_eq!(RelatedLinkFields::validate(both).unwrap_err()[0].pointer.as_deref(), Some("/url"));
@@ -167,9 +195,9 @@ mod tests {
 
     #[test]
     fn external_links_need_http_urls() {
-        let bad = RelatedLinkInput { url: Some("javascript:alert(1)".into()), ..Default::default() };
+        let bad = RelatedLinkInput { url: Some(Some("javascript:alert(1)".into())), ..Default::default() };
         assert!(RelatedLinkFields::validate(bad).is_err());
-        let good = RelatedLinkInput { url: Some("https://example.org/x".into()), ..Default::default() };
+        let good = RelatedLinkInput { url: Some(Some("https://example.org/x".into())), ..Default::default() };
         let fields = RelatedLinkFields::validate(good).unwrap();
         assert_eq!(fields.relation, LinkRelation::Related);
         assert_eq!(fields.target, LinkTarget::Url("https://example.org/x".into()));

@@ -109,8 +109,8 @@ impl From<RelatedLink> for RelatedLinkInput {
     /// The writable fields of a stored link: the document a merge patch applies to.
     fn from(link: RelatedLink) -> Self {
         Self {
-            target_article_id: link.target_article_id,
-            url: link.url,
+            target_article_id: link.target_article_id.map(Some),
+            url: link.url.map(Some),
             title: link.own_title,
             relation: Some(link.relation),
             position: Some(i64::from(link.position)),

@@ -108,6 +108,7 @@ fn prepare(
             None => None,
         };
         let Link { url, title, relation, .. } = link;
+        let (target_article_id, url) = (target_article_id.map(Some), url.map(Some));
         links.push(RelatedLinkInput { target_article_id, url, title, relation, position: None });
     }
     let new = NewArticle::validate(input, entry.quotes, links, at).map_err(invalid)?;

@@ -39,6 +39,7 @@ crate::tests![
     // rules
     a_link_with_both_target_article_id_and_url_is_refused,
     a_link_with_neither_target_article_id_nor_url_is_refused,
+    a_link_naming_the_other_target_as_null_is_refused,
     an_article_cannot_link_to_itself,
     a_link_to_an_article_that_does_not_exist_is_refused,
     the_same_target_article_twice_in_one_article_is_a_409,
