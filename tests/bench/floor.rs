@@ -26,60 +26,9 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use hmac::{Hmac, KeyInit, Mac};
+// The tables as the service's own schema declares them, as the loader reads them.
+use newsdesk::db::schema::{articles, quotes, related_links};
 use serde::{Serialize, Serializer};
-
-diesel::table! {
-    articles (id) {
-        id -> Text,
-        slug -> Text,
-        title -> Text,
-        summary -> Nullable<Text>,
-        body -> Text,
-        byline -> Nullable<Text>,
-        status -> Text,
-        published_at -> Nullable<Timestamp>,
-        section -> Nullable<Text>,
-        tags -> Text,
-        language -> Text,
-        source_name -> Nullable<Text>,
-        source_url -> Nullable<Text>,
-        version -> Integer,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    quotes (id) {
-        id -> Text,
-        article_id -> Text,
-        text -> Text,
-        speaker_name -> Text,
-        speaker_title -> Nullable<Text>,
-        context -> Nullable<Text>,
-        position -> Integer,
-        version -> Integer,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    related_links (id) {
-        id -> Text,
-        article_id -> Text,
-        target_article_id -> Nullable<Text>,
-        url -> Nullable<Text>,
-        title -> Nullable<Text>,
-        relation -> Text,
-        position -> Integer,
-        version -> Integer,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::allow_tables_to_appear_in_same_query!(articles, related_links);
 
 type DbPool = Pool<ConnectionManager<PgConnection>>;
 
