@@ -55,6 +55,11 @@ use crate::config::DatabaseSettings;
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
+/// Reads a stored id back as a UUID (a failure means corrupt data).
+pub(crate) fn stored_uuid(id: &str) -> Result<uuid::Uuid, DbError> {
+    uuid::Uuid::try_parse(id).map_err(|e| DbError::Corrupt(format!("stored id {id:?}: {e}")))
+}
+
 /// A connection to either backend; queries written once run on both.
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {

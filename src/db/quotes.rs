@@ -8,12 +8,15 @@ use diesel::sql_types::{Bool, Text};
 use super::articles::lookup::{self as articles, ArticleKey};
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::quotes;
-use super::{Backend, DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};
+use super::{
+    Backend, DbConn, DbError, Versioned, WriteError, locked, locked_for_write, stored_uuid, write_transaction,
+};
 use crate::domain::access::Visibility;
 use crate::domain::article_filter::SearchText;
 use crate::domain::cursor::CursorKey;
 use crate::domain::paging::Paging;
 use crate::domain::quote::QuoteFields;
+use crate::domain::resource::Quote;
 use crate::domain::version::Expected;
 
 /// A quote as stored.
@@ -31,6 +34,26 @@ pub(crate) struct QuoteRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// The quote as the API shows it.
+impl TryFrom<QuoteRow> for Quote {
+    type Error = DbError;
+
+    fn try_from(row: QuoteRow) -> Result<Self, DbError> {
+        Ok(Self {
+            id: stored_uuid(&row.id)?,
+            article_id: stored_uuid(&row.article_id)?,
+            text: row.text,
+            speaker_name: row.speaker_name,
+            speaker_title: row.speaker_title,
+            context: row.context,
+            position: row.position,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        })
+    }
 }
 
 /// What `GET /v1/quotes` searches for.

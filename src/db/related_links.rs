@@ -8,11 +8,13 @@ use diesel::prelude::*;
 use super::articles::lookup::{self as articles, ArticleKey, ArticleRow};
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::{articles as articles_table, related_links};
-use super::{DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};
+use super::{DbConn, DbError, Versioned, WriteError, locked, locked_for_write, stored_uuid, write_transaction};
 use crate::domain::FieldError;
 use crate::domain::access::Visibility;
+use crate::domain::article::ArticleStatus;
 use crate::domain::paging::Paging;
-use crate::domain::related_link::{LinkTarget, RelatedLinkFields};
+use crate::domain::related_link::{LinkRelation, LinkTarget, RelatedLinkFields};
+use crate::domain::resource::{LinkTargetSummary, RelatedLink};
 use crate::domain::version::Expected;
 
 /// A related link as stored.
@@ -36,6 +38,40 @@ pub(crate) type TargetRow = (String, String, String, String);
 
 /// A link with its target's current details (internal links only).
 pub(crate) type LinkWithTarget = (RelatedLinkRow, Option<TargetRow>);
+
+/// The link as the API shows it, with its target's current identity.
+impl TryFrom<LinkWithTarget> for RelatedLink {
+    type Error = DbError;
+
+    fn try_from((row, target): LinkWithTarget) -> Result<Self, DbError> {
+        let target = target
+            .map(|(id, slug, title, status)| -> Result<_, DbError> {
+                Ok(LinkTargetSummary {
+                    id: stored_uuid(&id)?,
+                    slug,
+                    title,
+                    status: ArticleStatus::parse(&status)
+                        .ok_or_else(|| DbError::Corrupt(format!("stored status {status:?}")))?,
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            id: stored_uuid(&row.id)?,
+            article_id: stored_uuid(&row.article_id)?,
+            target_article_id: row.target_article_id.as_deref().map(stored_uuid).transpose()?,
+            url: row.url,
+            title: row.title.clone().or_else(|| target.as_ref().map(|t| t.title.clone())),
+            own_title: row.title,
+            relation: LinkRelation::parse(&row.relation)
+                .ok_or_else(|| DbError::Corrupt(format!("stored relation {:?}", row.relation)))?,
+            position: row.position,
+            target,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        })
+    }
+}
 
 /// Links joined with their targets; one query however many links.
 macro_rules! with_targets {

@@ -15,6 +15,7 @@ pub mod paging;
 pub mod position;
 pub mod quote;
 pub mod related_link;
+pub mod resource;
 pub mod slug;
 pub mod tags;
 pub mod text;

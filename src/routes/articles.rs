@@ -5,17 +5,19 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::article_types::{Article, ArticlePage, ArticlePatch, NewArticleInput};
+use super::article_types::{ArticlePage, ArticlePatch, NewArticleInput};
 use super::embedding::assemble;
-use super::paging::{page_response, stored_uuid};
+use super::paging::page_response;
 use super::patching::{merged, patch_errors, require_object};
 use crate::db::articles::{self as store, ArticleRow, NewChildren};
+use crate::db::stored_uuid;
 use crate::db::{Database, WriteError, embedding};
 use crate::domain::FieldError;
 use crate::domain::access::Visibility;
 use crate::domain::article::{ArticleFields, ArticleInput, ArticleStatus, Replacement};
 use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
 use crate::domain::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
+use crate::domain::resource::Article;
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
@@ -36,7 +38,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn to_article(row: ArticleRow) -> Result<Article, ApiError> {
-    Article::try_from(row).map_err(ApiError::Internal)
+    Ok(Article::try_from(row)?)
 }
 
 /// A single article with its ETag: the version, or for an article with embedded
@@ -277,7 +279,7 @@ pub(crate) async fn update_article(
     let patch = body.0;
     let at = now();
     let apply = move |current: &ArticleRow| {
-        let article = Article::try_from(current.clone()).map_err(WriteError::corrupt)?;
+        let article = Article::try_from(current.clone())?;
         let input = merged(ArticleInput::from(article), &patch)?;
         ArticleFields::validate(input, at).map_err(|e| patch_errors(&patch, e))
     };

@@ -1,122 +1,12 @@
-//! The related link as responses show it, and a page of them.
+//! The related link's request bodies as the spec shows them, and a page of links
+//! (the link itself is `domain::resource::RelatedLink`).
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::paging::stored_uuid;
-use crate::db::related_links::LinkWithTarget;
-use crate::domain::article::ArticleStatus;
-use crate::domain::related_link::{LinkRelation, RelatedLinkInput};
-use crate::error::ApiError;
-
-/// The current identity of an internal link's target article.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub(crate) struct LinkTargetSummary {
-    /// The target article's id.
-    pub id: Uuid,
-    /// Its slug.
-    pub slug: String,
-    /// Its current title.
-    pub title: String,
-    /// Its status.
-    pub status: ArticleStatus,
-}
-
-/// A "More:" or "Related posts" entry of an article.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0192f0c3-44aa-7b21-8c10-7e9d0f1a2b3c",
-    "article_id": "0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a",
-    "target_article_id": "0192f0a0-0000-7000-8000-000000000001",
-    "url": null,
-    "title": "Seoul and Tokyo hold talks",
-    "relation": "related",
-    "position": 0,
-    "target": {"id": "0192f0a0-0000-7000-8000-000000000001", "slug": "seoul-and-tokyo-hold-talks",
-               "title": "Seoul and Tokyo hold talks", "status": "published"},
-    "version": 1,
-    "created_at": "2024-03-28T09:12:44.120Z",
-    "updated_at": "2024-03-28T09:12:44.120Z"
-}))]
-pub(crate) struct RelatedLink {
-    /// Server-generated UUID (version 7).
-    pub id: Uuid,
-    /// The article the link belongs to.
-    pub article_id: Uuid,
-    /// The Newsdesk article linked to, for an internal link.
-    pub target_article_id: Option<Uuid>,
-    /// The URL linked to, for an external link.
-    #[schema(format = "uri")]
-    pub url: Option<String>,
-    /// Display text: the link's own title, or for an internal link without one the
-    /// target's current title.
-    pub title: Option<String>,
-    /// Kind of link.
-    pub relation: LinkRelation,
-    /// Place in the article's link list, 0 first; always 0..n without gaps.
-    #[schema(minimum = 0)]
-    pub position: i32,
-    /// The target article's id, slug, title and status (internal links only).
-    pub target: Option<LinkTargetSummary>,
-    /// Starts at 1 and grows by one on every change; the ETag carries it.
-    #[schema(minimum = 1)]
-    pub version: i32,
-    /// When the link was created (UTC).
-    pub created_at: DateTime<Utc>,
-    /// When the link last changed (UTC).
-    pub updated_at: DateTime<Utc>,
-    /// The link's own title as stored (`null` when it shows the target's).
-    #[serde(skip)]
-    pub own_title: Option<String>,
-}
-
-impl TryFrom<LinkWithTarget> for RelatedLink {
-    type Error = ApiError;
-
-    fn try_from((row, target): LinkWithTarget) -> Result<Self, ApiError> {
-        let target = target
-            .map(|(id, slug, title, status)| -> Result<_, ApiError> {
-                Ok(LinkTargetSummary {
-                    id: stored_uuid(&id)?,
-                    slug,
-                    title,
-                    status: ArticleStatus::parse(&status)
-                        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored status {status:?}")))?,
-                })
-            })
-            .transpose()?;
-        Ok(Self {
-            id: stored_uuid(&row.id)?,
-            article_id: stored_uuid(&row.article_id)?,
-            target_article_id: row.target_article_id.as_deref().map(stored_uuid).transpose()?,
-            url: row.url,
-            title: row.title.clone().or_else(|| target.as_ref().map(|t| t.title.clone())),
-            own_title: row.title,
-            relation: LinkRelation::parse(&row.relation)
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored relation {:?}", row.relation)))?,
-            position: row.position,
-            target,
-            version: row.version,
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
-        })
-    }
-}
-
-impl From<RelatedLink> for RelatedLinkInput {
-    /// The writable fields of a stored link: the document a merge patch applies to.
-    fn from(link: RelatedLink) -> Self {
-        Self {
-            target_article_id: link.target_article_id.map(Some),
-            url: link.url.map(Some),
-            title: link.own_title,
-            relation: Some(link.relation),
-            position: Some(i64::from(link.position)),
-        }
-    }
-}
+use crate::domain::related_link::LinkRelation;
+use crate::domain::resource::RelatedLink;
 
 /// A merge patch (RFC 7396) of a related link. A link's target is what the link
 /// is, so it cannot be patched: to point elsewhere, delete the link and create

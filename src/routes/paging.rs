@@ -4,7 +4,6 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 
-use crate::error::ApiError;
 use crate::http::params::ListOrder;
 
 /// The order of an article's child lists (quotes, related links): by position.
@@ -24,9 +23,4 @@ pub(crate) fn page_response(req: &HttpRequest, next_cursor: Option<&str>) -> Htt
         response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
     }
     response
-}
-
-/// Reads a stored id back as a UUID (a failure means corrupt data: a 500).
-pub(crate) fn stored_uuid(id: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::try_parse(id).map_err(|e| ApiError::Internal(anyhow::anyhow!("stored id {id:?}: {e}")))
 }

@@ -7,17 +7,19 @@ use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::paging::{ByPosition, page_response, stored_uuid};
+use super::paging::{ByPosition, page_response};
 use super::patching::{merged, patch_errors, require_object};
-use super::quote_types::{Quote, QuotePage, QuotePatch};
+use super::quote_types::{QuotePage, QuotePatch};
 use crate::db::quotes::{self as store, QuoteSearch};
-use crate::db::{Database, WriteError, articles};
+use crate::db::stored_uuid;
+use crate::db::{Database, articles};
 use crate::domain::FieldError;
 use crate::domain::article_filter::SearchText;
 use crate::domain::article_ref::ArticleKey;
 use crate::domain::cursor::{Cursor, CursorKey, CursorSecret};
 use crate::domain::paging::{ListError, Paging};
 use crate::domain::quote::{MAX_SPEAKER_NAME_LEN, QuoteFields, QuoteInput, speaker_key};
+use crate::domain::resource::Quote;
 use crate::domain::text::trimmed_required;
 use crate::domain::time::now;
 use crate::error::ApiError;
@@ -321,7 +323,7 @@ pub(crate) async fn update_quote(
     require_object(&body.0)?;
     let patch = body.0;
     let apply = move |current: &store::QuoteRow| {
-        let quote = Quote::try_from(current.clone()).map_err(|e| WriteError::corrupt(e.to_string()))?;
+        let quote = Quote::try_from(current.clone())?;
         QuoteFields::validate(merged(QuoteInput::from(quote), &patch)?).map_err(|e| patch_errors(&patch, e))
     };
     let at = now();

@@ -5,16 +5,18 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::article_types::{Article, ArticlePage};
-use super::link_types::{RelatedLink, RelatedLinkInputSchema, RelatedLinkList, RelatedLinkPage, RelatedLinkPatch};
-use super::paging::{ByPosition, page_response, stored_uuid};
+use super::article_types::ArticlePage;
+use super::link_types::{RelatedLinkInputSchema, RelatedLinkList, RelatedLinkPage, RelatedLinkPatch};
+use super::paging::{ByPosition, page_response};
 use super::patching::{merged, patch_errors, require_object};
 use crate::db::related_links::{self as store, LinkWithTarget};
-use crate::db::{Database, WriteError, articles};
+use crate::db::stored_uuid;
+use crate::db::{Database, articles};
 use crate::domain::FieldError;
 use crate::domain::cursor::{Cursor, CursorKey};
 use crate::domain::related_link::MAX_LINKS_PER_PUT;
 use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput, RelatedLinkListItem, check_patch};
+use crate::domain::resource::{Article, RelatedLink};
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
@@ -50,7 +52,7 @@ fn tagged(link: &RelatedLink) -> Result<Tagged, ApiError> {
 }
 
 fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
-    rows.into_iter().map(RelatedLink::try_from).collect()
+    Ok(rows.into_iter().map(RelatedLink::try_from).collect::<Result<_, _>>()?)
 }
 
 /// List an article's related links
@@ -208,7 +210,7 @@ pub(crate) async fn list_backlinks(
         .await?
         .ok_or_else(|| ApiError::not_found("article"))?;
     let (rows, next_cursor) = page.split(rows, |a| Ok(Cursor { key: CursorKey::Absent, id: stored_uuid(&a.id)? }))?;
-    let items = rows.into_iter().map(|r| Article::try_from(r).map_err(ApiError::Internal)).collect::<Result<_, _>>()?;
+    let items = rows.into_iter().map(Article::try_from).collect::<Result<_, _>>()?;
     Ok(page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total: None }))
 }
 
@@ -271,7 +273,7 @@ pub(crate) async fn update_related_link(
     check_patch(&body.0).map_err(ApiError::Invalid)?;
     let patch = body.0;
     let apply = move |current: &LinkWithTarget| {
-        let link = RelatedLink::try_from(current.clone()).map_err(|e| WriteError::corrupt(e.to_string()))?;
+        let link = RelatedLink::try_from(current.clone())?;
         RelatedLinkFields::validate(merged(RelatedLinkInput::from(link), &patch)?).map_err(|e| patch_errors(&patch, e))
     };
     let at = now();

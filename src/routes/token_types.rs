@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::paging::stored_uuid;
+use crate::db::stored_uuid;
 use crate::db::tokens::TokenRow;
 use crate::domain::access::{Scope, Scopes};
 use crate::error::ApiError;
