@@ -21,6 +21,7 @@ macro_rules! insert_rows {
 }
 
 pub mod articles;
+pub mod changes;
 mod connector;
 pub mod embedding;
 mod error;

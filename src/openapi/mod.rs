@@ -16,8 +16,8 @@ use crate::domain::FieldError;
 use crate::domain::article_filter::IncludeOption;
 use crate::error::{Problem, ProblemKind};
 use responses::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable,
-    TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
+    BadRequest, Conflict, Forbidden, Gone, InternalError, NotFound, PayloadTooLarge, PreconditionFailed,
+    ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
 };
 
 #[derive(OpenApi)]
@@ -48,12 +48,13 @@ carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content S
         (name = "articles", description = "News articles: create, read by id or slug, replace, patch, delete, list and search."),
         (name = "quotes", description = "Quotations inside articles: who said what, in what role, where; searchable by speaker and text."),
         (name = "related-links", description = "An article's \"More:\" and \"Related posts\" lists, pointing at other articles or external URLs, and the backlinks they make."),
+        (name = "changes", description = "The change log: every committed change to an article, a quote or a related link, in commit order, as a feed a client polls or long-polls."),
         (name = "tokens", description = "API tokens for `Authorization: Bearer` (the `admin` scope): create, list, read, revoke."),
         (name = "service", description = "Liveness and readiness checks."),
     ),
     components(
         schemas(Problem, FieldError, IncludeOption),
-        responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge,
+        responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Gone, PreconditionFailed, PayloadTooLarge,
                   UnsupportedMediaType, ValidationFailed, TooManyRequests, ServiceUnavailable, InternalError),
     )
 )]
