@@ -18,6 +18,7 @@ crate::tests![
     refused_and_rolled_back_writes_record_nothing,
     publishing_and_unpublishing_are_announced_beside_the_update,
     a_scheduled_article_is_announced_once_when_its_time_comes,
+    three_replicas_announce_each_scheduled_article_once,
     the_feed_pages_with_a_cursor_that_is_never_null,
     a_long_poll_answers_as_soon_as_a_record_is_appended,
     a_long_poll_with_nothing_new_answers_empty_after_the_wait,
@@ -452,4 +453,40 @@ async fn reads_name_what_they_show_in_cache_tags_and_changes_purge_them(app: Tes
     let last = records.last().unwrap();
     assert_eq!(last["type"], "quote.updated");
     assert_eq!(last["purge_tags"], json!([q, a, "quotes"]));
+}
+
+async fn three_replicas_announce_each_scheduled_article_once(app: TestApp) {
+    // Three services on one database, each with its own scheduler, racing for the
+    // same due articles. (On a slow machine some articles are created after their
+    // time: those are announced by their create, and must not be announced again.)
+    let replicas = [app.replica(), app.replica()];
+    let (_, cursor) = read_all(&app, None).await;
+    let at = (chrono::Utc::now() + chrono::TimeDelta::seconds(2)).to_rfc3339();
+    let mut ids = Vec::new();
+    for n in 0..30 {
+        let body = json!({"title": format!("At once {n}"), "body": "text", "status": "published", "published_at": at});
+        ids.push(id_of(&app.create_article(&body).await).to_owned());
+    }
+    ids.sort();
+    let published = |records: &[Value]| -> Vec<String> {
+        let mut ids: Vec<String> = records
+            .iter()
+            .filter(|r| r["type"] == "article.published")
+            .map(|r| r["resource_id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while published(&read_all(&replicas[0], Some(&cursor)).await.0).len() < ids.len() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    // A few more rounds of every scheduler, then count.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let (records, _) = read_all(&replicas[1], Some(&cursor)).await;
+    assert_eq!(published(&records), ids, "each article announced exactly once");
+    assert_eq!(records.len(), 2 * ids.len(), "created and published, nothing else: {records:?}");
+    for replica in &replicas {
+        replica.server.stop(false).await;
+    }
 }
