@@ -121,3 +121,10 @@ diesel::table! {
         pruned_through -> BigInt,
     }
 }
+
+diesel::table! {
+    nats_publisher (stream) {
+        stream -> Text,
+        published_through -> BigInt,
+    }
+}

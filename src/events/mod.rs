@@ -1,6 +1,9 @@
 //! The workers that keep the change log moving: announcing scheduled articles when
-//! their time comes, pruning old records. (Delivery to subscribers reads the same
-//! log.) Started once per process by `app::start`; they stop with the server.
+//! their time comes, pruning old records, and publishing them to NATS JetStream
+//! when configured (`nats`). (Delivery to subscribers reads the same log.) Started
+//! once per process by `app::start`; they stop with the server.
+
+pub(crate) mod nats;
 
 use std::time::Duration;
 
@@ -19,7 +22,8 @@ const PRUNE_TICK: Duration = Duration::from_secs(3600);
 pub fn start(db: &Database, settings: &EventSettings) {
     let db = db.for_workers();
     actix_web::rt::spawn(announce_scheduled(db.clone()));
-    actix_web::rt::spawn(prune_old(db, settings.changes_retention_days));
+    actix_web::rt::spawn(prune_old(db.clone(), settings.changes_retention_days));
+    nats::start(&db, settings);
 }
 
 /// Emits `article.published` for scheduled articles as their time comes. A failed
