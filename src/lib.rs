@@ -9,6 +9,7 @@ pub mod domain;
 pub mod drain;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod logging;
 pub mod metrics;
 pub mod openapi;
