@@ -25,6 +25,7 @@ mod connector;
 pub mod embedding;
 mod error;
 pub mod idempotency;
+pub(crate) mod imports;
 mod migration_lock;
 pub mod positions;
 pub mod quotes;

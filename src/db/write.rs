@@ -38,6 +38,11 @@ where
     let DbConn::Sqlite(sqlite) = conn else {
         return conn.transaction(work);
     };
+    // Inside a transaction already (an import's dry run, rolled back as a whole),
+    // the write is a savepoint of it: SQLite cannot BEGIN twice.
+    if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
+        return conn.transaction(work);
+    }
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     match work(conn) {
         Ok(value) => {

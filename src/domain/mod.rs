@@ -9,6 +9,7 @@ pub mod article_ref;
 pub mod cursor;
 pub mod digest;
 pub mod id;
+pub mod import;
 pub mod language;
 pub mod merge_patch;
 pub mod paging;

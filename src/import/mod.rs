@@ -15,12 +15,14 @@ mod page;
 mod quotes;
 mod registry;
 mod sentences;
+mod titles;
 mod words;
 
 use chrono::NaiveDate;
 
 pub use page::Layout;
 pub use quotes::ExtractedQuote;
+pub use titles::{search_word, title_key};
 
 /// Everything read from a page.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,8 @@
 pub mod article_types;
 pub mod articles;
 pub mod embedding;
+pub mod import_types;
+pub mod imports;
 pub mod link_types;
 pub mod paging;
 pub mod patching;
@@ -22,6 +24,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/v1")
             .configure(articles::configure)
+            .configure(imports::configure)
             .configure(quotes::configure)
             .configure(related_links::configure)
             .configure(tokens::configure),
