@@ -133,38 +133,60 @@ fn ratio(n: usize, d: usize) -> f64 {
     if d == 0 { 0.0 } else { n as f64 / d as f64 }
 }
 
-#[test]
-fn the_extractor_meets_the_issues_targets_on_the_development_set() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import");
-    let mut pages: Vec<_> = fs::read_dir(&dir)
+/// The figures of one set of pages.
+struct Figures {
+    f1: f64,
+    speaker: f64,
+    title: f64,
+    context: f64,
+    boundaries: f64,
+}
+
+/// Scores every page of `dir` and prints the misses and the figures.
+fn score_dir(dir: &Path, label: &str) -> Figures {
+    let mut pages: Vec<_> = fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     pages.sort();
-    assert!(pages.len() >= 16, "the development set holds the seed and at least 15 pages");
     let mut t = Tally::default();
     for path in &pages {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let text = fs::read_to_string(path).unwrap();
-        let gold: Value =
-            serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.gold.json"))).unwrap()).unwrap();
+        let gold: Value = serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.gold.json"))).unwrap()).unwrap();
         score_page(&name, &extract(&text), &gold, &mut t);
     }
     let precision = ratio(t.matched, t.predicted);
     let recall = ratio(t.matched, t.gold);
     let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
-    let speaker = ratio(t.speaker, t.matched);
-    let title = ratio(t.title, t.matched);
-    let context = ratio(t.context, t.matched);
-    let boundaries = ratio(t.exact_pages, t.pages);
+    let figures = Figures {
+        f1,
+        speaker: ratio(t.speaker, t.matched),
+        title: ratio(t.title, t.matched),
+        context: ratio(t.context, t.matched),
+        boundaries: ratio(t.exact_pages, t.pages),
+    };
     println!(
-        "pages {}, gold quotes {}, predicted {}, matched {}\nquote precision {precision:.3} recall {recall:.3} F1 {f1:.3} (target {QUOTE_F1})\nspeaker {speaker:.3} (target {SPEAKER})\ntitle {title:.3} (target {TITLE})\ncontext {context:.3} (target {CONTEXT})\nboundaries exact {boundaries:.3} of pages (target {BOUNDARIES})",
-        t.pages, t.gold, t.predicted, t.matched
+        "{label}: pages {}, gold quotes {}, predicted {}, matched {}\n  quote precision {precision:.3} recall {recall:.3} F1 {:.3} (target {QUOTE_F1})\n  speaker {:.3} (target {SPEAKER})\n  title {:.3} (target {TITLE})\n  context {:.3} (target {CONTEXT})\n  boundaries exact {:.3} of pages (target {BOUNDARIES})",
+        t.pages, t.gold, t.predicted, t.matched, figures.f1, figures.speaker, figures.title, figures.context, figures.boundaries
     );
-    assert!(f1 >= QUOTE_F1, "quote F1 {f1:.3}");
-    assert!(speaker >= SPEAKER, "speaker {speaker:.3}");
-    assert!(title >= TITLE, "title {title:.3}");
-    assert!(context >= CONTEXT, "context {context:.3}");
-    assert!(boundaries >= BOUNDARIES, "boundaries {boundaries:.3}");
+    assert!(t.pages > 0, "no pages in {}", dir.display());
+    figures
+}
+
+#[test]
+fn the_extractor_meets_the_issues_targets_on_the_development_set() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import");
+    let count = fs::read_dir(&dir).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "txt")).count();
+    assert!(count >= 16, "the development set holds the seed and at least 15 pages");
+    let dev = score_dir(&dir, "development set");
+    // Pages written after the extractor and never tuned on: printed to show how the
+    // rules carry to unseen pages, not held to the targets (they are too few).
+    score_dir(&dir.join("holdout"), "held-out pages (not tuned on)");
+    assert!(dev.f1 >= QUOTE_F1, "quote F1 {:.3}", dev.f1);
+    assert!(dev.speaker >= SPEAKER, "speaker {:.3}", dev.speaker);
+    assert!(dev.title >= TITLE, "title {:.3}", dev.title);
+    assert!(dev.context >= CONTEXT, "context {:.3}", dev.context);
+    assert!(dev.boundaries >= BOUNDARIES, "boundaries {:.3}", dev.boundaries);
 }
