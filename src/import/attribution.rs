@@ -318,11 +318,10 @@ pub(crate) fn starts_setting(ws: &[Word<'_>], i: usize) -> bool {
             "a" | "an" | "his" | "her" | "its" | "their" | "remarks" | "comments" | "interviews"
         ),
         "on" => {
-            PLATFORMS.contains(&next.as_str())
-                && !(next == "the"
-                    && !ws
-                        .get(i + 2)
-                        .is_some_and(|n| matches!(n.lower().as_str(), "sidelines" | "phone" | "radio" | "air")))
+            // "on the" is a setting only before a few words ("on the phone").
+            let after_the =
+                || ws.get(i + 2).is_some_and(|n| matches!(n.lower().as_str(), "sidelines" | "phone" | "radio" | "air"));
+            PLATFORMS.contains(&next.as_str()) && (next != "the" || after_the())
         }
         "at" => matches!(next.as_str(), "a" | "an"),
         "during" => matches!(next.as_str(), "a" | "an" | "his" | "her" | "its" | "their" | "the"),

@@ -195,11 +195,10 @@ pub(crate) fn name_run_start(ws: &[Word<'_>]) -> usize {
         let lower = w.lower();
         let particle = NAME_PARTICLES.contains(&lower.as_str()) && start < ws.len();
         let possessive = w.core.ends_with("’s") || w.core.ends_with("'s");
-        let namely = w.is_capitalised()
-            && !possessive
-            && !is_role_word(&lower)
-            && !is_honorific(w.core)
-            && !(w.comma && start < ws.len());
+        // A comma may follow only the name's last word.
+        let inner_comma = w.comma && start < ws.len();
+        let not_name = possessive || is_role_word(&lower) || is_honorific(w.core) || inner_comma;
+        let namely = w.is_capitalised() && !not_name;
         if !(namely || particle) {
             break;
         }

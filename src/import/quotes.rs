@@ -65,8 +65,8 @@ fn ranges(body: &[String], kept: &[Span]) -> Vec<(usize, usize, usize, Option<us
             continue;
         }
         out.push((s.open.0, s.open.1, body[s.open.0].len(), None));
-        for p in s.open.0 + 1..s.close.0 {
-            out.push((p, 0, body[p].len(), None));
+        for (p, para) in body.iter().enumerate().take(s.close.0).skip(s.open.0 + 1) {
+            out.push((p, 0, para.len(), None));
         }
         out.push((s.close.0, 0, s.close.1, Some(qi)));
     }

@@ -352,7 +352,7 @@ mod tests {
     fn role_words_are_found_in_compounds_and_possessives() {
         assert!(is_role_word("secretary-general"));
         assert!(is_role_word("spokeswoman"));
-        assert!(is_role_word("alliance's") == false);
+        assert!(!is_role_word("alliance's"));
         assert!(!is_role_word("government"));
     }
 

@@ -121,8 +121,8 @@ async fn import_page(
             if !dry_run {
                 return store_it(c);
             }
-            match diesel::Connection::transaction(c, |c| Err::<(), _>(DryRun::Done(store_it(c)))) {
-                Err(DryRun::Done(result)) => result,
+            match diesel::Connection::transaction(c, |c| Err::<(), _>(DryRun::Done(Box::new(store_it(c))))) {
+                Err(DryRun::Done(result)) => *result,
                 Err(DryRun::Db(e)) => Err(e.into()),
                 Ok(()) => Err(WriteError::NotFound),
             }
@@ -135,7 +135,7 @@ async fn import_page(
 
 /// How a dry run's transaction ends: always rolled back, carrying the result.
 enum DryRun<T> {
-    Done(Result<T, WriteError>),
+    Done(Box<Result<T, WriteError>>),
     Db(diesel::result::Error),
 }
 

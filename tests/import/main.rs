@@ -4,6 +4,8 @@
 //! whose boundaries (date, headline, standfirst, body ends, boxes, source) are exact,
 //! and holds them to the targets of the import issue.
 
+#![expect(clippy::unwrap_used, reason = "a test fails by panicking; the service itself never unwraps")]
+
 use std::fs;
 use std::path::Path;
 
@@ -154,7 +156,8 @@ fn score_dir(dir: &Path, label: &str) -> Figures {
     for path in &pages {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let text = fs::read_to_string(path).unwrap();
-        let gold: Value = serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.gold.json"))).unwrap()).unwrap();
+        let gold: Value =
+            serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.gold.json"))).unwrap()).unwrap();
         score_page(&name, &extract(&text), &gold, &mut t);
     }
     let precision = ratio(t.matched, t.predicted);
@@ -169,7 +172,15 @@ fn score_dir(dir: &Path, label: &str) -> Figures {
     };
     println!(
         "{label}: pages {}, gold quotes {}, predicted {}, matched {}\n  quote precision {precision:.3} recall {recall:.3} F1 {:.3} (target {QUOTE_F1})\n  speaker {:.3} (target {SPEAKER})\n  title {:.3} (target {TITLE})\n  context {:.3} (target {CONTEXT})\n  boundaries exact {:.3} of pages (target {BOUNDARIES})",
-        t.pages, t.gold, t.predicted, t.matched, figures.f1, figures.speaker, figures.title, figures.context, figures.boundaries
+        t.pages,
+        t.gold,
+        t.predicted,
+        t.matched,
+        figures.f1,
+        figures.speaker,
+        figures.title,
+        figures.context,
+        figures.boundaries
     );
     assert!(t.pages > 0, "no pages in {}", dir.display());
     figures
@@ -178,7 +189,10 @@ fn score_dir(dir: &Path, label: &str) -> Figures {
 #[test]
 fn the_extractor_meets_the_issues_targets_on_the_development_set() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import");
-    let count = fs::read_dir(&dir).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "txt")).count();
+    let count = fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "txt"))
+        .count();
     assert!(count >= 16, "the development set holds the seed and at least 15 pages");
     let dev = score_dir(&dir, "development set");
     // Pages written after the extractor and never tuned on: printed to show how the
