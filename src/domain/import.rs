@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveTime, Utc};
 use super::FieldError;
 use super::article::{ArticleInput, ArticleStatus, MAX_SOURCE_URL_LEN};
 use super::quote::{MAX_CONTEXT_LEN, MAX_SPEAKER_NAME_LEN, MAX_SPEAKER_TITLE_LEN, MAX_TEXT_LEN, QuoteInput};
-use super::related_link::LinkRelation;
+use super::related_link::{LinkRelation, MAX_LINKS_PER_PUT};
 use super::text::http_url;
 use crate::import::{ExtractedQuote, Extraction};
 
@@ -99,6 +99,14 @@ impl ImportDraft {
         let mut link_titles: Vec<(LinkRelation, String)> =
             page.more.into_iter().map(|t| (LinkRelation::More, t)).collect();
         link_titles.extend(page.feature.map(|(_, title)| (LinkRelation::Feature, title)));
+        // No real page lists more; each title costs a lookup.
+        if link_titles.len() > MAX_LINKS_PER_PUT {
+            warnings.push(format!(
+                "{} link titles left out: at most {MAX_LINKS_PER_PUT} are looked up",
+                link_titles.len() - MAX_LINKS_PER_PUT
+            ));
+            link_titles.truncate(MAX_LINKS_PER_PUT);
+        }
         Ok(Self { article, quotes, link_titles, warnings })
     }
 }
@@ -183,6 +191,16 @@ mod tests {
         let q = ExtractedQuote { text: "x y z".into(), speaker_name: None, speaker_title: None, context: None };
         assert!(quote_input(0, q, &mut warnings).is_none());
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn link_titles_past_the_limit_are_a_warning() {
+        let bullets: String = (0..MAX_LINKS_PER_PUT + 5).map(|i| format!("  • Story {i}\n\n")).collect();
+        let page =
+            crate::import::extract(&format!("Headline\n\nStandfirst.\n\nBody.\n\nMore:\n\n{bullets}Last paragraph."));
+        let draft = ImportDraft::new(page, &options()).unwrap();
+        assert_eq!(draft.link_titles.len(), MAX_LINKS_PER_PUT);
+        assert_eq!(draft.warnings.len(), 1);
     }
 
     #[test]
