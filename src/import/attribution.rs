@@ -342,12 +342,26 @@ pub(crate) fn setting_after(ws: &[Word<'_>], v: usize) -> Option<String> {
     let rest = &ws[v + 1..];
     let end = clause_end(rest);
     if matches!(verb.as_str(), "told" | "tells" | "telling") {
-        let phrase = strip_time(&rest[..end]);
+        let phrase = strip_time(&rest[..told_object_end(rest, end)]);
         return (!phrase.is_empty()).then(|| format!("told {}", join(phrase)));
     }
     let from = (0..end).find(|&i| starts_setting(rest, i))?;
     let phrase = strip_time(&rest[from..end]);
     (phrase.len() > 1).then(|| join(phrase))
+}
+
+/// Where the object of "told" ends: at the clause's end, or where a reported
+/// clause starts without "that" after a named object ("told Reuters the group
+/// wanted…": a subject word right after the name).
+fn told_object_end(rest: &[Word<'_>], end: usize) -> usize {
+    let run = rest[..end].iter().take_while(|w| w.is_capitalised() && !w.comma && !w.stop).count();
+    let subject_next = rest.get(run).is_some_and(|w| {
+        matches!(
+            w.lower().as_str(),
+            "the" | "a" | "an" | "he" | "she" | "it" | "they" | "we" | "i" | "his" | "her" | "its" | "their"
+        )
+    });
+    if run > 0 && run < end && subject_next { run } else { end }
 }
 
 /// A platform named anywhere in a clause ("congratulated his successor on X").
@@ -463,6 +477,14 @@ mod tests {
                 .as_deref(),
             Some("told supporters in the capital’s main square, the Zocalo")
         );
+    }
+
+    #[test]
+    fn a_reported_clause_without_that_is_not_part_of_told() {
+        let a = clause("Abu Zuhri told Reuters the group wanted a plan.").unwrap();
+        assert_eq!(a.setting.as_deref(), Some("told Reuters"));
+        let a = clause("He told Al Jazeera from Chiang Mai that it was over.").unwrap();
+        assert_eq!(a.setting.as_deref(), Some("told Al Jazeera from Chiang Mai"));
     }
 
     #[test]

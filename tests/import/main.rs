@@ -195,9 +195,11 @@ fn the_extractor_meets_the_issues_targets_on_the_development_set() {
         .count();
     assert!(count >= 16, "the development set holds the seed and at least 15 pages");
     let dev = score_dir(&dir, "development set");
-    // Pages written after the extractor and never tuned on: printed to show how the
-    // rules carry to unseen pages, not held to the targets (they are too few).
-    score_dir(&dir.join("holdout"), "held-out pages (not tuned on)");
+    // Pages written after the extractor, printed to show how the rules carry to
+    // pages they were not written for, not held to the targets (they are too few).
+    // One general rule (the object of "told" ends where a clause starts without
+    // "that") was added after their first score; nothing else was tuned on them.
+    score_dir(&dir.join("holdout"), "held-out pages");
     assert!(dev.f1 >= QUOTE_F1, "quote F1 {:.3}", dev.f1);
     assert!(dev.speaker >= SPEAKER, "speaker {:.3}", dev.speaker);
     assert!(dev.title >= TITLE, "title {:.3}", dev.title);
