@@ -10,6 +10,7 @@ pub mod drain;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod import;
 pub mod logging;
 pub mod metrics;
 pub mod openapi;

@@ -26,6 +26,7 @@ mod connector;
 pub mod embedding;
 mod error;
 pub mod idempotency;
+pub(crate) mod imports;
 mod migration_lock;
 pub(crate) mod nats_publisher;
 pub mod positions;

@@ -45,8 +45,16 @@ where
         appended = changes::record(c, log)?;
         Ok(value)
     };
-    let result = match conn {
+    // Inside a transaction already (an import's dry run, rolled back as a whole),
+    // the write is a savepoint of it: SQLite cannot BEGIN twice.
+    let nested = match conn {
         DbConn::Sqlite(sqlite) => {
+            AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some()
+        }
+        DbConn::Pg(_) => false,
+    };
+    let result = match conn {
+        DbConn::Sqlite(sqlite) if !nested => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
             match work(conn) {
                 Ok(value) => {
@@ -61,8 +69,10 @@ where
                 }
             }
         }
-        DbConn::Pg(_) => conn.transaction(work),
+        _ => conn.transaction(work),
     };
+    // (A savepoint's records may still be rolled back with the outer transaction;
+    // a waiter woken for them finds nothing new and waits again.)
     if result.is_ok() && appended > 0 {
         changes::appended().notify_waiters();
     }

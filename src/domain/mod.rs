@@ -12,6 +12,7 @@ pub mod change_feed;
 pub mod cursor;
 pub mod digest;
 pub mod id;
+pub mod import;
 pub mod language;
 pub mod merge_patch;
 pub mod paging;

@@ -16,3 +16,4 @@ pub mod query;
 pub mod rate_limit;
 pub mod reply;
 pub mod strict_json;
+pub mod text;

@@ -46,6 +46,7 @@ carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content S
     servers((url = "/", description = "The server that serves this document")),
     tags(
         (name = "articles", description = "News articles: create, read by id or slug, replace, patch, delete, list and search."),
+        (name = "imports", description = "Scraped news pages (plain text, or NDJSON lines of them) read into articles with their quotes and \"More:\" links."),
         (name = "quotes", description = "Quotations inside articles: who said what, in what role, where; searchable by speaker and text."),
         (name = "related-links", description = "An article's \"More:\" and \"Related posts\" lists, pointing at other articles or external URLs, and the backlinks they make."),
         (name = "changes", description = "The change log: every committed change to an article, a quote or a related link, in commit order, as a feed a client polls or long-polls."),

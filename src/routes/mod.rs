@@ -5,6 +5,8 @@ pub mod article_types;
 pub mod articles;
 pub mod changes;
 pub mod embedding;
+pub mod import_types;
+pub mod imports;
 pub mod link_types;
 pub mod paging;
 pub mod patching;
@@ -24,6 +26,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
         scope::scope("/v1")
             .configure(articles::configure)
             .configure(changes::configure)
+            .configure(imports::configure)
             .configure(quotes::configure)
             .configure(related_links::configure)
             .configure(tokens::configure),

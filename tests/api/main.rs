@@ -16,6 +16,7 @@ mod fuzz_findings;
 mod headers;
 mod hostile;
 mod idempotency;
+mod imports;
 mod limits;
 mod observability;
 mod quotes;
@@ -36,6 +37,7 @@ fn main() {
         fuzz_findings::tests(),
         headers::tests(),
         idempotency::tests(),
+        imports::tests(),
         limits::tests(),
         hostile::tests(),
         observability::tests(),

@@ -5,7 +5,7 @@ pub(crate) mod lookup;
 mod write;
 
 pub(crate) use list::list;
-pub(crate) use lookup::{ArticleRow, find_visible, is_visible};
+pub(crate) use lookup::{ArticleRow, find_visible, is_visible, only_visible};
 pub(crate) use write::{NewChildren, create, delete, update};
 
 use crate::db::{DbError, stored_uuid};
