@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, FromArgMatches};
 
+use crate::domain::public_url::{ArticleUrlTemplate, DEFAULT_ARTICLE_URL_TEMPLATE, PublicUrl};
+
 /// The address the service listens on by default (and that `healthcheck` asks).
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// The largest request body accepted by default, in bytes.
@@ -196,6 +198,39 @@ pub struct HttpSettings {
     #[arg(long = "max-connections", env = "NEWSDESK_MAX_CONNECTIONS", default_value_t = 10_000,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
+
+    /// Where front ends show the content, for feeds, sitemaps and JSON-LD.
+    #[command(flatten)]
+    pub discovery: DiscoverySettings,
+}
+
+/// Where the site's pages are, for the discovery routes (feeds, sitemaps,
+/// JSON-LD), which link to the front end's pages rather than to the API.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiscoverySettings {
+    /// The site's address, such as `https://news.example.com`. Without it the
+    /// feeds, the sitemaps and the JSON-LD answer 503.
+    #[arg(long = "public-url", env = "NEWSDESK_PUBLIC_URL", value_parser = PublicUrl::parse)]
+    pub public_url: Option<PublicUrl>,
+
+    /// An article's page: `{public_url}`, `{slug}`, `{id}`, `{section}` (as a slug;
+    /// left out, with its `/`, when the article has none), `{yyyy}`, `{mm}`, `{dd}`
+    /// (of the publication date, UTC). Checked at start-up.
+    #[arg(long = "article-url-template", env = "NEWSDESK_ARTICLE_URL_TEMPLATE",
+          default_value = DEFAULT_ARTICLE_URL_TEMPLATE, value_parser = ArticleUrlTemplate::parse)]
+    pub article_url_template: ArticleUrlTemplate,
+
+    /// The publication's name in feeds and the Google News sitemap (default: the
+    /// public URL's host name).
+    #[arg(long = "publication-name", env = "NEWSDESK_PUBLICATION_NAME")]
+    pub publication_name: Option<String>,
+}
+
+impl Default for DiscoverySettings {
+    /// No public URL: the discovery routes answer 503.
+    fn default() -> Self {
+        defaults()
+    }
 }
 
 impl HttpSettings {
@@ -252,9 +287,26 @@ mod tests {
         assert_eq!((http.redis_timeout_ms, http.max_in_flight, http.max_connections), (5, 256, 10_000));
         assert!(http.workers.is_none() && http.cors_origins.is_empty() && http.cursor_secret.is_none());
         assert!(http.redis_url.is_none());
+        assert!(http.discovery.public_url.is_none() && http.discovery.publication_name.is_none());
+        assert_eq!(
+            http.discovery.article_url_template,
+            ArticleUrlTemplate::parse(DEFAULT_ARTICLE_URL_TEMPLATE).unwrap()
+        );
         let db = DatabaseSettings::for_url(DatabaseUrl::Sqlite("x.db".into()));
         assert_eq!(db.url, DatabaseUrl::Sqlite("x.db".into()));
         assert_eq!((db.pool_size, db.timeout_secs, db.statement_timeout_ms), (10, 5, 5000));
+    }
+
+    #[test]
+    fn a_bad_article_url_template_stops_the_start() {
+        let command = HttpSettings::augment_args(clap::Command::new("newsdesk"));
+        let error = command
+            .try_get_matches_from(["newsdesk", "--article-url-template", "{public_url}/{headline}"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unknown placeholder `{headline}`"), "{error}");
+        let command = HttpSettings::augment_args(clap::Command::new("newsdesk"));
+        assert!(command.try_get_matches_from(["newsdesk", "--public-url", "news.example.com"]).is_err());
     }
 
     #[test]

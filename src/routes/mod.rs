@@ -4,6 +4,7 @@
 pub mod article_types;
 pub mod articles;
 pub mod embedding;
+pub mod feeds;
 pub mod link_types;
 pub mod paging;
 pub mod patching;
@@ -22,6 +23,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/v1")
             .configure(articles::configure)
+            .configure(feeds::configure)
             .configure(quotes::configure)
             .configure(related_links::configure)
             .configure(tokens::configure),

@@ -8,6 +8,7 @@ mod articles_crud;
 mod articles_list;
 mod auth;
 mod contention;
+mod discovery;
 mod dump;
 mod embedding;
 mod errors;
@@ -29,6 +30,7 @@ fn main() {
         auth::tests(),
         articles_list::tests(),
         contention::tests(),
+        discovery::tests(),
         embedding::tests(),
         errors::tests(),
         fuzz_findings::tests(),
