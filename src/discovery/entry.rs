@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::Site;
 use super::html::body_html;
 use crate::db::articles::ArticleRow;
+use crate::db::articles::discovery::SitemapRow;
 use crate::domain::public_url::ArticlePlace;
 
 /// An article in a feed.
@@ -27,6 +28,16 @@ pub(crate) struct FeedEntry {
 
 /// Where an article's page is, from its row.
 pub(crate) fn place(row: &ArticleRow) -> ArticlePlace<'_> {
+    ArticlePlace {
+        id: &row.id,
+        slug: &row.slug,
+        section: row.section.as_deref(),
+        published_at: row.published_at.map(|t| t.and_utc()),
+    }
+}
+
+/// Where an article's page is, from its sitemap row.
+pub(crate) fn place_of(row: &SitemapRow) -> ArticlePlace<'_> {
     ArticlePlace {
         id: &row.id,
         slug: &row.slug,

@@ -71,13 +71,19 @@ impl Format {
     }
 }
 
-/// The feed's own URL as the client asked for it: the Host it sent (not a
-/// forwarded host, which anyone can set) and the scheme the connection (or a
-/// trusted proxy's header) says.
-fn self_url(req: &HttpRequest) -> String {
+/// The API's address as the client reached it: the Host it sent (not a forwarded
+/// host, which anyone can set) and the scheme the connection (or a proxy's
+/// `X-Forwarded-Proto`) says. Feeds and the sitemap index point at the API's own
+/// documents with it.
+pub(crate) fn api_base(req: &HttpRequest) -> String {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let scheme = req.connection_info().scheme().to_owned();
-    format!("{scheme}://{host}{}", req.uri().path_and_query().map_or("", |p| p.as_str()))
+    format!("{scheme}://{host}")
+}
+
+/// The feed's own URL, as the client asked for it.
+fn self_url(req: &HttpRequest) -> String {
+    format!("{}{}", api_base(req), req.uri().path_and_query().map_or("", |p| p.as_str()))
 }
 
 async fn serve(

@@ -12,6 +12,7 @@ pub mod quote_types;
 pub mod quotes;
 pub mod related_links;
 pub mod service;
+pub mod sitemaps;
 pub mod token_types;
 pub mod tokens;
 
@@ -26,6 +27,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
             .configure(feeds::configure)
             .configure(quotes::configure)
             .configure(related_links::configure)
+            .configure(sitemaps::configure)
             .configure(tokens::configure),
     )
     .configure(service::configure);

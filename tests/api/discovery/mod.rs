@@ -7,9 +7,10 @@ use newsdesk::domain::public_url::PublicUrl;
 use crate::helpers::TestApp;
 
 mod feeds;
+mod sitemaps;
 
 pub fn tests() -> Vec<(&'static str, crate::helpers::TestFn)> {
-    [feeds::tests()].concat()
+    [feeds::tests(), sitemaps::tests()].concat()
 }
 
 /// The public URL the tests configure.
