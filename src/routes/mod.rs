@@ -13,6 +13,7 @@ pub mod quotes;
 pub mod related_links;
 pub mod service;
 pub mod sitemaps;
+pub mod structured_data;
 pub mod token_types;
 pub mod tokens;
 

@@ -7,10 +7,11 @@ use newsdesk::domain::public_url::PublicUrl;
 use crate::helpers::TestApp;
 
 mod feeds;
+mod json_ld;
 mod sitemaps;
 
 pub fn tests() -> Vec<(&'static str, crate::helpers::TestFn)> {
-    [feeds::tests(), sitemaps::tests()].concat()
+    [feeds::tests(), sitemaps::tests(), json_ld::tests()].concat()
 }
 
 /// The public URL the tests configure.
