@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::HttpSettings;
 use crate::db::Database;
+use crate::discovery::Discovery;
 use crate::domain::cursor::CursorSecret;
 use crate::drain::Draining;
 use crate::http::auth::authenticate;
@@ -40,6 +41,8 @@ pub(crate) struct Limits {
     pub shared_rate_limit: Option<web::Data<SharedRateLimit>>,
     /// Set on SIGTERM while the process drains (`/readyz` answers 503).
     pub draining: web::Data<Draining>,
+    /// Where the site's pages are, for the discovery routes.
+    pub discovery: web::Data<Discovery>,
 }
 
 impl Limits {
@@ -62,6 +65,7 @@ impl Limits {
             }),
             shared_rate_limit,
             draining: web::Data::new(Draining::default()),
+            discovery: web::Data::new(Discovery::new(&http.discovery)),
         })
     }
 }
@@ -100,7 +104,7 @@ pub(crate) fn build_app(
     if let Some(shared) = limits.shared_rate_limit {
         app = app.app_data(shared);
     }
-    app = app.app_data(limits.draining);
+    app = app.app_data(limits.draining).app_data(limits.discovery);
     // Innermost first: problems are rendered inside `idempotency` (which stores the
     // final answer) and inside `observe`, which sees (and logs, counts and tags with
     // the request id) the final response. Requests over a limit are turned away

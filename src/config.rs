@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, FromArgMatches};
 
+use crate::domain::public_url::{ArticleUrlTemplate, DEFAULT_ARTICLE_URL_TEMPLATE, PublicUrl};
+
 /// The address the service listens on by default (and that `healthcheck` asks).
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// The largest request body accepted by default, in bytes.
@@ -200,6 +202,10 @@ pub struct HttpSettings {
     /// The change log, its feed, and what delivers it.
     #[command(flatten)]
     pub events: EventSettings,
+
+    /// Where front ends show the content, for feeds, sitemaps and JSON-LD.
+    #[command(flatten)]
+    pub discovery: DiscoverySettings,
 }
 
 /// The change log and the workers that deliver it.
@@ -265,6 +271,35 @@ impl Default for EventSettings {
     }
 }
 
+/// Where the site's pages are, for the discovery routes (feeds, sitemaps,
+/// JSON-LD), which link to the front end's pages rather than to the API.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiscoverySettings {
+    /// The site's address, such as `https://news.example.com`. Without it the
+    /// feeds, the sitemaps and the JSON-LD answer 503.
+    #[arg(long = "public-url", env = "NEWSDESK_PUBLIC_URL", value_parser = PublicUrl::parse)]
+    pub public_url: Option<PublicUrl>,
+
+    /// An article's page: `{public_url}`, `{slug}`, `{id}`, `{section}` (as a slug;
+    /// left out, with its `/`, when the article has none), `{yyyy}`, `{mm}`, `{dd}`
+    /// (of the publication date, UTC). Checked at start-up.
+    #[arg(long = "article-url-template", env = "NEWSDESK_ARTICLE_URL_TEMPLATE",
+          default_value = DEFAULT_ARTICLE_URL_TEMPLATE, value_parser = ArticleUrlTemplate::parse)]
+    pub article_url_template: ArticleUrlTemplate,
+
+    /// The publication's name in feeds and the Google News sitemap (default: the
+    /// public URL's host name).
+    #[arg(long = "publication-name", env = "NEWSDESK_PUBLICATION_NAME")]
+    pub publication_name: Option<String>,
+}
+
+impl Default for DiscoverySettings {
+    /// No public URL: the discovery routes answer 503.
+    fn default() -> Self {
+        defaults()
+    }
+}
+
 impl HttpSettings {
     /// The burst size of the rate limit.
     pub(crate) fn burst(&self) -> u32 {
@@ -325,6 +360,11 @@ mod tests {
             ("NEWSDESK_CHANGES", "newsdesk.changes")
         );
         assert_eq!((events.nats_url.as_deref(), events.nats_duplicate_window_secs), (None, 600));
+        assert!(http.discovery.public_url.is_none() && http.discovery.publication_name.is_none());
+        assert_eq!(
+            http.discovery.article_url_template,
+            ArticleUrlTemplate::parse(DEFAULT_ARTICLE_URL_TEMPLATE).unwrap()
+        );
         let db = DatabaseSettings::for_url(DatabaseUrl::Sqlite("x.db".into()));
         assert_eq!(db.url, DatabaseUrl::Sqlite("x.db".into()));
         assert_eq!((db.pool_size, db.timeout_secs, db.statement_timeout_ms), (10, 5, 5000));
@@ -342,6 +382,18 @@ mod tests {
         }
         assert_eq!(nats_url(" nats://127.0.0.1:4222 ").as_deref(), Ok("nats://127.0.0.1:4222"));
         assert!(nats_url("http://127.0.0.1:4222").is_err());
+    }
+
+    #[test]
+    fn a_bad_article_url_template_stops_the_start() {
+        let command = HttpSettings::augment_args(clap::Command::new("newsdesk"));
+        let error = command
+            .try_get_matches_from(["newsdesk", "--article-url-template", "{public_url}/{headline}"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unknown placeholder `{headline}`"), "{error}");
+        let command = HttpSettings::augment_args(clap::Command::new("newsdesk"));
+        assert!(command.try_get_matches_from(["newsdesk", "--public-url", "news.example.com"]).is_err());
     }
 
     #[test]

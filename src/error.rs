@@ -229,6 +229,10 @@ pub(crate) enum ApiError {
     /// This worker is already serving as many requests as it may (503).
     #[error("server busy")]
     Busy,
+    /// The route needs a setting the operator has not made (503): the detail
+    /// says which.
+    #[error("{0}")]
+    NotConfigured(&'static str),
     /// A bug (500); the cause is logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -256,7 +260,9 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
             Self::Invalid(_) => ProblemKind::ValidationFailed,
             Self::TooManyRequests { .. } => ProblemKind::TooManyRequests,
-            Self::Unavailable | Self::DatabaseTimeout | Self::Busy => ProblemKind::ServiceUnavailable,
+            Self::Unavailable | Self::DatabaseTimeout | Self::Busy | Self::NotConfigured(_) => {
+                ProblemKind::ServiceUnavailable
+            }
             Self::Internal(_) => ProblemKind::Internal,
         }
     }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod discovery;
 pub mod domain;
 pub mod drain;
 pub mod error;

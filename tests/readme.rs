@@ -125,6 +125,8 @@ impl Server {
             .current_dir(dir)
             .env("NEWSDESK_ADDR", &addr)
             .env("NEWSDESK_WORKERS", "2")
+            // The discovery examples (feeds, sitemaps, JSON-LD) need a public URL.
+            .env("NEWSDESK_PUBLIC_URL", "https://news.example.com")
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()?;

@@ -17,6 +17,7 @@ pub mod language;
 pub mod merge_patch;
 pub mod paging;
 pub mod position;
+pub mod public_url;
 pub mod quote;
 pub mod related_link;
 pub mod resource;

@@ -3,6 +3,7 @@
 //! unknown routes, wrong methods and framework errors into problems too, and the
 //! middleware for limits (rate, concurrency), idempotent creates and headers.
 
+pub mod accept;
 pub mod auth;
 pub mod conditional;
 pub mod fallback;

@@ -228,6 +228,30 @@ impl IntoParams for IfNoneMatch {
     }
 }
 
+/// `If-Modified-Since`, as documented for the generated documents (feeds,
+/// sitemaps); `reply::not_modified` reads it. A value that is not an HTTP date is
+/// ignored, as RFC 9110 13.1.3 says, so it causes no error response.
+#[derive(Debug)]
+pub(crate) enum IfModifiedSince {}
+
+impl IntoParams for IfModifiedSince {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            ParameterBuilder::new()
+                .name("If-Modified-Since")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "The `Last-Modified` of a cached copy (an HTTP date); ignored when `If-None-Match` is sent \
+                     or when it is not a valid date",
+                ))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .example(Some("Fri, 08 Mar 2024 09:30:00 GMT".into()))
+                .build(),
+        ]
+    }
+}
+
 /// The key cursors are signed with, from the app's data (the built-in key when
 /// the app has none, as in a bare test app).
 pub(crate) fn cursor_secret(req: &HttpRequest) -> CursorSecret {

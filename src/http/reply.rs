@@ -78,3 +78,59 @@ pub(crate) fn with_cache_tags(mut response: HttpResponse, tags: &[String]) -> Ht
 pub(crate) const CACHE_TAG: &str = "cache-tag";
 /// The same tags under Fastly's name.
 pub(crate) const SURROGATE_KEY: &str = "surrogate-key";
+
+/// A generated document (a feed, a sitemap): its media type, its body, and when
+/// what it shows last changed.
+#[derive(Debug)]
+pub(crate) struct Document {
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub last_modified: chrono::DateTime<chrono::Utc>,
+}
+
+/// The strong ETag of a generated body: a digest of its bytes.
+pub(crate) fn body_etag(body: &[u8]) -> String {
+    format!("\"{}\"", &crate::domain::digest::sha256_hex(&[body])[..32])
+}
+
+/// Whether a read whose current validators are `etag` and `last_modified` may
+/// answer 304: `If-None-Match` decides when sent (RFC 9110 13.2.2), else
+/// `If-Modified-Since` (which is ignored when it is not a valid HTTP date).
+pub(crate) fn not_modified(
+    req: &actix_web::HttpRequest,
+    cached: &IfNoneMatch,
+    etag: &str,
+    last_modified: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    use actix_web::HttpMessage;
+    if cached.0 != super::conditional::NoneMatch::Absent {
+        return cached.0.matches(etag);
+    }
+    let Some(header::IfModifiedSince(since)) = req.get_header::<header::IfModifiedSince>() else {
+        return false;
+    };
+    let since = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::from(since));
+    // HTTP dates have whole seconds.
+    last_modified.timestamp() <= since.timestamp()
+}
+
+/// `Last-Modified`'s value.
+pub(crate) fn http_date(at: chrono::DateTime<chrono::Utc>) -> header::HttpDate {
+    let seconds = u64::try_from(at.timestamp()).unwrap_or(0);
+    header::HttpDate::from(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
+}
+
+/// A conditional read of a generated document: 304 with its validators when the
+/// client's copy is current, else 200 with the body.
+pub(crate) fn document(req: &actix_web::HttpRequest, cached: &IfNoneMatch, document: Document) -> HttpResponse {
+    let etag = body_etag(&document.body);
+    let modified = header::LastModified(http_date(document.last_modified));
+    if not_modified(req, cached, &etag, document.last_modified) {
+        return HttpResponse::NotModified().insert_header((header::ETAG, etag)).insert_header(modified).finish();
+    }
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .insert_header(modified)
+        .content_type(document.content_type)
+        .body(document.body)
+}

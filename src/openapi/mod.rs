@@ -16,8 +16,8 @@ use crate::domain::FieldError;
 use crate::domain::article_filter::IncludeOption;
 use crate::error::{Problem, ProblemKind};
 use responses::{
-    BadRequest, Conflict, Forbidden, Gone, InternalError, NotFound, PayloadTooLarge, PreconditionFailed,
-    ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
+    BadRequest, Conflict, DiscoveryUnavailable, Forbidden, Gone, InternalError, NotFound, PayloadTooLarge,
+    PreconditionFailed, ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
 };
 
 #[derive(OpenApi)]
@@ -50,13 +50,15 @@ carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content S
         (name = "quotes", description = "Quotations inside articles: who said what, in what role, where; searchable by speaker and text."),
         (name = "related-links", description = "An article's \"More:\" and \"Related posts\" lists, pointing at other articles or external URLs, and the backlinks they make."),
         (name = "changes", description = "The change log: every committed change to an article, a quote or a related link, in commit order, as a feed a client polls or long-polls."),
+        (name = "discovery", description = "What news front ends and crawlers read: Atom, RSS and JSON feeds, sitemaps (a Google News sitemap and a sitemap index over the whole archive). Public; they link to the site's pages (`NEWSDESK_PUBLIC_URL`, `NEWSDESK_ARTICLE_URL_TEMPLATE`) and answer 503 while no public URL is set."),
         (name = "tokens", description = "API tokens for `Authorization: Bearer` (the `admin` scope): create, list, read, revoke."),
         (name = "service", description = "Liveness and readiness checks."),
     ),
     components(
         schemas(Problem, FieldError, IncludeOption),
         responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Gone, PreconditionFailed, PayloadTooLarge,
-                  UnsupportedMediaType, ValidationFailed, TooManyRequests, ServiceUnavailable, InternalError),
+                  UnsupportedMediaType, ValidationFailed, TooManyRequests, ServiceUnavailable, DiscoveryUnavailable,
+                  InternalError),
     )
 )]
 struct ApiDoc;
@@ -87,7 +89,10 @@ pub(crate) fn refined(api: &utoipa::openapi::OpenApi) -> Value {
 /// The reads that name what they show in `Cache-Tag` and `Surrogate-Key` (see
 /// `http::reply::with_cache_tags`): every GET of an article, a quote, a link or a
 /// list of them.
-const TAGGED_READS: [&str; 8] = [
+const TAGGED_READS: [&str; 11] = [
+    "getAtomFeed",
+    "getRssFeed",
+    "getJsonFeed",
     "listArticles",
     "getArticle",
     "listArticleQuotes",

@@ -104,6 +104,20 @@ pub(crate) struct ValidationFailed(Problem);
     "detail": "the database cannot be reached; try again shortly", "instance": "/v1/articles"}))]
 pub(crate) struct ServiceUnavailable(Problem);
 
+/// A discovery route (feeds, sitemaps, JSON-LD) on a server without
+/// `NEWSDESK_PUBLIC_URL`: the detail says what to set (no `Retry-After`: retrying
+/// does not help until the operator sets it); or, as on every route, the database
+/// cannot be reached or the server is at its limit (with `Retry-After`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json",
+    headers(("Retry-After" = u32, description = "Seconds to wait before retrying (not sent when a setting is missing)")),
+    example = json!({
+    "type": "/problems/service-unavailable", "title": "Service unavailable", "status": 503,
+    "detail": "feeds, sitemaps and JSON-LD link to the site's own pages: set NEWSDESK_PUBLIC_URL to the site's \
+address (such as https://news.example.com), and NEWSDESK_ARTICLE_URL_TEMPLATE if article pages are not at \
+{public_url}/{section}/{slug}", "instance": "/v1/feeds/articles.atom"}))]
+pub(crate) struct DiscoveryUnavailable(Problem);
+
 /// The client has used up its rate limit; retry after the given number of seconds.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json",

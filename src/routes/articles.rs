@@ -9,6 +9,7 @@ use super::article_types::{ArticlePage, ArticlePatch, NewArticleInput};
 use super::embedding::assemble;
 use super::paging::page_response;
 use super::patching::{merged, patch_errors, require_object};
+use super::structured_data::{self, NewsArticleLd};
 use crate::db::articles::{self as store, ArticleRow, NewChildren};
 use crate::db::stored_uuid;
 use crate::db::{Database, WriteError, embedding};
@@ -111,20 +112,30 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
 /// By id or by slug. Send the ETag back in `If-None-Match` to get a 304 when the
 /// article has not changed. With `include`, the ETag is a weak digest of the whole
 /// representation (use a plain read's ETag for `If-Match`).
+///
+/// With `Accept: application/ld+json` (preferred over `application/json`), the
+/// article as schema.org `NewsArticle` JSON-LD, its quotes included as `Quotation`
+/// parts, with a weak digest ETag; it links to the article's page on the site, so
+/// it answers 503 while `NEWSDESK_PUBLIC_URL` is not set. Both representations
+/// carry `Vary: Accept`.
 #[utoipa::path(
     operation_id = "getArticle", tag = "articles",
     security((), ("bearer" = ["read:drafts"])),
     params(ArticleRef<WithExample>, ArticleReadParams, IfNoneMatch),
     responses(
-        (status = 200, description = "The article", body = Article,
-         headers(("ETag" = String, description = "The article's version as a strong ETag"))),
+        (status = 200, description = "The article (as JSON-LD when asked for)",
+         content((Article = "application/json"), (NewsArticleLd = "application/ld+json")),
+         headers(("ETag" = String, description = "The article's version as a strong ETag (a weak digest for JSON-LD)"),
+                 ("Vary" = String, description = "`Accept, Authorization`: the representation depends on both"))),
         (status = 304, description = "The cached copy is current",
          headers(("ETag" = String, description = "The same ETag the 200 response would carry"))),
+        (status = 503, response = crate::openapi::responses::DiscoveryUnavailable),
     )
 )]
 #[get("/articles/{article}")]
 pub(crate) async fn get_article(
     caller: Caller,
+    req: HttpRequest,
     db: web::Data<Database>,
     params: QueryParams<ArticleReadParams>,
     article: ArticleRef<WithExample>,
@@ -135,6 +146,9 @@ pub(crate) async fn get_article(
         Include::parse(&params.0.include).map_err(|e| ApiError::Invalid(vec![FieldError::parameter("include", e)]))?;
     // Invisible articles are a 404, not a 403, so that their existence does not leak.
     let visibility = caller.visibility(now());
+    if crate::http::accept::wants_json_ld(&req) {
+        return structured_data::article_json_ld(&req, db, key, visibility, &cached).await;
+    }
     let (row, children) = db
         .run(move |c| -> diesel::QueryResult<_> {
             let Some(row) = store::find_visible(c, &key, visibility)? else { return Ok(None) };
@@ -144,7 +158,9 @@ pub(crate) async fn get_article(
         .await?
         .ok_or_else(|| ApiError::not_found("article"))?;
     let article = assemble(vec![row], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
-    Ok(reply::with_cache_tags(reply::conditional(&cached, tagged(&article)?), &cache_tag::of_article(&article)))
+    let mut response = reply::conditional(&cached, tagged(&article)?);
+    structured_data::vary_on_accept(&mut response);
+    Ok(reply::with_cache_tags(response, &cache_tag::of_article(&article)))
 }
 
 /// Create an article

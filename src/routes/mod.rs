@@ -5,6 +5,7 @@ pub mod article_types;
 pub mod articles;
 pub mod changes;
 pub mod embedding;
+pub mod feeds;
 pub mod import_types;
 pub mod imports;
 pub mod link_types;
@@ -14,6 +15,8 @@ pub mod quote_types;
 pub mod quotes;
 pub mod related_links;
 pub mod service;
+pub mod sitemaps;
+pub mod structured_data;
 pub mod token_types;
 pub mod tokens;
 
@@ -27,8 +30,10 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
             .configure(articles::configure)
             .configure(changes::configure)
             .configure(imports::configure)
+            .configure(feeds::configure)
             .configure(quotes::configure)
             .configure(related_links::configure)
+            .configure(sitemaps::configure)
             .configure(tokens::configure),
     )
     .configure(service::configure);

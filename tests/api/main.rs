@@ -9,6 +9,7 @@ mod articles_list;
 mod auth;
 mod changes;
 mod contention;
+mod discovery;
 mod dump;
 mod embedding;
 mod errors;
@@ -32,6 +33,7 @@ fn main() {
         changes::tests(),
         articles_list::tests(),
         contention::tests(),
+        discovery::tests(),
         embedding::tests(),
         errors::tests(),
         fuzz_findings::tests(),
