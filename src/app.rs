@@ -40,6 +40,8 @@ pub(crate) struct Limits {
     pub shared_rate_limit: Option<web::Data<SharedRateLimit>>,
     /// Set on SIGTERM while the process drains (`/readyz` answers 503).
     pub draining: web::Data<Draining>,
+    /// Webhook rules the routes apply (private addresses allowed or not).
+    pub webhooks: web::Data<crate::config::WebhookSettings>,
 }
 
 impl Limits {
@@ -62,6 +64,7 @@ impl Limits {
             }),
             shared_rate_limit,
             draining: web::Data::new(Draining::default()),
+            webhooks: web::Data::new(http.webhooks.clone()),
         })
     }
 }
@@ -100,7 +103,7 @@ pub(crate) fn build_app(
     if let Some(shared) = limits.shared_rate_limit {
         app = app.app_data(shared);
     }
-    app = app.app_data(limits.draining);
+    app = app.app_data(limits.draining).app_data(limits.webhooks);
     // Innermost first: problems are rendered inside `idempotency` (which stores the
     // final answer) and inside `observe`, which sees (and logs, counts and tags with
     // the request id) the final response. Requests over a limit are turned away

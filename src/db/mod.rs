@@ -31,6 +31,7 @@ pub mod quotes;
 pub mod related_links;
 pub mod schema;
 pub mod tokens;
+pub mod webhooks;
 mod write;
 
 use connector::{Connector, PooledConn};

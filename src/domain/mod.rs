@@ -14,6 +14,7 @@ pub mod merge_patch;
 pub mod paging;
 pub mod position;
 pub mod quote;
+pub mod retry_schedule;
 pub mod related_link;
 pub mod resource;
 pub mod slug;
@@ -22,6 +23,8 @@ pub mod text;
 pub mod time;
 pub mod token;
 pub mod version;
+pub mod webhook;
+pub mod webhook_address;
 
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -49,6 +49,7 @@ carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content S
         (name = "quotes", description = "Quotations inside articles: who said what, in what role, where; searchable by speaker and text."),
         (name = "related-links", description = "An article's \"More:\" and \"Related posts\" lists, pointing at other articles or external URLs, and the backlinks they make."),
         (name = "tokens", description = "API tokens for `Authorization: Bearer` (the `admin` scope): create, list, read, revoke."),
+        (name = "webhooks", description = "Signed Standard Webhooks deliveries of change events (the `admin` scope): subscriptions, secret rotation, the delivery log and retries. The payload is described under `webhooks`."),
         (name = "service", description = "Liveness and readiness checks."),
     ),
     components(

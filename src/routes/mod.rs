@@ -13,6 +13,8 @@ pub mod related_links;
 pub mod service;
 pub mod token_types;
 pub mod tokens;
+pub mod webhook_types;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -24,7 +26,8 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
             .configure(articles::configure)
             .configure(quotes::configure)
             .configure(related_links::configure)
-            .configure(tokens::configure),
+            .configure(tokens::configure)
+            .configure(webhooks::configure),
     )
     .configure(service::configure);
 }
