@@ -64,7 +64,7 @@ impl Limits {
             }),
             shared_rate_limit,
             draining: web::Data::new(Draining::default()),
-            webhooks: web::Data::new(http.webhooks.clone()),
+            webhooks: web::Data::new(http.events.webhooks.clone()),
         })
     }
 }
@@ -169,6 +169,7 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
     let origins: Vec<String> =
         http.cors_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).map(str::to_owned).collect();
     let draining = limits.draining.clone();
+    crate::events::start(&db, &http.events);
     let mut server = HttpServer::new(move || {
         build_app(db.clone(), api.clone(), limits.clone(), metrics.clone(), cursors.clone(), origins.clone())
     })

@@ -197,9 +197,29 @@ pub struct HttpSettings {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
 
+    /// The change log, its feed, and what delivers it.
+    #[command(flatten)]
+    pub events: EventSettings,
+}
+
+/// The change log and the workers that deliver it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EventSettings {
+    /// Days a change record is kept (and readable in the change feed) before it is
+    /// pruned.
+    #[arg(long = "changes-retention-days", env = "NEWSDESK_CHANGES_RETENTION_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub changes_retention_days: u32,
+
     /// Webhook delivery.
     #[command(flatten)]
     pub webhooks: WebhookSettings,
+}
+
+impl Default for EventSettings {
+    fn default() -> Self {
+        defaults()
+    }
 }
 
 /// How webhooks are delivered.

@@ -26,6 +26,7 @@ pub(crate) enum ProblemKind {
     NotFound,
     MethodNotAllowed,
     Conflict,
+    Gone,
     PreconditionFailed,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -37,13 +38,14 @@ pub(crate) enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, for the OpenAPI description.
-    pub(crate) const ALL: [Self; 13] = [
+    pub(crate) const ALL: [Self; 14] = [
         Self::BadRequest,
         Self::Unauthorized,
         Self::Forbidden,
         Self::NotFound,
         Self::MethodNotAllowed,
         Self::Conflict,
+        Self::Gone,
         Self::PreconditionFailed,
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
@@ -62,6 +64,7 @@ impl ProblemKind {
             Self::NotFound => "/problems/not-found",
             Self::MethodNotAllowed => "/problems/method-not-allowed",
             Self::Conflict => "/problems/conflict",
+            Self::Gone => "/problems/gone",
             Self::PreconditionFailed => "/problems/precondition-failed",
             Self::PayloadTooLarge => "/problems/payload-too-large",
             Self::UnsupportedMediaType => "/problems/unsupported-media-type",
@@ -81,6 +84,7 @@ impl ProblemKind {
             Self::NotFound => "Resource not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::Conflict => "Conflict with the current state",
+            Self::Gone => "No longer available",
             Self::PreconditionFailed => "Precondition failed",
             Self::PayloadTooLarge => "Request body too large",
             Self::UnsupportedMediaType => "Unsupported media type",
@@ -100,6 +104,7 @@ impl ProblemKind {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict => StatusCode::CONFLICT,
+            Self::Gone => StatusCode::GONE,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -186,6 +191,10 @@ pub(crate) enum ApiError {
     /// A unique name is taken (409).
     #[error("{0}")]
     Conflict(String),
+    /// What was asked for existed once and is gone for good (a change-feed cursor
+    /// older than the retention).
+    #[error("{0}")]
+    Gone(String),
     /// `If-Match` did not match (412).
     #[error("stored version is {current}")]
     PreconditionFailed {
@@ -241,6 +250,7 @@ impl ApiError {
             Self::NotFound(_) => ProblemKind::NotFound,
             Self::MethodNotAllowed { .. } => ProblemKind::MethodNotAllowed,
             Self::Conflict(_) => ProblemKind::Conflict,
+            Self::Gone(_) => ProblemKind::Gone,
             Self::PreconditionFailed { .. } => ProblemKind::PreconditionFailed,
             Self::PayloadTooLarge { .. } => ProblemKind::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,

@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod drain;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod logging;
 pub mod metrics;

@@ -163,7 +163,7 @@ where
 #[test]
 fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
     use newsdesk::domain::{
-        article, article_filter, language, paging, position, quote, related_link, slug, tags, token,
+        article, article_filter, change_feed, language, paging, position, quote, related_link, slug, tags, token,
     };
     let (length, items, maximum) = ("maxLength", "maxItems", "maximum");
 
@@ -217,6 +217,10 @@ fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
         ("q", length, whole(article_filter::MAX_SEARCH_LEN)),
         ("speaker", length, whole(quote::MAX_SPEAKER_NAME_LEN)),
         ("Idempotency-Key", length, whole(newsdesk::http::idempotency::MAX_KEY_LEN)),
+        // The change feed's own page size and long-poll bound (listed by path, as
+        // its `limit` is not the lists' one).
+        ("/v1/changes limit", maximum, whole(change_feed::MAX_LIMIT)),
+        ("/v1/changes wait", maximum, whole(change_feed::MAX_WAIT_SECS)),
     ];
 
     let api = newsdesk::openapi::document();
@@ -247,7 +251,11 @@ fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
     }
     let parameter = |at: String, p: &serde_json::Value, stated: &mut Vec<Stated>| {
         if let Some(name) = p["name"].as_str() {
-            stated_limits(&format!("parameter {name}"), &format!("{at} parameter {name}"), &p["schema"], stated);
+            let key = match at.strip_prefix("get ") {
+                Some(path @ "/v1/changes") => format!("parameter {path} {name}"),
+                _ => format!("parameter {name}"),
+            };
+            stated_limits(&key, &format!("{at} parameter {name}"), &p["schema"], stated);
         }
     };
     for p in api["components"]["parameters"].as_object().into_iter().flatten().map(|(_, p)| p) {

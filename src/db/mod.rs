@@ -21,6 +21,7 @@ macro_rules! insert_rows {
 }
 
 pub mod articles;
+pub mod changes;
 mod connector;
 pub mod embedding;
 mod error;
@@ -31,6 +32,7 @@ pub mod quotes;
 pub mod related_links;
 pub mod schema;
 pub mod tokens;
+pub mod webhook_queue;
 pub mod webhooks;
 mod write;
 

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
 use super::articles::lookup::{self as articles, ArticleKey};
+use super::changes::ChangeLog;
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::quotes;
 use super::{
@@ -13,6 +14,7 @@ use super::{
 };
 use crate::domain::access::Visibility;
 use crate::domain::article_filter::SearchText;
+use crate::domain::change::ChangeType;
 use crate::domain::cursor::CursorKey;
 use crate::domain::paging::Paging;
 use crate::domain::quote::QuoteFields;
@@ -114,20 +116,32 @@ pub(crate) fn create(
     fields: &QuoteFields,
     now: DateTime<Utc>,
 ) -> Result<QuoteRow, WriteError> {
-    write_transaction(conn, |c| {
+    write_transaction(conn, now, |c, log| {
         let article = locked(c, |c| articles::find(c, article))?;
         let position =
             OrderedList::new(OrderedTable::Quotes, &article.id, now.naive_utc()).place_new(c, fields.position)?;
         let row = new_row(&article.id, fields, position, 1, now);
         diesel::insert_into(quotes::table).values(&row).execute(c)?;
+        log.quote(ChangeType::QuoteCreated, &row);
         Ok(row)
     })
+}
+
+/// An article's quotes in position order (before deleting it, so that each has its
+/// record).
+pub(crate) fn of_article(conn: &mut DbConn, article_id: &str) -> QueryResult<Vec<QuoteRow>> {
+    quotes::table
+        .filter(quotes::article_id.eq(article_id))
+        .order(quotes::position.asc())
+        .select(QuoteRow::as_select())
+        .load(conn)
 }
 
 /// Stores the quotes of a new article in one statement, inside the transaction
 /// that creates it. Errors point at the quote (`/quotes/1/position`).
 pub(crate) fn insert_new(
     conn: &mut DbConn,
+    log: &mut ChangeLog,
     article_id: &str,
     all: &[QuoteFields],
     now: DateTime<Utc>,
@@ -142,6 +156,9 @@ pub(crate) fn insert_new(
         .map(|(fields, (position, version))| new_row(article_id, fields, position, version, now))
         .collect();
     insert_rows!(conn, quotes::table, &rows)?;
+    for row in &rows {
+        log.quote(ChangeType::QuoteCreated, row);
+    }
     Ok(())
 }
 
@@ -171,7 +188,7 @@ pub(crate) fn update(
     fields_for: impl FnOnce(&QuoteRow) -> Result<QuoteFields, WriteError>,
     now: DateTime<Utc>,
 ) -> Result<QuoteRow, WriteError> {
-    write_transaction(conn, |c| {
+    write_transaction(conn, now, |c, log| {
         let current = locked_for_write(c, |c| find(c, id), expected)?;
         let fields = fields_for(&current)?;
         let list = OrderedList::new(OrderedTable::Quotes, &current.article_id, now.naive_utc());
@@ -192,15 +209,17 @@ pub(crate) fn update(
                 quotes::updated_at.eq(row.updated_at),
             ))
             .execute(c)?;
+        log.quote(ChangeType::QuoteUpdated, &row);
         Ok(row)
     })
 }
 
 /// Deletes a quote; the ones after it move up.
 pub(crate) fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
-    write_transaction(conn, |c| {
+    write_transaction(conn, now, |c, log| {
         let current = locked_for_write(c, |c| find(c, id), expected)?;
         diesel::delete(quotes::table.filter(quotes::id.eq(id))).execute(c)?;
+        log.quote_deleted(&current);
         OrderedList::new(OrderedTable::Quotes, &current.article_id, now.naive_utc()).close_gap(c, current.position)?;
         Ok(())
     })

@@ -6,12 +6,14 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::articles::lookup::{self as articles, ArticleKey, ArticleRow};
+use super::changes::ChangeLog;
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::{articles as articles_table, related_links};
 use super::{DbConn, DbError, Versioned, WriteError, locked, locked_for_write, stored_uuid, write_transaction};
 use crate::domain::FieldError;
 use crate::domain::access::Visibility;
 use crate::domain::article::ArticleStatus;
+use crate::domain::change::ChangeType;
 use crate::domain::paging::Paging;
 use crate::domain::related_link::{LinkRelation, LinkTarget, RelatedLinkFields};
 use crate::domain::resource::{LinkTargetSummary, RelatedLink};
@@ -98,6 +100,11 @@ macro_rules! with_visible_targets {
     }};
 }
 
+/// Finds links with their targets, in no particular order.
+pub(crate) fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<LinkWithTarget>> {
+    with_targets!().filter(related_links::id.eq_any(ids)).load(conn)
+}
+
 /// Finds one link with its target.
 pub(crate) fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<LinkWithTarget>> {
     with_targets!().filter(related_links::id.eq(id)).first(conn).optional()
@@ -163,13 +170,14 @@ pub(crate) fn create(
     fields: &RelatedLinkFields,
     now: DateTime<Utc>,
 ) -> Result<LinkWithTarget, WriteError> {
-    write_transaction(conn, |c| {
+    write_transaction(conn, now, |c, log| {
         let article = locked(c, |c| articles::find(c, article))?;
         check_target(c, &article.id, None, &fields.target)?;
         let list = OrderedList::new(OrderedTable::RelatedLinks, &article.id, now.naive_utc());
         let position = list.place_new(c, fields.position)?;
         let row = new_row(&article.id, fields, position, 1, now);
         diesel::insert_into(related_links::table).values(&row).execute(c)?;
+        log.link(ChangeType::RelatedLinkCreated, &row);
         find(c, &row.id)?.ok_or(WriteError::NotFound)
     })
 }
@@ -182,10 +190,16 @@ pub(crate) fn replace_all(
     items: &[RelatedLinkFields],
     now: DateTime<Utc>,
 ) -> Result<Vec<LinkWithTarget>, WriteError> {
-    write_transaction(conn, |c| {
+    write_transaction(conn, now, |c, log| {
         let article = locked(c, |c| articles::find(c, article))?;
-        diesel::delete(related_links::table.filter(related_links::article_id.eq(&article.id))).execute(c)?;
-        insert_new(c, &article.id, items, now, "")?;
+        let mine = related_links::table.filter(related_links::article_id.eq(&article.id));
+        let old: Vec<RelatedLinkRow> =
+            mine.order(related_links::position.asc()).select(RelatedLinkRow::as_select()).load(c)?;
+        diesel::delete(mine).execute(c)?;
+        for row in &old {
+            log.link_deleted(row);
+        }
+        insert_new(c, log, &article.id, items, now, "")?;
         Ok(for_articles(c, std::slice::from_ref(&article.id), Visibility::All)?)
     })
 }
@@ -195,6 +209,7 @@ pub(crate) fn replace_all(
 /// Errors point at the link under `prefix` (`/related_links/1/url`).
 pub(crate) fn insert_new(
     conn: &mut DbConn,
+    log: &mut ChangeLog,
     article_id: &str,
     all: &[RelatedLinkFields],
     now: DateTime<Utc>,
@@ -232,6 +247,9 @@ pub(crate) fn insert_new(
         .map(|(fields, (position, version))| new_row(article_id, fields, position, version, now))
         .collect();
     insert_rows!(conn, related_links::table, &rows)?;
+    for row in &rows {
+        log.link(ChangeType::RelatedLinkCreated, row);
+    }
     Ok(())
 }
 
@@ -344,7 +362,7 @@ pub(crate) fn update(
     fields_for: impl FnOnce(&LinkWithTarget) -> Result<RelatedLinkFields, WriteError>,
     now: DateTime<Utc>,
 ) -> Result<LinkWithTarget, WriteError> {
-    write_transaction(conn, |c| {
+    write_transaction(conn, now, |c, log| {
         let stored = locked_for_write(c, |c| find(c, id), expected)?;
         let current = &stored.0;
         let fields = fields_for(&stored)?;
@@ -362,15 +380,17 @@ pub(crate) fn update(
                 related_links::updated_at.eq(now.naive_utc()),
             ))
             .execute(c)?;
+        log.link(ChangeType::RelatedLinkUpdated, current);
         find(c, id)?.ok_or(WriteError::NotFound)
     })
 }
 
 /// Deletes a link; the ones after it move up.
 pub(crate) fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: DateTime<Utc>) -> Result<(), WriteError> {
-    write_transaction(conn, |c| {
+    write_transaction(conn, now, |c, log| {
         let (current, _) = locked_for_write(c, |c| find(c, id), expected)?;
         diesel::delete(related_links::table.filter(related_links::id.eq(id))).execute(c)?;
+        log.link_deleted(&current);
         OrderedList::new(OrderedTable::RelatedLinks, &current.article_id, now.naive_utc())
             .close_gap(c, current.position)?;
         Ok(())
@@ -394,11 +414,13 @@ pub(crate) fn backlinks(
     query.order_by(articles_table::id.asc()).limit(paging.limit + 1).select(ArticleRow::as_select()).load(conn)
 }
 
-/// The ids of the articles whose links point at `target_id` (before deleting it,
-/// so their lists can be closed up afterwards).
-pub(crate) fn sources_of(conn: &mut DbConn, target_id: &str) -> QueryResult<Vec<String>> {
+/// The links an article's deletion takes with it: its own, and the links of other
+/// articles that point at it (before deleting it, so that each has its record and
+/// the other lists can be closed up afterwards).
+pub(crate) fn going_with(conn: &mut DbConn, article_id: &str) -> QueryResult<Vec<RelatedLinkRow>> {
     related_links::table
-        .filter(related_links::target_article_id.eq(target_id))
-        .select(related_links::article_id)
+        .filter(related_links::article_id.eq(article_id).or(related_links::target_article_id.eq(article_id)))
+        .order((related_links::article_id.asc(), related_links::position.asc()))
+        .select(RelatedLinkRow::as_select())
         .load(conn)
 }

@@ -21,6 +21,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        announced_public -> Bool,
     }
 }
 
@@ -96,6 +97,28 @@ diesel::table! {
         last_used_at -> Nullable<Timestamp>,
         expires_at -> Nullable<Timestamp>,
         revoked -> Bool,
+    }
+}
+
+diesel::table! {
+    changes (seq) {
+        seq -> BigInt,
+        #[sql_name = "type"]
+        change_type -> Text,
+        occurred_at -> Timestamp,
+        article_id -> Text,
+        resource_kind -> Text,
+        resource_id -> Text,
+        version -> Integer,
+        data -> Nullable<Text>,
+        purge_tags -> Text,
+    }
+}
+
+diesel::table! {
+    change_log_state (id) {
+        id -> Integer,
+        pruned_through -> BigInt,
     }
 }
 

@@ -20,7 +20,10 @@ pub(crate) const FAILURES_TO_DISABLE: i32 = 3;
 /// Runs `f` in a transaction that holds the write lock from the start (SQLite's
 /// `BEGIN IMMEDIATE`: a deferred one that reads and then writes can fail at once
 /// when another writer is busy instead of waiting).
-fn immediate<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> QueryResult<T> {
+pub(crate) fn immediate<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
     let DbConn::Sqlite(sqlite) = conn else { return conn.transaction(f) };
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     match f(conn) {

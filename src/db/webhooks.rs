@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{webhook_attempts, webhook_deliveries, webhooks};
+use super::webhook_queue::immediate;
 use super::{DbConn, WriteError};
 use crate::domain::webhook::{ROTATION_OVERLAP, WebhookFields};
 
@@ -131,7 +132,7 @@ pub(crate) fn update(
     fields_for: impl FnOnce(&WebhookRow) -> Result<WebhookFields, WriteError>,
     now: DateTime<Utc>,
 ) -> Result<WebhookRow, WriteError> {
-    conn.transaction(|c| {
+    immediate(conn, |c| {
         let current = find(c, id)?.ok_or(WriteError::NotFound)?;
         let fields = fields_for(&current)?;
         let (failures_in_a_row, disabled_reason) = match (current.enabled, fields.enabled) {
@@ -166,11 +167,12 @@ pub(crate) fn update(
 
 /// Deletes a subscription with its deliveries; `false` when there is none.
 pub(crate) fn delete(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
-    conn.transaction(|c| {
+    immediate(conn, |c| {
         let deliveries = webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(id));
-        diesel::delete(webhook_attempts::table.filter(
-            webhook_attempts::delivery_id.eq_any(deliveries.select(webhook_deliveries::id)),
-        ))
+        diesel::delete(
+            webhook_attempts::table
+                .filter(webhook_attempts::delivery_id.eq_any(deliveries.select(webhook_deliveries::id))),
+        )
         .execute(c)?;
         diesel::delete(deliveries).execute(c)?;
         Ok(diesel::delete(webhooks::table.find(id)).execute(c)? > 0)
@@ -185,7 +187,7 @@ pub(crate) fn rotate_secret(
     secret: String,
     now: DateTime<Utc>,
 ) -> QueryResult<Option<WebhookRow>> {
-    conn.transaction(|c| {
+    immediate(conn, |c| {
         let Some(current) = find(c, id)? else { return Ok(None) };
         let row = WebhookRow {
             previous_secret: Some(current.secret.clone()),
@@ -251,7 +253,7 @@ pub(crate) fn retry_delivery(
     delivery_id: &str,
     now: DateTime<Utc>,
 ) -> Result<DeliveryRow, WriteError> {
-    conn.transaction(|c| {
+    immediate(conn, |c| {
         let current: DeliveryRow = webhook_deliveries::table
             .find(delivery_id)
             .filter(webhook_deliveries::webhook_id.eq(webhook_id))

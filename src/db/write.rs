@@ -1,13 +1,16 @@
 //! The skeleton every write goes through: a transaction that holds the write lock,
 //! the article the change belongs to locked, the stored row read again under that
-//! lock and checked against `If-Match`; then the change, then the change-log hook,
-//! then the commit.
+//! lock and checked against `If-Match`; then the change, then its change records
+//! (`changes`), then the commit.
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use super::{DbConn, WriteError};
+use chrono::{DateTime, Utc};
+
+use super::changes::{self, ChangeLog};
+use super::{DbConn, DbError, WriteError};
 use crate::domain::version::Expected;
 
 /// A stored row that belongs to an article and carries a version.
@@ -22,42 +25,48 @@ pub(crate) trait Versioned {
         Self: Sized;
 }
 
-/// Runs `f` in a transaction that takes the write lock up front, and records what
-/// it changed before committing. On SQLite that is `BEGIN IMMEDIATE`: a deferred
-/// transaction that reads first and writes later can fail with "database is
-/// locked" instead of waiting when another writer is busy.
-pub(crate) fn write_transaction<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+/// Runs `f` in a transaction that takes the write lock up front, and appends the
+/// change records of what it noted in the `ChangeLog` before committing, so that a
+/// record exists exactly when the write committed. On SQLite that is
+/// `BEGIN IMMEDIATE`: a deferred transaction that reads first and writes later can
+/// fail with "database is locked" instead of waiting when another writer is busy.
+pub(crate) fn write_transaction<T, E>(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    f: impl FnOnce(&mut DbConn, &mut ChangeLog) -> Result<T, E>,
+) -> Result<T, E>
 where
-    E: From<diesel::result::Error>,
+    E: From<diesel::result::Error> + From<DbError>,
 {
+    let mut appended = 0;
     let work = |c: &mut DbConn| {
-        let value = f(c)?;
-        record_changes(c)?;
+        let mut log = ChangeLog::new(now);
+        let value = f(c, &mut log)?;
+        appended = changes::record(c, log)?;
         Ok(value)
     };
-    let DbConn::Sqlite(sqlite) = conn else {
-        return conn.transaction(work);
-    };
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-    match work(conn) {
-        Ok(value) => {
-            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(e) => {
-            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
-                log::error!("rollback failed: {rollback}");
+    let result = match conn {
+        DbConn::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            match work(conn) {
+                Ok(value) => {
+                    <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+                        log::error!("rollback failed: {rollback}");
+                    }
+                    Err(e)
+                }
             }
-            Err(e)
         }
+        DbConn::Pg(_) => conn.transaction(work),
+    };
+    if result.is_ok() && appended > 0 {
+        changes::appended().notify_waiters();
     }
-}
-
-/// The change log's hook point: runs inside every write transaction, after the
-/// change and before the commit, so that a recorded change exists exactly when the
-/// write committed. Nothing is recorded yet (the change-events work fills it in).
-fn record_changes(_conn: &mut DbConn) -> QueryResult<()> {
-    Ok(())
+    result
 }
 
 /// Finds the row (an article, or the row a child is added to) and locks its

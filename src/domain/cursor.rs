@@ -37,6 +37,21 @@ impl CursorSecret {
         configured.map_or_else(Self::default, |s| Self(s.as_bytes().to_vec()))
     }
 
+    /// `payload` with its MAC, in the opaque form handed to clients.
+    pub(crate) fn seal(&self, payload: &str) -> String {
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(payload), URL_SAFE_NO_PAD.encode(self.tag(payload)))
+    }
+
+    /// The payload of something `seal` made with this secret; `None` for anything
+    /// else (damaged, edited, or made with another secret).
+    pub(crate) fn open(&self, raw: &str) -> Option<String> {
+        let (payload, signature) = raw.split_once('.')?;
+        let plain = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        // Constant-time comparison of the MAC: a changed cursor is refused.
+        super::digest::constant_time_eq(&self.tag(&plain), &signature).then_some(plain)
+    }
+
     fn tag(&self, payload: &str) -> Vec<u8> {
         match Hmac::<sha2::Sha256>::new_from_slice(&self.0) {
             Ok(mac) => mac.chain_update(payload).finalize().into_bytes()[..TAG_LEN].to_vec(),
@@ -133,23 +148,13 @@ impl Cursor {
             CursorKey::Position(p) => format!("p{p}"),
             CursorKey::Absent => "-".to_owned(),
         };
-        let payload = format!("{VERSION}|{order}|{key}|{}", self.id.simple());
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(&payload), URL_SAFE_NO_PAD.encode(secret.tag(&payload)))
+        secret.seal(&format!("{VERSION}|{order}|{key}|{}", self.id.simple()))
     }
 
     /// Reads a cursor back, refusing anything this service did not make for `order`.
     pub(crate) fn decode(raw: &str, order: &str, secret: &CursorSecret) -> Result<Self, String> {
         let malformed = || "is not a cursor this list handed out".to_owned();
-        let (payload, signature) = raw.split_once('.').ok_or_else(malformed)?;
-        let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| malformed())?;
-        let plain = String::from_utf8(bytes).map_err(|_| malformed())?;
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| malformed())?;
-        // Constant-time comparison of the MAC: a changed cursor is refused.
-        let expected = secret.tag(&plain);
-        let same = super::digest::constant_time_eq(&expected, &signature);
-        if !same {
-            return Err(malformed());
-        }
+        let plain = secret.open(raw).ok_or_else(malformed)?;
         let [version, made_for, key, id] = plain.split('|').collect::<Vec<_>>()[..] else {
             return Err(malformed());
         };

@@ -29,20 +29,7 @@ const KINDS: [&str; 3] = ["article", "quote", "related_link"];
 
 /// Every event type, as the change log names them.
 pub(crate) fn event_types() -> impl Iterator<Item = &'static str> {
-    [
-        "article.created",
-        "article.updated",
-        "article.deleted",
-        "article.published",
-        "article.unpublished",
-        "quote.created",
-        "quote.updated",
-        "quote.deleted",
-        "related_link.created",
-        "related_link.updated",
-        "related_link.deleted",
-    ]
-    .into_iter()
+    super::change::ChangeType::ALL.into_iter().map(super::change::ChangeType::as_str)
 }
 
 /// One entry of `events`: an exact type (`quote.created`), every type of a kind
@@ -90,9 +77,8 @@ impl EventPatterns {
         }
         let mut patterns = Vec::new();
         for (index, pattern) in raw.iter().enumerate() {
-            let checked = EventPattern::parse(pattern).and_then(|p| {
-                if patterns.contains(&p) { Err(format!("`{pattern}` is listed twice")) } else { Ok(p) }
-            });
+            let checked = EventPattern::parse(pattern)
+                .and_then(|p| if patterns.contains(&p) { Err(format!("`{pattern}` is listed twice")) } else { Ok(p) });
             patterns.extend(violations.check(&format!("/events/{index}"), checked));
         }
         (patterns.len() == raw.len()).then_some(Self(patterns))

@@ -75,6 +75,19 @@ impl FromRequest for Writer {
     }
 }
 
+/// A caller holding the `read:drafts` scope (or one that implies it).
+#[derive(Debug, Clone)]
+pub(crate) struct DraftReader;
+
+impl FromRequest for DraftReader {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(required(req, Scope::ReadDrafts).map(|_| Self))
+    }
+}
+
 /// A caller holding the `admin` scope.
 #[derive(Debug, Clone)]
 pub(crate) struct Admin;

@@ -5,6 +5,7 @@
 
 mod middleware;
 pub mod responses;
+mod webhooks;
 
 use actix_web::App;
 use serde_json::{Value, json};
@@ -16,8 +17,8 @@ use crate::domain::FieldError;
 use crate::domain::article_filter::IncludeOption;
 use crate::error::{Problem, ProblemKind};
 use responses::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, ServiceUnavailable,
-    TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
+    BadRequest, Conflict, Forbidden, Gone, InternalError, NotFound, PayloadTooLarge, PreconditionFailed,
+    ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
 };
 
 #[derive(OpenApi)]
@@ -48,13 +49,14 @@ carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content S
         (name = "articles", description = "News articles: create, read by id or slug, replace, patch, delete, list and search."),
         (name = "quotes", description = "Quotations inside articles: who said what, in what role, where; searchable by speaker and text."),
         (name = "related-links", description = "An article's \"More:\" and \"Related posts\" lists, pointing at other articles or external URLs, and the backlinks they make."),
+        (name = "changes", description = "The change log: every committed change to an article, a quote or a related link, in commit order, as a feed a client polls or long-polls."),
         (name = "tokens", description = "API tokens for `Authorization: Bearer` (the `admin` scope): create, list, read, revoke."),
         (name = "webhooks", description = "Signed Standard Webhooks deliveries of change events (the `admin` scope): subscriptions, secret rotation, the delivery log and retries. The payload is described under `webhooks`."),
         (name = "service", description = "Liveness and readiness checks."),
     ),
     components(
         schemas(Problem, FieldError, IncludeOption),
-        responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge,
+        responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Gone, PreconditionFailed, PayloadTooLarge,
                   UnsupportedMediaType, ValidationFailed, TooManyRequests, ServiceUnavailable, InternalError),
     )
 )]
@@ -79,6 +81,7 @@ pub(crate) fn refined(api: &utoipa::openapi::OpenApi) -> Value {
     doc["components"]["schemas"].as_object_mut().expect("component schemas").extend(echoing);
     require_body_when_published(&mut doc);
     unique_tags(&mut doc);
+    webhooks::add(&mut doc);
     doc
 }
 

@@ -50,6 +50,15 @@ pub(crate) struct NotFound(Problem);
     "detail": "slug `missiles-fired` is already taken", "instance": "/v1/articles"}))]
 pub(crate) struct Conflict(Problem);
 
+/// The change-feed cursor points at records pruned since (older than the
+/// retention): re-read everything, then follow the feed from a fresh cursor.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "/problems/gone", "title": "No longer available", "status": 410,
+    "detail": "the change records after this cursor were pruned (kept 30 days); re-read the articles, then follow the feed from its start",
+    "instance": "/v1/changes"}))]
+pub(crate) struct Gone(Problem);
+
 /// `If-Match` does not match the stored version: someone else changed the resource.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({

@@ -3,6 +3,7 @@
 
 pub mod article_types;
 pub mod articles;
+pub mod changes;
 pub mod embedding;
 pub mod link_types;
 pub mod paging;
@@ -24,6 +25,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/v1")
             .configure(articles::configure)
+            .configure(changes::configure)
             .configure(quotes::configure)
             .configure(related_links::configure)
             .configure(tokens::configure)

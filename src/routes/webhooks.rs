@@ -131,6 +131,8 @@ pub(crate) async fn list_webhooks(
 }
 
 /// Get a webhook subscription
+///
+/// Its settings and state (never its secret).
 #[utoipa::path(
     operation_id = "getWebhook", tag = "webhooks",
     security(("bearer" = ["admin"])),
@@ -208,7 +210,8 @@ pub(crate) async fn update_webhook(
         WebhookFields::validate(merged(input, &patch)?, allow_private).map_err(|e| patch_errors(&patch, e))
     };
     let at = now();
-    let row = db.run(move |c| store::update(c, &id, apply, at)).await.map_err(|e| ApiError::from_write(e, "webhook"))?;
+    let row =
+        db.run(move |c| store::update(c, &id, apply, at)).await.map_err(|e| ApiError::from_write(e, "webhook"))?;
     Ok(HttpResponse::Ok().json(Webhook::try_from(row)?))
 }
 
@@ -302,8 +305,7 @@ pub(crate) async fn list_webhook_deliveries(
         .await?
         .ok_or_else(|| ApiError::not_found("webhook"))?;
     let (rows, next_cursor) = page.split(rows, |(row, _)| id_cursor(&row.id))?;
-    let items =
-        rows.into_iter().map(|(row, attempts)| Delivery::from_rows(row, attempts)).collect::<Result<_, _>>()?;
+    let items = rows.into_iter().map(|(row, attempts)| Delivery::from_rows(row, attempts)).collect::<Result<_, _>>()?;
     Ok(page_response(&req, next_cursor.as_deref()).json(DeliveryPage { items, next_cursor }))
 }
 

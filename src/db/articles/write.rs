@@ -10,6 +10,7 @@ use crate::db::{
     Backend, DbConn, DbError, WriteError, lock_article, locked_for_write, quotes, related_links, write_transaction,
 };
 use crate::domain::article::ArticleFields;
+use crate::domain::change::ChangeType;
 use crate::domain::quote::QuoteFields;
 use crate::domain::related_link::RelatedLinkFields;
 use crate::domain::slug::Slug;
@@ -34,16 +35,17 @@ pub(crate) fn create(
     // A concurrent create may take the derived slug between our check and insert;
     // then the unique index refuses it and we pick again.
     for _ in 0..5 {
-        let result = write_transaction(conn, |c| {
+        let result = write_transaction(conn, now, |c, log| {
             let slug = match &fields.slug {
                 Some(slug) => slug.clone(),
                 None => free_slug(c, &Slug::derive_from(&fields.title))?,
             };
             let row = new_row(fields, slug.to_string(), now);
             diesel::insert_into(articles::table).values(&row).execute(c)?;
+            log.article(ChangeType::ArticleCreated, &row.id);
             insert_tags(c, &row, &fields.tags.keys())?;
-            quotes::insert_new(c, &row.id, &children.quotes, now)?;
-            related_links::insert_new(c, &row.id, &children.links, now, "/related_links")?;
+            quotes::insert_new(c, log, &row.id, &children.quotes, now)?;
+            related_links::insert_new(c, log, &row.id, &children.links, now, "/related_links")?;
             Ok(row)
         });
         match result {
@@ -144,7 +146,7 @@ pub(crate) fn update(
     fields_for: impl FnOnce(&ArticleRow) -> Result<ArticleFields, WriteError>,
     now: DateTime<Utc>,
 ) -> Result<ArticleRow, WriteError> {
-    write_transaction(conn, |c| {
+    write_transaction(conn, now, |c, log| {
         let current = locked_for_write(c, |c| find(c, key), expected)?;
         let fields = fields_for(&current)?;
         let slug = fields.slug.as_ref().map_or_else(|| current.slug.clone(), ToString::to_string);
@@ -159,6 +161,7 @@ pub(crate) fn update(
             .map_err(|e| slug_conflict(e, &row.slug))?;
         diesel::delete(article_tags::table.filter(article_tags::article_id.eq(&current.id))).execute(c)?;
         insert_tags(c, &row, &fields.tags.keys())?;
+        log.article(ChangeType::ArticleUpdated, &row.id);
         Ok(row)
     })
 }
@@ -216,12 +219,21 @@ pub(crate) fn delete(
     expected: &Expected,
     now: DateTime<Utc>,
 ) -> Result<(), WriteError> {
-    write_transaction(conn, |c| {
+    write_transaction(conn, now, |c, log| {
         let current = locked_for_write(c, |c| find(c, key), expected)?;
-        let mut linking = related_links::sources_of(c, &current.id)?;
+        let links = related_links::going_with(c, &current.id)?;
+        let own_quotes = quotes::of_article(c, &current.id)?;
+        let mut linking: Vec<String> = links.iter().map(|l| l.article_id.clone()).collect();
         linking.sort();
         linking.dedup();
         diesel::delete(articles::table.filter(articles::id.eq(&current.id))).execute(c)?;
+        log.article_deleted(&current);
+        for quote in &own_quotes {
+            log.quote_deleted(quote);
+        }
+        for link in &links {
+            log.link_deleted(link);
+        }
         for source in linking.iter().filter(|s| **s != current.id) {
             lock_article(c, source)?;
             OrderedList::new(OrderedTable::RelatedLinks, source, now.naive_utc()).compact(c)?;

@@ -1,0 +1,383 @@
+//! The change log: what every write transaction appends before it commits, and
+//! reading it back in commit order. Writes say which resources they changed
+//! (`ChangeLog`); `record` reads those resources again as they stand at the end of
+//! the transaction, so a record shows exactly what the commit made visible, and
+//! announces the articles whose visibility to anonymous readers changed.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use tokio::sync::Notify;
+
+use super::articles::lookup::{ArticleRow, is_public};
+use super::quotes::QuoteRow;
+use super::related_links::{self, LinkWithTarget, RelatedLinkRow};
+use super::schema::{articles, change_log_state, changes, quotes};
+use super::{DbConn, DbError, stored_uuid, write_transaction};
+use crate::domain::cache_tag;
+use crate::domain::change::{ChangeRecord, ChangeType, ResourceKind};
+use crate::domain::resource::{Article, Quote, RelatedLink};
+
+/// A record as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = changes)]
+pub(crate) struct ChangeRow {
+    #[diesel(skip_insertion)]
+    pub seq: i64,
+    pub change_type: String,
+    pub occurred_at: NaiveDateTime,
+    pub article_id: String,
+    pub resource_kind: String,
+    pub resource_id: String,
+    pub version: i32,
+    /// The resource as JSON, `None` for a deletion.
+    pub data: Option<String>,
+    /// The cache tags to purge, as a JSON array.
+    pub purge_tags: String,
+}
+
+impl TryFrom<ChangeRow> for ChangeRecord {
+    type Error = DbError;
+
+    fn try_from(row: ChangeRow) -> Result<Self, DbError> {
+        let corrupt = |what: &str| DbError::Corrupt(format!("change {}: {what}", row.seq));
+        Ok(Self {
+            sequence: row.seq,
+            change_type: ChangeType::parse(&row.change_type).ok_or_else(|| corrupt("unknown type"))?,
+            occurred_at: row.occurred_at.and_utc(),
+            article_id: stored_uuid(&row.article_id)?,
+            resource_kind: ResourceKind::parse(&row.resource_kind).ok_or_else(|| corrupt("unknown resource kind"))?,
+            resource_id: stored_uuid(&row.resource_id)?,
+            version: row.version,
+            data: row.data.as_deref().map(serde_json::from_str).transpose().map_err(|_| corrupt("data"))?,
+            purge_tags: serde_json::from_str(&row.purge_tags).map_err(|_| corrupt("purge tags"))?,
+        })
+    }
+}
+
+/// One change a write made, noted while it runs.
+#[derive(Debug, Clone)]
+struct Noted {
+    change_type: ChangeType,
+    id: String,
+    article_id: String,
+    /// For deletions, what the record says (nothing is left to read back).
+    gone: Option<Gone>,
+}
+
+#[derive(Debug, Clone)]
+struct Gone {
+    version: i32,
+    purge_tags: Vec<String>,
+}
+
+/// What one write transaction changed, in the order it changed it.
+#[derive(Debug)]
+pub(crate) struct ChangeLog {
+    now: DateTime<Utc>,
+    noted: Vec<Noted>,
+    /// Articles whose visibility may have changed (written, or due).
+    visibility: Vec<String>,
+}
+
+impl ChangeLog {
+    pub(crate) fn new(now: DateTime<Utc>) -> Self {
+        Self { now, noted: Vec::new(), visibility: Vec::new() }
+    }
+
+    /// The article was created or its own fields changed.
+    pub(crate) fn article(&mut self, change_type: ChangeType, id: &str) {
+        self.note(change_type, id, id);
+        self.visibility_of(id);
+    }
+
+    /// A quote was created or changed.
+    pub(crate) fn quote(&mut self, change_type: ChangeType, row: &QuoteRow) {
+        self.note(change_type, &row.id, &row.article_id);
+    }
+
+    /// A related link was created or changed.
+    pub(crate) fn link(&mut self, change_type: ChangeType, row: &RelatedLinkRow) {
+        self.note(change_type, &row.id, &row.article_id);
+    }
+
+    /// The article is being deleted (its children's deletions are noted apart).
+    pub(crate) fn article_deleted(&mut self, row: &ArticleRow) {
+        self.gone(ResourceKind::Article, &row.id, &row.id, row.version, article_tags(&row.id));
+    }
+
+    /// The quote is being deleted.
+    pub(crate) fn quote_deleted(&mut self, row: &QuoteRow) {
+        self.gone(ResourceKind::Quote, &row.id, &row.article_id, row.version, quote_tags(&row.id, &row.article_id));
+    }
+
+    /// The link is being deleted.
+    pub(crate) fn link_deleted(&mut self, row: &RelatedLinkRow) {
+        let tags = link_tags(&row.id, &row.article_id, row.target_article_id.as_deref());
+        self.gone(ResourceKind::RelatedLink, &row.id, &row.article_id, row.version, tags);
+    }
+
+    /// An article whose visibility may have changed without a write (a scheduled
+    /// one whose time has come).
+    pub(crate) fn visibility_of(&mut self, id: &str) {
+        if !self.visibility.iter().any(|v| v == id) {
+            self.visibility.push(id.to_owned());
+        }
+    }
+
+    fn note(&mut self, change_type: ChangeType, id: &str, article_id: &str) {
+        self.noted.push(Noted { change_type, id: id.to_owned(), article_id: article_id.to_owned(), gone: None });
+    }
+
+    fn gone(&mut self, kind: ResourceKind, id: &str, article_id: &str, version: i32, purge_tags: Vec<String>) {
+        self.noted.push(Noted {
+            change_type: ChangeType::deleted(kind),
+            id: id.to_owned(),
+            article_id: article_id.to_owned(),
+            gone: Some(Gone { version, purge_tags }),
+        });
+    }
+}
+
+fn article_tags(id: &str) -> Vec<String> {
+    vec![cache_tag::article(id), cache_tag::ARTICLES.to_owned()]
+}
+
+fn quote_tags(id: &str, article_id: &str) -> Vec<String> {
+    vec![cache_tag::quote(id), cache_tag::article(article_id), cache_tag::QUOTES.to_owned()]
+}
+
+/// An internal link also shows in its target's backlinks, which carry the target's tag.
+fn link_tags(id: &str, article_id: &str, target: Option<&str>) -> Vec<String> {
+    let mut tags = vec![cache_tag::related_link(id), cache_tag::article(article_id)];
+    tags.extend(target.map(cache_tag::article));
+    tags
+}
+
+/// The lock every appending transaction takes on PostgreSQL, held until it commits:
+/// sequence numbers are then handed out in commit order, so a reader that has seen
+/// N+1 will never see N appear later. (SQLite has one writer at a time anyway.)
+const APPEND_LOCK_KEY: i64 = 0x6e65_7773_6368_6731; // "newschg1"
+
+static APPENDED: Notify = Notify::const_new();
+
+/// Woken after a write transaction that appended records has committed in this
+/// process (others' records are found by polling).
+pub(crate) fn appended() -> &'static Notify {
+    &APPENDED
+}
+
+/// Appends the records of what `log` noted, reading each changed resource as it
+/// stands now, plus `article.published` / `article.unpublished` for the articles
+/// whose visibility changed. Runs inside the write transaction, last. Returns how
+/// many records it appended.
+pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError> {
+    if log.noted.is_empty() && log.visibility.is_empty() {
+        return Ok(0);
+    }
+    let now = log.now;
+    let announced = announce(conn, &log.visibility, now)?;
+    let mut noted = log.noted;
+    for (id, public) in announced {
+        let change_type = if public { ChangeType::ArticlePublished } else { ChangeType::ArticleUnpublished };
+        // After the article's own record, if it has one in this transaction.
+        let at = noted.iter().rposition(|n| n.id == id).map_or(noted.len(), |i| i + 1);
+        noted.insert(at, Noted { change_type, id: id.clone(), article_id: id, gone: None });
+    }
+    let shown = Shown::load(conn, &noted)?;
+    let rows: Vec<ChangeRow> = noted.iter().filter_map(|n| shown.record(n, now)).collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    if let DbConn::Pg(_) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})::text")).execute(conn)?;
+    }
+    insert_rows!(conn, changes::table, &rows)?;
+    Ok(rows.len())
+}
+
+/// Compares each article's visibility now with what was last announced, stores the
+/// new answer, and returns the articles whose answer changed (`true`: now public).
+fn announce(conn: &mut DbConn, ids: &[String], now: DateTime<Utc>) -> QueryResult<Vec<(String, bool)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let states: Vec<(String, bool, Option<bool>)> = articles::table
+        .filter(articles::id.eq_any(ids))
+        .select((articles::id, articles::announced_public, is_public(now).nullable()))
+        .load(conn)?;
+    let changed: Vec<(String, bool)> = states
+        .into_iter()
+        .filter_map(|(id, announced, public)| {
+            let public = public.unwrap_or(false);
+            (public != announced).then_some((id, public))
+        })
+        .collect();
+    for public in [true, false] {
+        let these: Vec<&String> = changed.iter().filter(|(_, p)| *p == public).map(|(id, _)| id).collect();
+        if !these.is_empty() {
+            diesel::update(articles::table.filter(articles::id.eq_any(these)))
+                .set(articles::announced_public.eq(public))
+                .execute(conn)?;
+        }
+    }
+    // In the order the write named them, so records follow it.
+    let mut ordered = changed;
+    ordered.sort_by_key(|(id, _)| ids.iter().position(|i| i == id));
+    Ok(ordered)
+}
+
+/// The changed resources as they stand at the end of the transaction, read in one
+/// query per kind.
+struct Shown {
+    articles: HashMap<String, (i32, serde_json::Value)>,
+    quotes: HashMap<String, (i32, serde_json::Value)>,
+    links: HashMap<String, (i32, serde_json::Value, Option<String>)>,
+}
+
+impl Shown {
+    fn load(conn: &mut DbConn, noted: &[Noted]) -> Result<Self, DbError> {
+        let ids = |kind: ResourceKind| -> Vec<String> {
+            let mut ids: Vec<String> = noted
+                .iter()
+                .filter(|n| n.gone.is_none() && n.change_type.resource_kind() == kind)
+                .map(|n| n.id.clone())
+                .collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let mut shown = Self { articles: HashMap::new(), quotes: HashMap::new(), links: HashMap::new() };
+        let wanted = ids(ResourceKind::Article);
+        if !wanted.is_empty() {
+            let rows: Vec<ArticleRow> =
+                articles::table.filter(articles::id.eq_any(&wanted)).select(ArticleRow::as_select()).load(conn)?;
+            for row in rows {
+                let article = Article::try_from(row)?;
+                shown.articles.insert(article.id.to_string(), (article.version, json(&article)?));
+            }
+        }
+        let wanted = ids(ResourceKind::Quote);
+        if !wanted.is_empty() {
+            let rows: Vec<QuoteRow> =
+                quotes::table.filter(quotes::id.eq_any(&wanted)).select(QuoteRow::as_select()).load(conn)?;
+            for row in rows {
+                let quote = Quote::try_from(row)?;
+                shown.quotes.insert(quote.id.to_string(), (quote.version, json(&quote)?));
+            }
+        }
+        let wanted = ids(ResourceKind::RelatedLink);
+        if !wanted.is_empty() {
+            let rows: Vec<LinkWithTarget> = related_links::find_many(conn, &wanted)?;
+            for row in rows {
+                let link = RelatedLink::try_from(row)?;
+                let target = link.target_article_id.map(|t| t.to_string());
+                shown.links.insert(link.id.to_string(), (link.version, json(&link)?, target));
+            }
+        }
+        Ok(shown)
+    }
+
+    /// The row for one noted change; `None` when the resource is gone again by the
+    /// end of the transaction (its deletion has its own record).
+    fn record(&self, n: &Noted, now: DateTime<Utc>) -> Option<Result<ChangeRow, DbError>> {
+        let (version, data, tags) = match (&n.gone, n.change_type.resource_kind()) {
+            (Some(gone), _) => (gone.version, None, gone.purge_tags.clone()),
+            (None, ResourceKind::Article) => {
+                let (version, data) = self.articles.get(&n.id)?;
+                (*version, Some(data), article_tags(&n.id))
+            }
+            (None, ResourceKind::Quote) => {
+                let (version, data) = self.quotes.get(&n.id)?;
+                (*version, Some(data), quote_tags(&n.id, &n.article_id))
+            }
+            (None, ResourceKind::RelatedLink) => {
+                let (version, data, target) = self.links.get(&n.id)?;
+                (*version, Some(data), link_tags(&n.id, &n.article_id, target.as_deref()))
+            }
+        };
+        Some(Ok(ChangeRow {
+            seq: 0,
+            change_type: n.change_type.as_str().to_owned(),
+            occurred_at: now.naive_utc(),
+            article_id: n.article_id.clone(),
+            resource_kind: n.change_type.resource_kind().as_str().to_owned(),
+            resource_id: n.id.clone(),
+            version,
+            data: data.map(ToString::to_string),
+            purge_tags: serde_json::Value::from(tags).to_string(),
+        }))
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, DbError> {
+    serde_json::to_value(value).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// Up to `limit` records after sequence number `after`, oldest first.
+pub(crate) fn after(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<ChangeRow>> {
+    changes::table
+        .filter(changes::seq.gt(after))
+        .order(changes::seq.asc())
+        .limit(limit)
+        .select(ChangeRow::as_select())
+        .load(conn)
+}
+
+/// The highest sequence number pruned so far (0 when nothing has been): a reader
+/// whose position is below it has missed records.
+pub(crate) fn pruned_through(conn: &mut DbConn) -> QueryResult<i64> {
+    change_log_state::table.select(change_log_state::pruned_through).first(conn)
+}
+
+/// A scheduled article whose time has come, still to be announced.
+#[derive(QueryableByName)]
+struct Due {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+}
+
+/// Announces `article.published` for the scheduled articles whose publication time
+/// has passed (up to 100 at a time), once each: the announcement is stored with
+/// the record, under the row's lock, and on PostgreSQL another process's scheduler
+/// skips the rows this one holds. Returns how many it announced.
+pub(crate) fn announce_due(conn: &mut DbConn, now: DateTime<Utc>) -> Result<usize, DbError> {
+    const DUE: &str = "SELECT id FROM articles WHERE status = 'published' AND NOT announced_public";
+    write_transaction(conn, now, |c, log| {
+        let due: Vec<Due> = match c {
+            DbConn::Pg(_) => diesel::sql_query(format!(
+                "{DUE} AND published_at <= $1 ORDER BY published_at LIMIT 100 FOR UPDATE SKIP LOCKED"
+            ))
+            .bind::<diesel::sql_types::Timestamp, _>(now.naive_utc())
+            .load(c)?,
+            DbConn::Sqlite(_) => {
+                diesel::sql_query(format!("{DUE} AND published_at <= ? ORDER BY published_at LIMIT 100"))
+                    .bind::<diesel::sql_types::Timestamp, _>(now.naive_utc())
+                    .load(c)?
+            }
+        };
+        for article in &due {
+            log.visibility_of(&article.id);
+        }
+        Ok::<_, DbError>(due.len())
+    })
+}
+
+/// Deletes the records older than `before` and remembers how far it went, so that
+/// a reader positioned before them is told it has missed some. Returns how many
+/// it deleted.
+pub(crate) fn prune(conn: &mut DbConn, before: DateTime<Utc>) -> QueryResult<usize> {
+    conn.transaction(|c| {
+        let through: Option<i64> = changes::table
+            .filter(changes::occurred_at.lt(before.naive_utc()))
+            .select(diesel::dsl::max(changes::seq))
+            .first(c)?;
+        let Some(through) = through else { return Ok(0) };
+        let deleted = diesel::delete(changes::table.filter(changes::seq.le(through))).execute(c)?;
+        diesel::update(change_log_state::table.filter(change_log_state::pruned_through.lt(through)))
+            .set(change_log_state::pruned_through.eq(through))
+            .execute(c)?;
+        Ok(deleted)
+    })
+}
