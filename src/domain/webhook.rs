@@ -16,6 +16,8 @@ use super::{FieldError, Violations};
 
 /// Longest `description`, in characters.
 pub const MAX_DESCRIPTION_LEN: usize = 500;
+/// Longest `url`, in characters (the limit every stored URL has).
+pub const MAX_WEBHOOK_URL_LEN: usize = super::text::MAX_URL_LEN;
 /// Most patterns in `events`.
 pub const MAX_EVENTS: usize = 20;
 /// What a signing secret starts with (the Standard Webhooks convention).
