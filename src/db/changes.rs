@@ -21,7 +21,7 @@ use crate::domain::resource::{Article, Quote, RelatedLink};
 
 /// A record as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = changes)]
+#[diesel(table_name = changes, treat_none_as_default_value = false)]
 pub(crate) struct ChangeRow {
     #[diesel(skip_insertion)]
     pub seq: i64,
@@ -177,15 +177,16 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
         return Ok(0);
     }
     let now = log.now;
-    let announced = announce(conn, &log.visibility, now)?;
     let mut noted = log.noted;
+    let shown = Shown::load(conn, &noted, &log.visibility, now)?;
+    let announced = shown.visibility_changes(&log.visibility);
+    store_announced(conn, &announced)?;
     for (id, public) in announced {
         let change_type = if public { ChangeType::ArticlePublished } else { ChangeType::ArticleUnpublished };
         // After the article's own record, if it has one in this transaction.
         let at = noted.iter().rposition(|n| n.id == id).map_or(noted.len(), |i| i + 1);
         noted.insert(at, Noted { change_type, id: id.clone(), article_id: id, gone: None });
     }
-    let shown = Shown::load(conn, &noted)?;
     let rows: Vec<ChangeRow> = noted.iter().filter_map(|n| shown.record(n, now)).collect::<Result<_, _>>()?;
     if rows.is_empty() {
         return Ok(0);
@@ -197,47 +198,32 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
     Ok(rows.len())
 }
 
-/// Compares each article's visibility now with what was last announced, stores the
-/// new answer, and returns the articles whose answer changed (`true`: now public).
-fn announce(conn: &mut DbConn, ids: &[String], now: DateTime<Utc>) -> QueryResult<Vec<(String, bool)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let states: Vec<(String, bool, Option<bool>)> = articles::table
-        .filter(articles::id.eq_any(ids))
-        .select((articles::id, articles::announced_public, is_public(now).nullable()))
-        .load(conn)?;
-    let changed: Vec<(String, bool)> = states
-        .into_iter()
-        .filter_map(|(id, announced, public)| {
-            let public = public.unwrap_or(false);
-            (public != announced).then_some((id, public))
-        })
-        .collect();
+/// Stores what is now announced about each article's visibility.
+fn store_announced(conn: &mut DbConn, announced: &[(String, bool)]) -> QueryResult<()> {
     for public in [true, false] {
-        let these: Vec<&String> = changed.iter().filter(|(_, p)| *p == public).map(|(id, _)| id).collect();
+        let these: Vec<&String> = announced.iter().filter(|(_, p)| *p == public).map(|(id, _)| id).collect();
         if !these.is_empty() {
             diesel::update(articles::table.filter(articles::id.eq_any(these)))
                 .set(articles::announced_public.eq(public))
                 .execute(conn)?;
         }
     }
-    // In the order the write named them, so records follow it.
-    let mut ordered = changed;
-    ordered.sort_by_key(|(id, _)| ids.iter().position(|i| i == id));
-    Ok(ordered)
+    Ok(())
 }
 
 /// The changed resources as they stand at the end of the transaction, read in one
 /// query per kind.
 struct Shown {
     articles: HashMap<String, (i32, serde_json::Value)>,
+    /// For each article read: what was last announced about its visibility, and
+    /// whether anyone may see it now.
+    visibility: HashMap<String, (bool, bool)>,
     quotes: HashMap<String, (i32, serde_json::Value)>,
     links: HashMap<String, (i32, serde_json::Value, Option<String>)>,
 }
 
 impl Shown {
-    fn load(conn: &mut DbConn, noted: &[Noted]) -> Result<Self, DbError> {
+    fn load(conn: &mut DbConn, noted: &[Noted], visibility: &[String], now: DateTime<Utc>) -> Result<Self, DbError> {
         let ids = |kind: ResourceKind| -> Vec<String> {
             let mut ids: Vec<String> = noted
                 .iter()
@@ -248,14 +234,24 @@ impl Shown {
             ids.dedup();
             ids
         };
-        let mut shown = Self { articles: HashMap::new(), quotes: HashMap::new(), links: HashMap::new() };
-        let wanted = ids(ResourceKind::Article);
+        let mut shown = Self {
+            articles: HashMap::new(),
+            visibility: HashMap::new(),
+            quotes: HashMap::new(),
+            links: HashMap::new(),
+        };
+        let mut wanted = ids(ResourceKind::Article);
+        wanted.extend(visibility.iter().filter(|id| !wanted.contains(id)).cloned().collect::<Vec<_>>());
         if !wanted.is_empty() {
-            let rows: Vec<ArticleRow> =
-                articles::table.filter(articles::id.eq_any(&wanted)).select(ArticleRow::as_select()).load(conn)?;
-            for row in rows {
+            let rows: Vec<(ArticleRow, bool, Option<bool>)> = articles::table
+                .filter(articles::id.eq_any(&wanted))
+                .select((ArticleRow::as_select(), articles::announced_public, is_public(now).nullable()))
+                .load(conn)?;
+            for (row, announced, public) in rows {
                 let article = Article::try_from(row)?;
-                shown.articles.insert(article.id.to_string(), (article.version, json(&article)?));
+                let id = article.id.to_string();
+                shown.visibility.insert(id.clone(), (announced, public.unwrap_or(false)));
+                shown.articles.insert(id, (article.version, json(&article)?));
             }
         }
         let wanted = ids(ResourceKind::Quote);
@@ -277,6 +273,17 @@ impl Shown {
             }
         }
         Ok(shown)
+    }
+
+    /// The articles of `ids` whose visibility differs from what was last announced,
+    /// in that order (`true`: now public).
+    fn visibility_changes(&self, ids: &[String]) -> Vec<(String, bool)> {
+        ids.iter()
+            .filter_map(|id| {
+                let (announced, public) = *self.visibility.get(id)?;
+                (announced != public).then(|| (id.clone(), public))
+            })
+            .collect()
     }
 
     /// The row for one noted change; `None` when the resource is gone again by the
@@ -343,20 +350,13 @@ struct Due {
 /// the record, under the row's lock, and on PostgreSQL another process's scheduler
 /// skips the rows this one holds. Returns how many it announced.
 pub(crate) fn announce_due(conn: &mut DbConn, now: DateTime<Utc>) -> Result<usize, DbError> {
-    const DUE: &str = "SELECT id FROM articles WHERE status = 'published' AND NOT announced_public";
+    // Most rounds find nothing: look first, so that an idle service takes no write
+    // lock every second.
+    if due(conn, now, 1, false)?.is_empty() {
+        return Ok(0);
+    }
     write_transaction(conn, now, |c, log| {
-        let due: Vec<Due> = match c {
-            DbConn::Pg(_) => diesel::sql_query(format!(
-                "{DUE} AND published_at <= $1 ORDER BY published_at LIMIT 100 FOR UPDATE SKIP LOCKED"
-            ))
-            .bind::<diesel::sql_types::Timestamp, _>(now.naive_utc())
-            .load(c)?,
-            DbConn::Sqlite(_) => {
-                diesel::sql_query(format!("{DUE} AND published_at <= ? ORDER BY published_at LIMIT 100"))
-                    .bind::<diesel::sql_types::Timestamp, _>(now.naive_utc())
-                    .load(c)?
-            }
-        };
+        let due = due(c, now, 100, true)?;
         for article in &due {
             log.visibility_of(&article.id);
         }
@@ -364,10 +364,35 @@ pub(crate) fn announce_due(conn: &mut DbConn, now: DateTime<Utc>) -> Result<usiz
     })
 }
 
+/// Up to `limit` published articles whose time has come and that are not yet
+/// announced, oldest first; `lock`: locked for this transaction (PostgreSQL skips
+/// the rows another transaction holds). The conditions are written as the partial
+/// index `articles_unannounced_idx` states them, with no bound parameter in them, so
+/// that PostgreSQL's planner can serve the query from that index (SQLite is told to).
+fn due(conn: &mut DbConn, now: DateTime<Utc>, limit: u32, lock: bool) -> QueryResult<Vec<Due>> {
+    const DUE: &str = "WHERE status = 'published' AND NOT announced_public AND published_at <=";
+    let at = now.naive_utc();
+    match conn {
+        DbConn::Pg(_) => {
+            let lock = if lock { " FOR UPDATE SKIP LOCKED" } else { "" };
+            let sql = format!("SELECT id FROM articles {DUE} $1 ORDER BY published_at LIMIT {limit}{lock}");
+            diesel::sql_query(sql).bind::<diesel::sql_types::Timestamp, _>(at).load(conn)
+        }
+        // The index named: SQLite's planner otherwise prefers (status, published_at),
+        // which holds every published article.
+        DbConn::Sqlite(_) => {
+            let sql = format!(
+                "SELECT id FROM articles INDEXED BY articles_unannounced_idx {DUE} ? ORDER BY published_at LIMIT {limit}"
+            );
+            diesel::sql_query(sql).bind::<diesel::sql_types::Timestamp, _>(at).load(conn)
+        }
+    }
+}
+
 /// Deletes the records older than `before` and remembers how far it went, so that
 /// a reader positioned before them is told it has missed some. Returns how many
 /// it deleted.
-pub(crate) fn prune(conn: &mut DbConn, before: DateTime<Utc>) -> QueryResult<usize> {
+pub fn prune(conn: &mut DbConn, before: DateTime<Utc>) -> QueryResult<usize> {
     conn.transaction(|c| {
         let through: Option<i64> = changes::table
             .filter(changes::occurred_at.lt(before.naive_utc()))

@@ -104,6 +104,9 @@ pub fn init_tls() {
     openssl_sys::init();
 }
 
+/// Connections the background workers share (`Database::for_workers`).
+const WORKER_POOL_SIZE: u32 = 2;
+
 /// The pool plus whether migrations have run; until they have, every request is
 /// answered 503 and `/readyz` says not ready.
 #[derive(Clone)]
@@ -129,10 +132,23 @@ impl Database {
             queries: Arc::new(AtomicU64::new(0)),
             failures: Arc::new(AtomicU64::new(0)),
         };
+        Self::with_pool(connector, settings.pool_size, Arc::new(AtomicBool::new(false)))
+    }
+
+    /// The same database through a small pool of its own, for the background workers
+    /// (scheduled announcements, pruning, deliveries): they never wait behind
+    /// requests for a connection, nor requests behind them, and their statements are
+    /// not counted in `queries_run`, which then measures requests alone.
+    pub(crate) fn for_workers(&self) -> Self {
+        let connector = Connector { queries: Arc::new(AtomicU64::new(0)), ..self.connector.clone() };
+        Self::with_pool(connector, WORKER_POOL_SIZE, Arc::clone(&self.migrated))
+    }
+
+    fn with_pool(connector: Connector, pool_size: u32, migrated: Arc<AtomicBool>) -> Self {
         let pool = Pool::builder()
-            .max_size(settings.pool_size)
+            .max_size(pool_size)
             .min_idle(Some(0))
-            .connection_timeout(settings.timeout())
+            .connection_timeout(connector.timeout)
             // `checkout` validates only connections that may have gone stale; r2d2's
             // own test would cost a round trip on every request.
             .test_on_check_out(false)
@@ -151,9 +167,9 @@ impl Database {
         Self {
             pool,
             connector,
-            gate: Arc::new(Semaphore::new(settings.pool_size as usize)),
+            gate: Arc::new(Semaphore::new(pool_size as usize)),
             waiting: Arc::new(AtomicI64::new(0)),
-            migrated: Arc::new(AtomicBool::new(false)),
+            migrated,
         }
     }
 

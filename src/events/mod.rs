@@ -19,9 +19,11 @@ const PRUNE_TICK: Duration = Duration::from_secs(3600);
 
 /// Starts the workers on the current actix system.
 pub fn start(db: &Database, settings: &EventSettings) {
+    let db = db.for_workers();
     actix_web::rt::spawn(announce_scheduled(db.clone()));
     actix_web::rt::spawn(prune_old(db.clone(), settings.changes_retention_days));
-    webhooks::start(db, &settings.webhooks);
+    // A pool of its own: a burst of deliveries never delays the announcements.
+    webhooks::start(&db.for_workers(), &settings.webhooks);
 }
 
 /// Emits `article.published` for scheduled articles as their time comes. A failed

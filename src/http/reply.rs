@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::conditional::{etag, representation_etag};
 use super::params::IfNoneMatch;
+use crate::domain::cache_tag;
 use crate::error::ApiError;
 
 /// A JSON representation and its ETag.
@@ -58,3 +59,22 @@ pub(crate) fn conditional(cached: &IfNoneMatch, tagged: Tagged) -> HttpResponse 
     }
     ok(tagged)
 }
+
+/// Puts the tags a CDN purges this response by in `Cache-Tag` (comma-separated) and
+/// `Surrogate-Key` (space-separated), on a successful read only.
+pub(crate) fn with_cache_tags(mut response: HttpResponse, tags: &[String]) -> HttpResponse {
+    if !(response.status().is_success() || response.status() == actix_web::http::StatusCode::NOT_MODIFIED) {
+        return response;
+    }
+    for (name, separator) in [(CACHE_TAG, ','), (SURROGATE_KEY, ' ')] {
+        if let Ok(value) = header::HeaderValue::from_str(&cache_tag::header_value(tags, separator)) {
+            response.headers_mut().insert(header::HeaderName::from_static(name), value);
+        }
+    }
+    response
+}
+
+/// Names what a read shows, for purging at a CDN (Cloudflare's name).
+pub(crate) const CACHE_TAG: &str = "cache-tag";
+/// The same tags under Fastly's name.
+pub(crate) const SURROGATE_KEY: &str = "surrogate-key";

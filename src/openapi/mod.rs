@@ -80,9 +80,49 @@ pub(crate) fn refined(api: &utoipa::openapi::OpenApi) -> Value {
     strings_hold_no_nul(&mut doc);
     doc["components"]["schemas"].as_object_mut().expect("component schemas").extend(echoing);
     require_body_when_published(&mut doc);
+    add_cache_tag_headers(&mut doc);
     unique_tags(&mut doc);
     webhooks::add(&mut doc);
     doc
+}
+
+/// The reads that name what they show in `Cache-Tag` and `Surrogate-Key` (see
+/// `http::reply::with_cache_tags`): every GET of an article, a quote, a link or a
+/// list of them.
+const TAGGED_READS: [&str; 8] = [
+    "listArticles",
+    "getArticle",
+    "listArticleQuotes",
+    "searchQuotes",
+    "getQuote",
+    "listRelatedLinks",
+    "getRelatedLink",
+    "listBacklinks",
+];
+
+fn add_cache_tag_headers(doc: &mut Value) {
+    let max = crate::domain::cache_tag::MAX_HEADER_BYTES;
+    let header = |separator: &str, cdn: &str| {
+        json!({
+            "description": format!(
+                "The cache tags of what this response shows ({cdn}), {separator}-separated: `article-<id>`, \
+                 `quote-<id>`, `related-link-<id>`, and `articles` or `quotes` for lists. Change records list the \
+                 same tags in `purge_tags`. At most {max} bytes; a longer list is cut at a tag, and its first tag \
+                 (the list's or the resource's own) always stays."),
+            "schema": {"type": "string"}
+        })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut() {
+        let Some(get) = item.get_mut("get") else { continue };
+        let tagged = get.get("operationId").and_then(Value::as_str).is_some_and(|id| TAGGED_READS.contains(&id));
+        let Some(ok) = get.pointer_mut("/responses/200").and_then(Value::as_object_mut).filter(|_| tagged) else {
+            continue;
+        };
+        let headers = ok.entry("headers").or_insert_with(|| json!({}));
+        headers["Cache-Tag"] = header("comma", "Cloudflare's name");
+        headers["Surrogate-Key"] = header("space", "Fastly's name");
+    }
 }
 
 /// No text the service stores or matches may hold NUL (PostgreSQL cannot store it),

@@ -37,14 +37,17 @@ pub(super) fn add(doc: &mut Value) {
                 "required": true,
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookPayload"}}}
             },
+            // Authenticated by its signature, not by credentials of the receiver's.
+            "security": [],
+            // The receiver's answers; 410, 429 and 503 are told apart in `default`
+            // (they are the receiver's statuses, not problems Newsdesk sends).
             "responses": {
                 "2XX": {"description": "Received: the delivery is done."},
-                "410": {"description": "Gone: the subscription is disabled and nothing more is sent."},
-                "429": {"description": "Retried after `Retry-After` (seconds or an HTTP date), or the schedule's wait."},
-                "503": {"description": "Retried after `Retry-After`, or the schedule's wait."},
                 "default": {"description": "Any other answer, no answer or a timeout: retried after 5 s, 5 min, \
-    30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h (`NEWSDESK_WEBHOOK_RETRY_SCHEDULE`), then failed (a retry by hand \
-    sends it again); after 3 failed deliveries in a row the subscription is disabled."}
+30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h (`NEWSDESK_WEBHOOK_RETRY_SCHEDULE`), then failed (a retry by hand \
+sends it again); after 3 failed deliveries in a row the subscription is disabled. A 429 or 503 with \
+`Retry-After` (seconds or an HTTP date) is retried after that wait instead. A 410 (Gone) disables the \
+subscription at once: nothing more is sent."}
             }
         }
     });

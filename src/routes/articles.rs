@@ -16,6 +16,7 @@ use crate::domain::FieldError;
 use crate::domain::access::Visibility;
 use crate::domain::article::{ArticleFields, ArticleInput, ArticleStatus, Replacement};
 use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
+use crate::domain::cache_tag;
 use crate::domain::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
 use crate::domain::resource::Article;
 use crate::domain::time::now;
@@ -91,7 +92,9 @@ pub(crate) async fn list_articles(
         .await?;
     let (rows, next_cursor) = split_page(rows, limit, sort.as_str(), &secret, |row| cursor_after(row, sort))?;
     let items = assemble(rows, children)?;
-    Ok(page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total }))
+    let tags = cache_tag::of_list(cache_tag::ARTICLES.to_owned(), &items, cache_tag::of_article);
+    let page = page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total });
+    Ok(reply::with_cache_tags(page, &tags))
 }
 
 fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError> {
@@ -141,7 +144,7 @@ pub(crate) async fn get_article(
         .await?
         .ok_or_else(|| ApiError::not_found("article"))?;
     let article = assemble(vec![row], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
-    Ok(reply::conditional(&cached, tagged(&article)?))
+    Ok(reply::with_cache_tags(reply::conditional(&cached, tagged(&article)?), &cache_tag::of_article(&article)))
 }
 
 /// Create an article

@@ -16,6 +16,7 @@ use crate::db::{Database, articles};
 use crate::domain::FieldError;
 use crate::domain::article_filter::SearchText;
 use crate::domain::article_ref::ArticleKey;
+use crate::domain::cache_tag;
 use crate::domain::cursor::{Cursor, CursorKey, CursorSecret};
 use crate::domain::paging::{ListError, Paging};
 use crate::domain::quote::{MAX_SPEAKER_NAME_LEN, QuoteFields, QuoteInput, speaker_key};
@@ -153,13 +154,19 @@ pub(crate) async fn list_article_quotes(
     let rows = db
         .run(move |c| -> diesel::QueryResult<_> {
             let Some(article) = articles::find_visible(c, &key, visibility)? else { return Ok(None) };
-            store::list_for_article(c, &article.id, &paging).map(Some)
+            let rows = store::list_for_article(c, &article.id, &paging)?;
+            Ok(Some((article.id, rows)))
         })
         .await?
         .ok_or_else(|| ApiError::not_found("article"))?;
+    let (article_id, rows) = rows;
     let (rows, next_cursor) = page.split(rows, position_cursor)?;
-    let items = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
-    Ok(page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }))
+    let items: Vec<Quote> = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
+    let tags = cache_tag::of_list(cache_tag::article(&article_id), &items, cache_tag::of_quote);
+    Ok(reply::with_cache_tags(
+        page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }),
+        &tags,
+    ))
 }
 
 /// Add a quote to an article
@@ -221,8 +228,12 @@ pub(crate) async fn search_quotes(
     let (rows, next_cursor) = split_page(rows, limit, NEWEST_ORDER, &secret, |q| {
         Ok(Cursor { key: CursorKey::Time(q.created_at.and_utc()), id: stored_uuid(&q.id)? })
     })?;
-    let items = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
-    Ok(page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }))
+    let items: Vec<Quote> = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
+    let tags = cache_tag::of_list(cache_tag::QUOTES.to_owned(), &items, cache_tag::of_quote);
+    Ok(reply::with_cache_tags(
+        page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }),
+        &tags,
+    ))
 }
 
 /// Get a quote
@@ -260,7 +271,8 @@ pub(crate) async fn get_quote(
         })
         .await?
         .ok_or_else(|| ApiError::not_found("quote"))?;
-    Ok(reply::conditional(&cached, tagged(&Quote::try_from(row)?)?))
+    let quote = Quote::try_from(row)?;
+    Ok(reply::with_cache_tags(reply::conditional(&cached, tagged(&quote)?), &cache_tag::of_quote(&quote)))
 }
 
 /// Replace a quote

@@ -13,6 +13,7 @@ use crate::db::related_links::{self as store, LinkWithTarget};
 use crate::db::stored_uuid;
 use crate::db::{Database, articles};
 use crate::domain::FieldError;
+use crate::domain::cache_tag;
 use crate::domain::cursor::{Cursor, CursorKey};
 use crate::domain::related_link::MAX_LINKS_PER_PUT;
 use crate::domain::related_link::{RelatedLinkFields, RelatedLinkInput, RelatedLinkListItem, check_patch};
@@ -81,14 +82,18 @@ pub(crate) async fn list_related_links(
     let rows = db
         .run(move |c| -> diesel::QueryResult<_> {
             let Some(article) = articles::find_visible(c, &key, visibility)? else { return Ok(None) };
-            store::list_for_article(c, &article.id, &paging, visibility).map(Some)
+            let rows = store::list_for_article(c, &article.id, &paging, visibility)?;
+            Ok(Some((article.id, rows)))
         })
         .await?
         .ok_or_else(|| ApiError::not_found("article"))?;
+    let (article_id, rows) = rows;
     let (rows, next_cursor) = page
         .split(rows, |(link, _)| Ok(Cursor { key: CursorKey::Position(link.position), id: stored_uuid(&link.id)? }))?;
     let items = to_links(rows)?;
-    Ok(page_response(&req, next_cursor.as_deref()).json(RelatedLinkPage { items, next_cursor }))
+    let tags = cache_tag::of_list(cache_tag::article(&article_id), &items, cache_tag::of_link);
+    let page = page_response(&req, next_cursor.as_deref()).json(RelatedLinkPage { items, next_cursor });
+    Ok(reply::with_cache_tags(page, &tags))
 }
 
 /// Add a related link
@@ -205,13 +210,18 @@ pub(crate) async fn list_backlinks(
     let rows = db
         .run(move |c| -> diesel::QueryResult<_> {
             let Some(article) = articles::find_visible(c, &key, visibility)? else { return Ok(None) };
-            store::backlinks(c, &article.id, &paging, visibility).map(Some)
+            let rows = store::backlinks(c, &article.id, &paging, visibility)?;
+            Ok(Some((article.id, rows)))
         })
         .await?
         .ok_or_else(|| ApiError::not_found("article"))?;
+    let (target_id, rows) = rows;
     let (rows, next_cursor) = page.split(rows, |a| Ok(Cursor { key: CursorKey::Absent, id: stored_uuid(&a.id)? }))?;
-    let items = rows.into_iter().map(Article::try_from).collect::<Result<_, _>>()?;
-    Ok(page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total: None }))
+    let items: Vec<Article> = rows.into_iter().map(Article::try_from).collect::<Result<_, _>>()?;
+    // A new link to the target changes this list: link changes purge the target's tag.
+    let tags = cache_tag::of_list(cache_tag::article(&target_id), &items, cache_tag::of_article);
+    let page = page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total: None });
+    Ok(reply::with_cache_tags(page, &tags))
 }
 
 /// Get a related link
@@ -242,7 +252,8 @@ pub(crate) async fn get_related_link(
         .run(move |c| store::find_visible(c, &id, visibility))
         .await?
         .ok_or_else(|| ApiError::not_found("related link"))?;
-    Ok(reply::conditional(&cached, tagged(&RelatedLink::try_from(row)?)?))
+    let link = RelatedLink::try_from(row)?;
+    Ok(reply::with_cache_tags(reply::conditional(&cached, tagged(&link)?), &cache_tag::of_link(&link)))
 }
 
 /// Update a related link

@@ -354,9 +354,16 @@ async fn a_nested_create_costs_the_same_statements_for_two_children_as_for_forty
         "[{:?}] statements for a create with 2 quotes and 2 links: {small}; with 40 of each: {large}",
         app.backend
     );
-    // The token check, the idempotency layer and the write itself, each a fixed cost.
+    // The token check, the idempotency layer, the write itself and its change
+    // records, each a fixed cost. The change log's share: reading back what changed
+    // (one query per kind), storing the article's announced visibility, the append,
+    // and on PostgreSQL the append lock.
     assert_eq!(small, large, "the statement count grew with the children");
-    assert!(small <= 12, "{small} statements for a create with 2 quotes and 2 links");
+    let bound = match app.backend {
+        crate::helpers::Backend::Sqlite => 15,
+        crate::helpers::Backend::Postgres => 17,
+    };
+    assert!(small <= bound, "{small} statements for a create with 2 quotes and 2 links");
 }
 
 async fn nested_create_with_positions_orders_children_as_inserting_them_one_by_one_would(app: TestApp) {

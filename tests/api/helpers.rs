@@ -286,6 +286,8 @@ pub struct TestApp {
     pub token: Option<String>,
     pub db: Database,
     pub server: actix_web::dev::ServerHandle,
+    /// The database this app serves, for a second replica on it.
+    url: DatabaseUrl,
     _scratch: Arc<Scratch>,
 }
 
@@ -365,22 +367,42 @@ impl TestApp {
         let mut settings = DatabaseSettings::for_url(url);
         adjust(&mut settings);
         let db = Database::new(&settings);
+        let url = settings.url.clone();
         // On PostgreSQL the copy of the template is migrated already: this finds
         // nothing to apply (and so checks the template is current) and marks the
         // database ready.
         db.migrate().expect("migrations apply");
         let (_, admin) =
             newsdesk::cli::token::create(&db, "test admin", &["admin".to_owned()], None).expect("admin token");
-        Self::serve(backend, db, http, scratch).with_token(&admin)
+        Self::serve(backend, db, url, http, scratch).with_token(&admin)
+    }
+
+    /// Another replica of the service on the same database (its own pool, server and
+    /// background workers), seen with this app's token.
+    pub fn replica(&self) -> Self {
+        let db = Database::new(&DatabaseSettings::for_url(self.url.clone()));
+        db.migrate().expect("migrations apply");
+        let mut replica = Self::serve(
+            self.backend,
+            db,
+            self.url.clone(),
+            HttpSettings::default(),
+            Scratch { _sqlite_dir: None, pg_drop: None },
+        );
+        replica._scratch = Arc::clone(&self._scratch);
+        match &self.token {
+            Some(token) => replica.with_token(token),
+            None => replica,
+        }
     }
 
     /// Starts the service on a database that is not migrated (or not reachable),
     /// keeping `scratch` (if any) alive as long as the app.
     pub fn spawn_unmigrated(backend: Backend, url: DatabaseUrl, scratch: Option<Scratch>) -> Self {
-        let db = Database::new(&DatabaseSettings { timeout_secs: 1, ..DatabaseSettings::for_url(url) });
+        let db = Database::new(&DatabaseSettings { timeout_secs: 1, ..DatabaseSettings::for_url(url.clone()) });
         let scratch = scratch.unwrap_or(Scratch { _sqlite_dir: None, pg_drop: None });
         // No token can be stored yet: this app's client is anonymous.
-        Self::serve(backend, db, HttpSettings::default(), scratch)
+        Self::serve(backend, db, url, HttpSettings::default(), scratch)
     }
 
     /// The same app seen by a client that sends no credentials.
@@ -404,7 +426,7 @@ impl TestApp {
         reply.body["token"].as_str().expect("token in body").to_owned()
     }
 
-    fn serve(backend: Backend, db: Database, mut http: HttpSettings, scratch: Scratch) -> Self {
+    fn serve(backend: Backend, db: Database, url: DatabaseUrl, mut http: HttpSettings, scratch: Scratch) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("local address"));
         // Two workers unless a test needs to know which worker serves a request.
@@ -419,6 +441,7 @@ impl TestApp {
             token: None,
             db,
             server: handle,
+            url,
             _scratch: Arc::new(scratch),
         }
     }

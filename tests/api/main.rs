@@ -7,6 +7,7 @@ mod helpers;
 mod articles_crud;
 mod articles_list;
 mod auth;
+mod changes;
 mod contention;
 mod dump;
 mod embedding;
@@ -28,6 +29,7 @@ fn main() {
     let tests = [
         articles_crud::tests(),
         auth::tests(),
+        changes::tests(),
         articles_list::tests(),
         contention::tests(),
         embedding::tests(),
