@@ -44,10 +44,10 @@ pub(super) fn add(doc: &mut Value) {
             "responses": {
                 "2XX": {"description": "Received: the delivery is done."},
                 "default": {"description": "Any other answer, no answer or a timeout: retried after 5 s, 5 min, \
-30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h (`NEWSDESK_WEBHOOK_RETRY_SCHEDULE`), then failed (a retry by hand \
-sends it again); after 3 failed deliveries in a row the subscription is disabled. A 429 or 503 with \
-`Retry-After` (seconds or an HTTP date) is retried after that wait instead. A 410 (Gone) disables the \
-subscription at once: nothing more is sent."}
+    30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h (`NEWSDESK_WEBHOOK_RETRY_SCHEDULE`), then failed (a retry by hand \
+    sends it again); after 3 failed deliveries in a row the subscription is disabled. A 429 or 503 with \
+    `Retry-After` (seconds or an HTTP date) is retried after that wait instead. A 410 (Gone) disables the \
+    subscription at once: nothing more is sent."}
             }
         }
     });
