@@ -12,6 +12,7 @@ use super::webhook_types::{Delivery, DeliveryPage, Webhook, WebhookPage, Webhook
 use crate::config::WebhookSettings;
 use crate::db::webhooks::{self as store, WebhookRow};
 use crate::db::{Database, WriteError, stored_uuid};
+use crate::domain::FieldError;
 use crate::domain::cursor::{Cursor, CursorKey};
 use crate::domain::time::now;
 use crate::domain::webhook::{WebhookFields, WebhookInput, generate_secret};
@@ -198,6 +199,16 @@ pub(crate) async fn update_webhook(
     let id = webhook.id;
     require_object(&body.0)?;
     let patch = body.0;
+    // These have no "cleared" state: `null` would otherwise fall back to the
+    // field's absence (`enabled` to its default).
+    let nulls: Vec<FieldError> = ["url", "events", "enabled"]
+        .into_iter()
+        .filter(|member| patch.get(*member).is_some_and(serde_json::Value::is_null))
+        .map(|member| FieldError::body(format!("/{member}"), "must not be null"))
+        .collect();
+    if !nulls.is_empty() {
+        return Err(ApiError::Invalid(nulls));
+    }
     let allow_private = settings(&req).allow_private;
     let apply = move |current: &WebhookRow| -> Result<WebhookFields, WriteError> {
         let shown = Webhook::try_from(current.clone()).map_err(WriteError::corrupt)?;

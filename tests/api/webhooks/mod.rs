@@ -107,6 +107,9 @@ async fn admin_creates_reads_lists_patches_and_deletes_a_webhook(app: TestApp) {
     assert_eq!(on.body["disabled_reason"], Value::Null);
     app.patch(&path, &json!({"events": []})).await.assert_problem(422, "validation-failed");
     app.patch(&path, &json!({"secret": "x"})).await.assert_problem(422, "validation-failed");
+    let nulls = app.patch(&path, &json!({"enabled": null, "url": null})).await;
+    nulls.assert_problem(422, "validation-failed");
+    assert_eq!(nulls.error_locations(), ["/url", "/enabled"], "{}", nulls.text);
 
     assert_eq!(app.delete(&path).await.status, 204);
     app.get(&path).await.assert_problem(404, "not-found");
