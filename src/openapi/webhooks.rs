@@ -5,6 +5,12 @@
 
 use serde_json::{Value, json};
 
+/// The event patterns a subscription accepts, as a regular expression.
+fn event_pattern() -> String {
+    let types: Vec<String> = crate::domain::webhook::event_types().map(|t| t.replace('.', "\\.")).collect();
+    format!("^(\\*|(article|quote|related_link)\\.\\*|{})$", types.join("|"))
+}
+
 /// Adds the `webhooks` section, its payload schema referring to `ChangeRecord`.
 pub(super) fn add(doc: &mut Value) {
     let header = |name: &str, description: &str, example: &str| {
@@ -52,6 +58,13 @@ pub(super) fn add(doc: &mut Value) {
         }
     });
     doc["webhooks"] = json!({"changeEvent": delivery});
+    // An event pattern is an exact type, `<kind>.*` or `*`, each listed once.
+    for schema in ["WebhookInput", "WebhookPatch"] {
+        if let Some(events) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties/events")) {
+            events["uniqueItems"] = true.into();
+            events["items"] = json!({"type": "string", "pattern": event_pattern()});
+        }
+    }
     doc["components"]["schemas"]["WebhookPayload"] = json!({
         "type": "object",
         "description": "The body of a delivery.",
