@@ -211,9 +211,56 @@ pub struct EventSettings {
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub changes_retention_days: u32,
 
+    /// NATS server (`nats://host:4222`, several comma-separated) to publish every
+    /// change record to, in a JetStream stream; nothing is published without it.
+    #[arg(long = "events-nats-url", env = "NEWSDESK_EVENTS_NATS_URL", hide_env_values = true,
+          value_parser = nats_url)]
+    pub nats_url: Option<String>,
+
+    /// The JetStream stream the records go to, created at start-up when missing.
+    #[arg(long = "events-nats-stream", env = "NEWSDESK_EVENTS_NATS_STREAM", default_value = "NEWSDESK_CHANGES",
+          value_parser = nats_stream_name)]
+    pub nats_stream: String,
+
+    /// Subject prefix: a record goes to `<prefix>.<type>`, such as
+    /// `newsdesk.changes.article.published`; the stream captures `<prefix>.>`.
+    #[arg(long = "events-nats-subject-prefix", env = "NEWSDESK_EVENTS_NATS_SUBJECT_PREFIX",
+          default_value = "newsdesk.changes", value_parser = nats_subject_prefix)]
+    pub nats_subject_prefix: String,
+
+    /// Seconds JetStream remembers a message id and drops a second copy, set on a
+    /// stream Newsdesk creates: longer than a restart takes, since a crash between
+    /// JetStream's acknowledgement and the stored position sends records again.
+    #[arg(long = "events-nats-duplicate-window", env = "NEWSDESK_EVENTS_NATS_DUPLICATE_WINDOW_SECS",
+          default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    pub nats_duplicate_window_secs: u64,
+
     /// Webhook delivery.
     #[command(flatten)]
     pub webhooks: WebhookSettings,
+}
+
+/// A `NEWSDESK_EVENTS_NATS_URL`, checked at start-up (empty: no broker).
+fn nats_url(raw: &str) -> Result<String, String> {
+    crate::events::nats::servers(raw).map(|_| raw.trim().to_owned())
+}
+
+/// A JetStream stream name: no spaces, dots, wildcards or path separators.
+fn nats_stream_name(raw: &str) -> Result<String, String> {
+    let bad = |c: char| c.is_whitespace() || matches!(c, '.' | '*' | '>' | '/' | '\\');
+    if raw.is_empty() || raw.len() > 255 || raw.contains(bad) {
+        return Err("a stream name needs 1 to 255 characters, without spaces, `.`, `*`, `>`, `/` or `\\`".into());
+    }
+    Ok(raw.to_owned())
+}
+
+/// A subject prefix: dot-separated tokens without wildcards or spaces.
+fn nats_subject_prefix(raw: &str) -> Result<String, String> {
+    let bad_token = |t: &str| t.is_empty() || t.contains(|c: char| c.is_whitespace() || c == '*' || c == '>');
+    if raw.split('.').any(bad_token) {
+        return Err("a subject prefix is dot-separated tokens, none empty, without spaces, `*` or `>`".into());
+    }
+    Ok(raw.to_owned())
 }
 
 impl Default for EventSettings {
@@ -322,9 +369,29 @@ mod tests {
         assert_eq!((http.redis_timeout_ms, http.max_in_flight, http.max_connections), (5, 256, 10_000));
         assert!(http.workers.is_none() && http.cors_origins.is_empty() && http.cursor_secret.is_none());
         assert!(http.redis_url.is_none());
+        let events = &http.events;
+        assert_eq!(
+            (events.nats_stream.as_str(), events.nats_subject_prefix.as_str()),
+            ("NEWSDESK_CHANGES", "newsdesk.changes")
+        );
+        assert_eq!((events.nats_url.as_deref(), events.nats_duplicate_window_secs), (None, 600));
         let db = DatabaseSettings::for_url(DatabaseUrl::Sqlite("x.db".into()));
         assert_eq!(db.url, DatabaseUrl::Sqlite("x.db".into()));
         assert_eq!((db.pool_size, db.timeout_secs, db.statement_timeout_ms), (10, 5, 5000));
+    }
+
+    #[test]
+    fn nats_names_are_checked() {
+        assert!(nats_stream_name("NEWSDESK_CHANGES").is_ok());
+        for bad in ["", "news.desk", "a b", "a*", "a>"] {
+            assert!(nats_stream_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(nats_subject_prefix("newsdesk.changes").is_ok());
+        for bad in ["", "newsdesk.", ".changes", "a..b", "a.*", "a.>", "a b"] {
+            assert!(nats_subject_prefix(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(nats_url(" nats://127.0.0.1:4222 ").as_deref(), Ok("nats://127.0.0.1:4222"));
+        assert!(nats_url("http://127.0.0.1:4222").is_err());
     }
 
     #[test]

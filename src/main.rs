@@ -26,8 +26,9 @@ enum Command {
     Serve {
         #[command(flatten)]
         db: DatabaseSettings,
+        /// Boxed: the largest settings by far, and the other commands need none.
         #[command(flatten)]
-        http: HttpSettings,
+        http: Box<HttpSettings>,
     },
     /// Apply pending migrations and exit.
     Migrate {

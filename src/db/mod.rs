@@ -27,6 +27,7 @@ pub mod embedding;
 mod error;
 pub mod idempotency;
 mod migration_lock;
+pub(crate) mod nats_publisher;
 pub mod positions;
 pub mod quotes;
 pub mod related_links;

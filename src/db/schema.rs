@@ -123,6 +123,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    nats_publisher (stream) {
+        stream -> Text,
+        published_through -> BigInt,
+    }
+}
+
+diesel::table! {
     webhooks (id) {
         id -> Text,
         url -> Text,

@@ -1,6 +1,9 @@
 //! The workers that keep the change log moving: announcing scheduled articles when
-//! their time comes, pruning old records. (Delivery to subscribers reads the same
-//! log.) Started once per process by `app::start`; they stop with the server.
+//! their time comes, pruning old records, and publishing them to NATS JetStream
+//! when configured (`nats`). (Delivery to subscribers reads the same log.) Started
+//! once per process by `app::start`; they stop with the server.
+
+pub(crate) mod nats;
 
 pub(crate) mod webhooks;
 
@@ -22,6 +25,7 @@ pub fn start(db: &Database, settings: &EventSettings) {
     let db = db.for_workers();
     actix_web::rt::spawn(announce_scheduled(db.clone()));
     actix_web::rt::spawn(prune_old(db.clone(), settings.changes_retention_days));
+    nats::start(&db, settings);
     // A pool of its own: a burst of deliveries never delays the announcements.
     webhooks::start(&db.for_workers(), &settings.webhooks);
 }
