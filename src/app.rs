@@ -43,6 +43,8 @@ pub(crate) struct Limits {
     pub draining: web::Data<Draining>,
     /// Where the site's pages are, for the discovery routes.
     pub discovery: web::Data<Discovery>,
+    /// Webhook rules the routes apply (private addresses allowed or not).
+    pub webhooks: web::Data<crate::config::WebhookSettings>,
 }
 
 impl Limits {
@@ -66,6 +68,7 @@ impl Limits {
             shared_rate_limit,
             draining: web::Data::new(Draining::default()),
             discovery: web::Data::new(Discovery::new(&http.discovery)),
+            webhooks: web::Data::new(http.events.webhooks.clone()),
         })
     }
 }
@@ -104,7 +107,7 @@ pub(crate) fn build_app(
     if let Some(shared) = limits.shared_rate_limit {
         app = app.app_data(shared);
     }
-    app = app.app_data(limits.draining).app_data(limits.discovery);
+    app = app.app_data(limits.draining).app_data(limits.discovery).app_data(limits.webhooks);
     // Innermost first: problems are rendered inside `idempotency` (which stores the
     // final answer) and inside `observe`, which sees (and logs, counts and tags with
     // the request id) the final response. Requests over a limit are turned away

@@ -240,6 +240,10 @@ pub struct EventSettings {
     #[arg(long = "events-nats-duplicate-window", env = "NEWSDESK_EVENTS_NATS_DUPLICATE_WINDOW_SECS",
           default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
     pub nats_duplicate_window_secs: u64,
+
+    /// Webhook delivery.
+    #[command(flatten)]
+    pub webhooks: WebhookSettings,
 }
 
 /// A `NEWSDESK_EVENTS_NATS_URL`, checked at start-up (empty: no broker).
@@ -295,6 +299,52 @@ pub struct DiscoverySettings {
 
 impl Default for DiscoverySettings {
     /// No public URL: the discovery routes answer 503.
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WebhookSettings {
+    /// Waits before each retry of a failed delivery, comma-separated (`ms`, `s`, `m`,
+    /// `h`); after the last one the delivery is marked failed.
+    #[arg(long = "webhook-retry-schedule", env = "NEWSDESK_WEBHOOK_RETRY_SCHEDULE",
+          default_value = crate::domain::retry_schedule::DEFAULT_RETRY_SCHEDULE,
+          value_parser = crate::domain::retry_schedule::RetrySchedule::parse)]
+    pub retry_schedule: crate::domain::retry_schedule::RetrySchedule,
+
+    /// Let webhook URLs point at loopback, private and link-local addresses (for a
+    /// receiver on the same machine or network; off in production).
+    #[arg(long = "webhook-allow-private", env = "NEWSDESK_WEBHOOK_ALLOW_PRIVATE")]
+    pub allow_private: bool,
+
+    /// Milliseconds a receiver gets to answer a delivery before the attempt counts
+    /// as failed.
+    #[arg(long = "webhook-timeout", env = "NEWSDESK_WEBHOOK_TIMEOUT_MS", default_value_t = 15_000,
+          value_parser = clap::value_parser!(u64).range(100..=120_000))]
+    pub timeout_ms: u64,
+
+    /// Milliseconds between looks for work made by other processes (a write in this
+    /// process wakes the dispatcher at once).
+    #[arg(long = "webhook-poll", env = "NEWSDESK_WEBHOOK_POLL_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub poll_ms: u64,
+
+    /// Deliveries this process sends at once.
+    #[arg(long = "webhook-concurrency", env = "NEWSDESK_WEBHOOK_CONCURRENCY", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub concurrency: u32,
+}
+
+impl WebhookSettings {
+    /// The request timeout of one delivery.
+    pub(crate) fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+}
+
+impl Default for WebhookSettings {
     fn default() -> Self {
         defaults()
     }

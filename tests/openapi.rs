@@ -89,8 +89,10 @@ fn limits_idempotency_and_caching_are_documented_on_every_operation_they_apply_t
                     .as_array()
                     .is_some_and(|params| params.iter().any(|p| p["$ref"] == "#/components/parameters/IdempotencyKey"))
             };
-            if method == "post" && path == "/v1/tokens" {
-                // A new token's secret is never stored, so its create is not idempotent.
+            let holds_secret = path == "/v1/tokens" || path == "/v1/webhooks" || path.ends_with("/rotate-secret");
+            if method == "post" && (holds_secret || path.ends_with("/retry")) {
+                // A new token's or webhook's secret is never stored, so these are
+                // not idempotent; a delivery's retry needs no key.
                 assert!(!names_key(op), "{id} must not offer Idempotency-Key");
             } else if method == "post" {
                 assert!(names_key(op), "{id} lacks Idempotency-Key");
@@ -164,6 +166,7 @@ where
 fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
     use newsdesk::domain::{
         article, article_filter, change_feed, language, paging, position, quote, related_link, slug, tags, token,
+        webhook,
     };
     let (length, items, maximum) = ("maxLength", "maxItems", "maximum");
 
@@ -191,11 +194,16 @@ fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
         ("title", length, whole(related_link::MAX_TITLE_LEN)),
         ("position", maximum, whole(position::MAX_POSITION)),
     ];
+    let webhook_fields = [
+        ("url", length, whole(webhook::MAX_WEBHOOK_URL_LEN)),
+        ("events", items, whole(webhook::MAX_EVENTS)),
+        ("description", length, whole(webhook::MAX_DESCRIPTION_LEN)),
+    ];
     let token_fields = [("name", length, whole(token::MAX_NAME_LEN))];
     // An empty field name: the limit is on the schema itself.
     let tag = [("", length, whole(tags::MAX_TAG_LEN))];
     let link_list = [("", items, whole(related_link::MAX_LINKS_PER_PUT))];
-    let schemas: [(&[&str], &[Limit]); 6] = [
+    let schemas: [(&[&str], &[Limit]); 7] = [
         (&["ArticleInput", "ArticlePatch", "NewArticleInput"], &article_fields),
         (&["QuoteInput", "QuotePatch"], &quote_fields),
         (
@@ -203,6 +211,7 @@ fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
             &link_fields,
         ),
         (&["TokenInput"], &token_fields),
+        (&["WebhookInput", "WebhookPatch"], &webhook_fields),
         (&["Tag"], &tag),
         (&["RelatedLinkList"], &link_list),
     ];

@@ -34,6 +34,8 @@ pub mod quotes;
 pub mod related_links;
 pub mod schema;
 pub mod tokens;
+pub mod webhook_queue;
+pub mod webhooks;
 mod write;
 
 use connector::{Connector, PooledConn};

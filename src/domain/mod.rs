@@ -21,12 +21,15 @@ pub mod public_url;
 pub mod quote;
 pub mod related_link;
 pub mod resource;
+pub mod retry_schedule;
 pub mod slug;
 pub mod tags;
 pub mod text;
 pub mod time;
 pub mod token;
 pub mod version;
+pub mod webhook;
+pub mod webhook_address;
 
 use serde::Serialize;
 use utoipa::ToSchema;

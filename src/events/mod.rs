@@ -5,6 +5,8 @@
 
 pub(crate) mod nats;
 
+pub(crate) mod webhooks;
+
 use std::time::Duration;
 
 use chrono::Utc;
@@ -24,6 +26,8 @@ pub fn start(db: &Database, settings: &EventSettings) {
     actix_web::rt::spawn(announce_scheduled(db.clone()));
     actix_web::rt::spawn(prune_old(db.clone(), settings.changes_retention_days));
     nats::start(&db, settings);
+    // A pool of its own: a burst of deliveries never delays the announcements.
+    webhooks::start(&db.for_workers(), &settings.webhooks);
 }
 
 /// Emits `article.published` for scheduled articles as their time comes. A failed

@@ -68,8 +68,14 @@ fn fingerprint(method: &Method, path: &str, body: &[u8]) -> String {
 }
 
 /// Creates whose answer must never be stored: a new token's secret is shown once
-/// and kept nowhere, so its create is not idempotent.
-pub(crate) const NOT_IDEMPOTENT: [&str; 1] = ["/v1/tokens"];
+/// and kept nowhere, so its create is not idempotent; nor are a webhook's create
+/// and secret rotation (their answers hold its signing secret). A delivery's retry
+/// needs no key: a second one while the first is queued is a 409.
+pub(crate) fn never_stored(path: &str) -> bool {
+    path == "/v1/tokens"
+        || path == "/v1/webhooks"
+        || (path.starts_with("/v1/webhooks/") && (path.ends_with("/rotate-secret") || path.ends_with("/retry")))
+}
 
 /// The middleware: POST requests carrying the header go through `serve_once`, the
 /// rest straight on.
@@ -78,7 +84,7 @@ pub(crate) async fn idempotency(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let header = req.headers().get(&IDEMPOTENCY_KEY).cloned();
-    let storable = req.method() == Method::POST && !NOT_IDEMPOTENT.contains(&req.path());
+    let storable = req.method() == Method::POST && !never_stored(req.path());
     let Some(header) = header.filter(|_| storable) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

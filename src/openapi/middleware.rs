@@ -26,7 +26,7 @@ pub(crate) fn document(api: &mut OpenApi) {
         if let Some(read) = item.get.as_mut().filter(|_| limited) {
             add_response_headers(read, &[CACHE_CONTROL]);
         }
-        let idempotent = !crate::http::idempotency::NOT_IDEMPOTENT.contains(&path.as_str());
+        let idempotent = !crate::http::idempotency::never_stored(path);
         if let Some(create) = item.post.as_mut().filter(|_| idempotent) {
             make_idempotent(create);
         }

@@ -5,6 +5,7 @@
 
 mod middleware;
 pub mod responses;
+mod webhooks;
 
 use actix_web::App;
 use serde_json::{Value, json};
@@ -52,6 +53,7 @@ carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content S
         (name = "changes", description = "The change log: every committed change to an article, a quote or a related link, in commit order, as a feed a client polls or long-polls."),
         (name = "discovery", description = "What news front ends and crawlers read: Atom, RSS and JSON feeds, sitemaps (a Google News sitemap and a sitemap index over the whole archive). Public; they link to the site's pages (`NEWSDESK_PUBLIC_URL`, `NEWSDESK_ARTICLE_URL_TEMPLATE`) and answer 503 while no public URL is set."),
         (name = "tokens", description = "API tokens for `Authorization: Bearer` (the `admin` scope): create, list, read, revoke."),
+        (name = "webhooks", description = "Signed Standard Webhooks deliveries of change events (the `admin` scope): subscriptions, secret rotation, the delivery log and retries. The payload is described under `webhooks`."),
         (name = "service", description = "Liveness and readiness checks."),
     ),
     components(
@@ -83,6 +85,7 @@ pub(crate) fn refined(api: &utoipa::openapi::OpenApi) -> Value {
     require_body_when_published(&mut doc);
     add_cache_tag_headers(&mut doc);
     unique_tags(&mut doc);
+    webhooks::add(&mut doc);
     doc
 }
 

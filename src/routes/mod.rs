@@ -19,6 +19,8 @@ pub mod sitemaps;
 pub mod structured_data;
 pub mod token_types;
 pub mod tokens;
+pub mod webhook_types;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -34,7 +36,8 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
             .configure(quotes::configure)
             .configure(related_links::configure)
             .configure(sitemaps::configure)
-            .configure(tokens::configure),
+            .configure(tokens::configure)
+            .configure(webhooks::configure),
     )
     .configure(service::configure);
 }

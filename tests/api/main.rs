@@ -25,6 +25,7 @@ mod related_links;
 mod seed;
 mod service;
 mod visibility;
+mod webhooks;
 
 fn main() {
     let tests = [
@@ -48,6 +49,7 @@ fn main() {
         seed::tests(),
         service::tests(),
         visibility::tests(),
+        webhooks::tests(),
     ]
     .concat();
     helpers::run(tests)

@@ -10,6 +10,7 @@ mod pg;
 mod service;
 mod shutdown;
 mod sigkill;
+mod webhooks;
 
 #[path = "../support/runner.rs"]
 mod runner;
@@ -44,7 +45,7 @@ impl Needs {
 fn main() {
     // Before the first PostgreSQL connection (see `newsdesk::db::init_tls`).
     newsdesk::db::init_tls();
-    let tests: [(&str, Needs, fn()); 4] = [
+    let tests: [(&str, Needs, fn()); 7] = [
         (
             "outage::postgres_outage_gives_503s_then_recovers_without_restart",
             Needs::PgBinaries,
@@ -53,6 +54,13 @@ fn main() {
         ("sigkill::sqlite_nested_writes_are_all_or_nothing", Needs::Nothing, sigkill::sqlite),
         ("sigkill::postgres_nested_writes_are_all_or_nothing", Needs::PgServer, sigkill::postgres),
         ("shutdown::postgres_tls_sigterm_under_load_exits_zero", Needs::PgServer, shutdown::postgres_tls),
+        ("webhooks::sqlite_sigkill_with_deliveries_pending_loses_none", Needs::Nothing, webhooks::sqlite_sigkill),
+        ("webhooks::postgres_sigkill_with_deliveries_pending_loses_none", Needs::PgServer, webhooks::postgres_sigkill),
+        (
+            "webhooks::postgres_two_processes_share_deliveries_without_duplicates",
+            Needs::PgServer,
+            webhooks::postgres_two_processes,
+        ),
     ];
     runner::run(tests.into_iter().map(|(name, needs, test)| (name, needs.missing(), test)).collect())
 }
