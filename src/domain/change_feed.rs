@@ -40,10 +40,11 @@ impl LogPosition {
 }
 
 /// One request of the feed, checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FeedRequest {
-    /// Records after this position; the start of the log when no cursor was given.
-    pub after: LogPosition,
+    /// Records after this position; `None` (no cursor, or an empty one): from the
+    /// oldest record kept.
+    pub after: Option<LogPosition>,
     pub limit: i64,
     /// How long to hold the request open when nothing is new; `None`: answer at once.
     pub wait: Option<Duration>,
@@ -79,10 +80,21 @@ impl FeedRequest {
             return Err(FeedError::Invalid(errors));
         }
         let after = match after.filter(|a| !a.is_empty()) {
-            None => LogPosition(0),
-            Some(raw) => LogPosition::decode(raw, secret).map_err(FeedError::BadCursor)?,
+            None => None,
+            Some(raw) => Some(LogPosition::decode(raw, secret).map_err(FeedError::BadCursor)?),
         };
         Ok(Self { after, limit, wait })
+    }
+
+    /// The position to read after, once the log is known to be pruned through
+    /// `pruned_through`: `None` when the cursor lies before that, so that records
+    /// the client never saw are gone (a 410: it must re-read what it mirrors).
+    pub(crate) fn start(&self, pruned_through: i64) -> Option<i64> {
+        match self.after {
+            None => Some(pruned_through),
+            Some(LogPosition(seq)) if seq < pruned_through => None,
+            Some(LogPosition(seq)) => Some(seq),
+        }
     }
 }
 
@@ -114,11 +126,11 @@ mod tests {
     fn defaults_ranges_and_every_bad_parameter_named() {
         let secret = CursorSecret::default();
         let plain = FeedRequest::parse(None, None, None, &secret).unwrap();
-        assert_eq!(plain, FeedRequest { after: LogPosition(0), limit: DEFAULT_LIMIT, wait: None });
+        assert_eq!(plain, FeedRequest { after: None, limit: DEFAULT_LIMIT, wait: None });
         let full = FeedRequest::parse(Some(&LogPosition(7).encode(&secret)), Some("1000"), Some("30"), &secret);
         assert_eq!(
             full.unwrap(),
-            FeedRequest { after: LogPosition(7), limit: 1000, wait: Some(Duration::from_secs(30)) }
+            FeedRequest { after: Some(LogPosition(7)), limit: 1000, wait: Some(Duration::from_secs(30)) }
         );
         let Err(FeedError::Invalid(errors)) = FeedRequest::parse(None, Some("0"), Some("31"), &secret) else {
             panic!("expected 422")
@@ -126,5 +138,19 @@ mod tests {
         let named: Vec<_> = errors.iter().filter_map(|e| e.parameter.as_deref()).collect();
         assert_eq!(named, ["limit", "wait"]);
         assert!(matches!(FeedRequest::parse(Some("nope"), None, None, &secret), Err(FeedError::BadCursor(_))));
+        assert_eq!(FeedRequest::parse(Some(""), None, None, &secret).unwrap().after, None);
+    }
+
+    #[test]
+    fn a_cursor_before_the_pruned_records_is_stale_and_none_is_never() {
+        let secret = CursorSecret::default();
+        let at = |seq: i64| FeedRequest::parse(Some(&LogPosition(seq).encode(&secret)), None, None, &secret).unwrap();
+        let fresh = FeedRequest::parse(None, None, None, &secret).unwrap();
+        assert_eq!(fresh.start(0), Some(0));
+        assert_eq!(fresh.start(40), Some(40));
+        assert_eq!(at(40).start(40), Some(40));
+        assert_eq!(at(41).start(40), Some(41));
+        assert_eq!(at(39).start(40), None);
+        assert_eq!(at(0).start(1), None);
     }
 }

@@ -97,7 +97,6 @@ pub(crate) async fn list_changes(
             FeedError::Invalid(errors) => ApiError::Invalid(errors),
             FeedError::BadCursor(detail) => ApiError::BadRequest(format!("`after` {detail}")),
         })?;
-    let given = params.after.as_deref().is_some_and(|a| !a.is_empty());
     let deadline = request.wait.map(|w| Instant::now() + w);
     loop {
         // Listening before reading, so that a commit between the read and the wait
@@ -105,23 +104,22 @@ pub(crate) async fn list_changes(
         let appended = changes::appended().notified();
         tokio::pin!(appended);
         appended.as_mut().enable();
-        let (after, limit) = (request.after.0, request.limit);
-        let (pruned, rows) = db
+        let read = db
             .run(move |c| -> Result<_, DbError> {
-                let pruned = changes::pruned_through(c)?;
-                Ok((pruned, changes::after(c, after.max(pruned), limit)?))
+                let Some(after) = request.start(changes::pruned_through(c)?) else { return Ok(None) };
+                Ok(Some((after, changes::after(c, after, request.limit)?)))
             })
             .await?;
-        if given && after < pruned {
+        let Some((after, rows)) = read else {
             return Err(ApiError::Gone(
                 "the change records after this cursor were pruned; re-read the articles, then follow the feed from \
                  its start (leave out `after`)"
                     .to_owned(),
             ));
-        }
+        };
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now())).unwrap_or_default();
         if !rows.is_empty() || remaining.is_zero() {
-            let last = rows.last().map_or(after.max(pruned), |r| r.seq);
+            let last = rows.last().map_or(after, |r| r.seq);
             let items = rows.into_iter().map(ChangeRecord::try_from).collect::<Result<_, _>>()?;
             let page = ChangePage { items, next_cursor: LogPosition(last).encode(&secret) };
             return Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(page));
