@@ -25,6 +25,7 @@ use crate::http::in_flight::{InFlight, limit_in_flight};
 use crate::http::json::BodyLimit;
 use crate::http::observe::{REQUEST_ID, observe};
 use crate::http::rate_limit::{RATE_LIMIT, RATE_LIMIT_POLICY, RateLimiter, SharedRateLimit, rate_limit};
+use crate::http::read_replica::route_reads;
 use crate::metrics::Metrics;
 
 /// Limits shared by every worker's app.
@@ -114,8 +115,11 @@ pub(crate) fn build_app(
     // before they claim an idempotency key; the headers go on everything, CORS
     // preflights included.
     // Authentication runs inside the problem renderer, so that its 401 is a full
-    // problem document.
-    app.wrap(from_fn(authenticate))
+    // problem document. Innermost of all, `route_reads` picks the pool for the
+    // handler's reads (token lookups stay on the primary), and answers again only
+    // the handler when the replica fails under it.
+    app.wrap(from_fn(route_reads))
+        .wrap(from_fn(authenticate))
         .wrap(ErrorHandlers::new().default_handler(render_problem))
         .wrap(from_fn(idempotency))
         .wrap(from_fn(limit_in_flight))

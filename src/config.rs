@@ -94,6 +94,17 @@ pub struct DatabaseSettings {
     /// for the write lock, bounded by `NEWSDESK_DB_TIMEOUT_SECS`.
     #[arg(long = "db-statement-timeout", env = "NEWSDESK_DB_STATEMENT_TIMEOUT_MS", default_value_t = 5000)]
     pub statement_timeout_ms: u64,
+
+    /// A PostgreSQL streaming standby (`postgres://…`) that anonymous reads are
+    /// sent to; everything else uses `DATABASE_URL`. `serve` only.
+    /// An empty value (as compose passes by default) means none.
+    #[arg(long = "database-replica-url", env = "NEWSDESK_DATABASE_REPLICA_URL", hide_env_values = true)]
+    pub replica_url: Option<String>,
+
+    /// Milliseconds the replica may lag behind the primary before it is skipped
+    /// (reads go to the primary until it has caught up).
+    #[arg(long = "replica-max-lag", env = "NEWSDESK_REPLICA_MAX_LAG_MS", default_value_t = 2000)]
+    pub replica_max_lag_ms: u64,
 }
 
 impl DatabaseSettings {
@@ -105,6 +116,26 @@ impl DatabaseSettings {
     /// The pool checkout and connect timeout.
     pub(crate) fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs)
+    }
+
+    /// The read replica's URL when one is set; a replica is only for PostgreSQL
+    /// (an SQLite file has no standby), so any other pairing is refused.
+    pub fn replica(&self) -> Result<Option<String>, String> {
+        let Some(raw) = self.replica_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) else {
+            return Ok(None);
+        };
+        let replica = DatabaseUrl::parse(raw).map_err(|e| format!("NEWSDESK_DATABASE_REPLICA_URL: {e}"))?;
+        match (&self.url, replica) {
+            (DatabaseUrl::Postgres(_), DatabaseUrl::Postgres(replica)) => Ok(Some(replica)),
+            (DatabaseUrl::Sqlite(_), _) => {
+                Err("NEWSDESK_DATABASE_REPLICA_URL is set but DATABASE_URL is an SQLite file: a read replica needs \
+                 PostgreSQL; unset it"
+                    .into())
+            }
+            (_, DatabaseUrl::Sqlite(_)) => {
+                Err("NEWSDESK_DATABASE_REPLICA_URL must be a postgres:// URL of a streaming standby".into())
+            }
+        }
     }
 }
 
@@ -418,6 +449,22 @@ mod tests {
         let db = DatabaseSettings::for_url(DatabaseUrl::Sqlite("x.db".into()));
         assert_eq!(db.url, DatabaseUrl::Sqlite("x.db".into()));
         assert_eq!((db.pool_size, db.timeout_secs, db.statement_timeout_ms), (10, 5, 5000));
+    }
+
+    #[test]
+    fn a_replica_is_for_postgres_only() {
+        let pg = DatabaseUrl::Postgres("postgres://p/db".into());
+        let with = |url: &DatabaseUrl, replica: &str| DatabaseSettings {
+            replica_url: Some(replica.into()),
+            ..DatabaseSettings::for_url(url.clone())
+        };
+        assert_eq!(DatabaseSettings::for_url(pg.clone()).replica(), Ok(None));
+        assert_eq!(with(&pg, " ").replica(), Ok(None));
+        assert_eq!(with(&pg, "postgres://r/db").replica(), Ok(Some("postgres://r/db".into())));
+        assert!(with(&pg, "replica.db").replica().unwrap_err().contains("postgres://"));
+        let sqlite = DatabaseUrl::Sqlite("x.db".into());
+        assert!(with(&sqlite, "postgres://r/db").replica().unwrap_err().contains("SQLite"));
+        assert_eq!(DatabaseSettings::for_url(sqlite).replica_max_lag_ms, 2000);
     }
 
     #[test]

@@ -120,8 +120,14 @@ fn main() -> ExitCode {
 fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&http.addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", http.addr))?;
     let addr = listener.local_addr()?;
-    let database = Database::new(db);
+    let replica = db.replica().map_err(anyhow::Error::msg)?;
+    let mut database = Database::new(db);
     log::info!("using {}", db.url.describe());
+    if let Some(url) = replica {
+        let describe = newsdesk::config::DatabaseUrl::Postgres(url.clone()).describe();
+        log::info!("anonymous reads from the replica, {describe}, while it lags at most {} ms", db.replica_max_lag_ms);
+        database = database.with_replica(url, Duration::from_millis(db.replica_max_lag_ms));
+    }
     if matches!(db.url, newsdesk::config::DatabaseUrl::Postgres(_)) && http.cursor_secret.is_none() {
         // PostgreSQL usually means several replicas or a public service: the
         // built-in key is in the source, so anyone could forge cursors with it.

@@ -45,6 +45,9 @@ pub(crate) struct Metrics {
     pool_waiting: Gauge,
     pool_max: Gauge,
     queries: Gauge,
+    replica_queries: Gauge,
+    replica_in_use: Gauge,
+    replica_lag: Gauge,
     rate_limit_decisions: Family<DecisionLabels, Counter>,
     rate_limit_redis_available: Gauge,
 }
@@ -82,7 +85,22 @@ impl Metrics {
         let pool_waiting =
             gauge(&mut registry, "db_pool_waiting", "Requests waiting for a database connection right now");
         let pool_max = gauge(&mut registry, "db_pool_max_connections", "Most connections the pool may open");
-        let queries = gauge(&mut registry, "db_queries", "SQL statements run since start-up");
+        let queries = gauge(&mut registry, "db_queries", "SQL statements run since start-up on the primary");
+        let replica_queries = gauge(
+            &mut registry,
+            "db_replica_queries",
+            "SQL statements run since start-up on the read replica (NEWSDESK_DATABASE_REPLICA_URL)",
+        );
+        let replica_in_use = gauge(
+            &mut registry,
+            "db_replica_in_use",
+            "1 while anonymous reads go to the read replica, 0 while they go to the primary (or there is none)",
+        );
+        let replica_lag = gauge(
+            &mut registry,
+            "db_replica_lag_milliseconds",
+            "The read replica's lag at its last check, once a second (-1: unreachable or none)",
+        );
         let rate_limit_decisions = Family::<DecisionLabels, Counter>::default();
         registry.register(
             "rate_limit_decisions",
@@ -106,6 +124,9 @@ impl Metrics {
             pool_waiting,
             pool_max,
             queries,
+            replica_queries,
+            replica_in_use,
+            replica_lag,
             rate_limit_decisions,
             rate_limit_redis_available,
         }
@@ -134,6 +155,10 @@ impl Metrics {
         self.pool_waiting.set(pool.waiting);
         self.pool_max.set(i64::from(pool.max));
         self.queries.set(i64::try_from(db.queries_run()).unwrap_or(i64::MAX));
+        let replica = db.replica_state();
+        self.replica_queries.set(replica.map_or(0, |r| i64::try_from(r.queries).unwrap_or(i64::MAX)));
+        self.replica_in_use.set(i64::from(replica.is_some_and(|r| r.in_use)));
+        self.replica_lag.set(replica.map_or(-1, |r| r.lag_ms));
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
         Ok(text)

@@ -32,6 +32,7 @@ pub(crate) mod nats_publisher;
 pub mod positions;
 pub mod quotes;
 pub mod related_links;
+pub mod replica;
 pub mod schema;
 pub mod tokens;
 pub mod webhook_queue;
@@ -121,6 +122,8 @@ pub struct Database {
     /// Requests waiting for a pooled connection right now.
     waiting: Arc<AtomicI64>,
     migrated: Arc<AtomicBool>,
+    /// The read replica anonymous reads go to (`replica.rs`), when one is set.
+    replica: Option<Arc<replica::Replica>>,
 }
 
 impl Database {
@@ -135,6 +138,13 @@ impl Database {
             failures: Arc::new(AtomicU64::new(0)),
         };
         Self::with_pool(connector, settings.pool_size, Arc::new(AtomicBool::new(false)))
+    }
+
+    /// The same database with a read replica at `url` (a PostgreSQL standby), used
+    /// while it lags at most `max_lag`; its pool is as large as the primary's.
+    pub fn with_replica(mut self, url: String, max_lag: Duration) -> Self {
+        self.replica = Some(replica::Replica::start(&self, url, max_lag));
+        self
     }
 
     /// The same database through a small pool of its own, for the background workers
@@ -172,6 +182,7 @@ impl Database {
             gate: Arc::new(Semaphore::new(pool_size as usize)),
             waiting: Arc::new(AtomicI64::new(0)),
             migrated,
+            replica: None,
         }
     }
 
@@ -255,11 +266,29 @@ impl Database {
         }
     }
 
+    /// The read replica's queries, use and lag, for metrics (`None` without one).
+    pub(crate) fn replica_state(&self) -> Option<replica::ReplicaState> {
+        self.replica.as_ref().map(|r| r.state())
+    }
+
     /// Runs synchronous diesel work on the blocking thread pool with a pooled
-    /// connection. Waiting for a connection is bounded by the database timeout
-    /// (then `DbError::Unavailable`); what the errors mean in HTTP is `error.rs`'s
-    /// business.
+    /// connection: the replica's when the request may read from it
+    /// (`replica::on_replica`) and it is usable, else the primary's. Waiting for a
+    /// connection is bounded by the database timeout (then `DbError::Unavailable`);
+    /// what the errors mean in HTTP is `error.rs`'s business.
     pub async fn run<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static) -> Result<T, E::Error>
+    where
+        T: Send + 'static,
+        E: IntoWorkError,
+    {
+        match replica::Replica::for_this_request(self.replica.as_ref()) {
+            Some(replica) => replica.run(f).await,
+            None => self.run_here(f).await,
+        }
+    }
+
+    /// `run` on this handle's own pool.
+    async fn run_here<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static) -> Result<T, E::Error>
     where
         T: Send + 'static,
         E: IntoWorkError,
@@ -342,9 +371,10 @@ impl Database {
         f(&mut pooled.conn)
     }
 
-    /// Checks the database answers, for `/readyz`.
+    /// Checks the database answers, for `/readyz`: the primary, which every write
+    /// needs (reads fall back to it when the replica fails).
     pub(crate) async fn ping(&self) -> DbResult<()> {
-        self.run(|conn| conn.ping()).await
+        self.run_here(|conn| conn.ping()).await
     }
 }
 

@@ -15,6 +15,7 @@ pub mod observe;
 pub mod params;
 pub mod query;
 pub mod rate_limit;
+pub mod read_replica;
 pub mod reply;
 pub mod strict_json;
 pub mod text;

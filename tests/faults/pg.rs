@@ -47,7 +47,34 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn init(bin: PathBuf) -> Self {
-        let dir = tempfile::Builder::new().prefix("newsdesk-faults-pg").tempdir().unwrap();
+        let cluster = Self::empty(bin, "newsdesk-faults-pg");
+        let data = cluster.data_dir();
+        cluster
+            .run("initdb", &["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        cluster.start();
+        cluster
+    }
+
+    /// A hot standby of `primary`, streaming from it: a base backup taken with
+    /// `pg_basebackup -R` (which writes the connection to the primary and
+    /// `standby.signal`), started on a port of its own.
+    #[allow(dead_code, reason = "the scale tests' read replica; the fault tests need none")]
+    pub fn standby_of(primary: &Cluster) -> Self {
+        let standby = Self::empty(primary.bin.clone(), "newsdesk-scale-standby");
+        let port = primary.port.to_string();
+        let data = standby.data_dir();
+        standby.run(
+            "pg_basebackup",
+            &["-D", &data, "-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-R", "-X", "stream", "-c", "fast"],
+        );
+        standby.start();
+        standby
+    }
+
+    /// A cluster directory owned by the server's user, with a free port, holding
+    /// no data yet.
+    fn empty(bin: PathBuf, prefix: &str) -> Self {
+        let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
         // initdb refuses to run as root: the server runs as `postgres`, which
         // must own the directory.
         let as_postgres = is_root();
@@ -56,12 +83,7 @@ impl Cluster {
             assert!(chown.success(), "chown of the cluster directory to postgres failed");
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let cluster = Self { bin, dir, port, as_postgres };
-        let data = cluster.data_dir();
-        cluster
-            .run("initdb", &["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
-        cluster.start();
-        cluster
+        Self { bin, dir, port, as_postgres }
     }
 
     fn data_dir(&self) -> String {

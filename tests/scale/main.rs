@@ -1,6 +1,7 @@
 //! Scale-out tests against the real binary: several `newsdesk` processes on one
 //! database (migrations started at the same moment), one rate limit shared through
-//! a real Redis server, and replicas behind a real HAProxy. A test whose component is missing shows as ignored (never as
+//! a real Redis server, replicas behind a real HAProxy, and a read replica on a real
+//! streaming standby. A test whose component is missing shows as ignored (never as
 //! passed), and fails instead when CI=true.
 
 #![expect(clippy::unwrap_used, reason = "a test fails by panicking; the service itself never unwraps")]
@@ -14,6 +15,7 @@ mod pg;
 mod redis;
 mod replicas;
 mod shared_limit;
+mod standby;
 
 #[path = "../support/runner.rs"]
 mod runner;
@@ -27,6 +29,9 @@ enum Needs {
     Redis,
     /// `haproxy`, to start one of the test's own.
     Haproxy,
+    /// The PostgreSQL server binaries with `pg_basebackup`, to start a primary and
+    /// a standby of the test's own.
+    PgStandby,
 }
 
 impl Needs {
@@ -41,6 +46,8 @@ impl Needs {
                 .then(|| format!("{} is not set", pg::PG_ENV)),
             Self::Redis => (!redis::available()).then(|| "no redis-server on PATH".to_owned()),
             Self::Haproxy => (!haproxy::available()).then(|| "no haproxy on PATH".to_owned()),
+            Self::PgStandby => (!standby::available())
+                .then(|| format!("no initdb, pg_ctl and pg_basebackup found (set {})", pg::PG_BIN_ENV)),
         }
     }
 }
@@ -62,6 +69,8 @@ fn main() {
             balancer::cursors_and_idempotency_across_replicas,
         ),
         ("balancer::rolling_restart_fails_no_request", Needs::Haproxy, balancer::rolling_restart_fails_no_request),
+        ("standby::sqlite_refuses_a_replica", Needs::Nothing, standby::sqlite_refuses_a_replica),
+        ("standby::reads_follow_the_standby", Needs::PgStandby, standby::reads_follow_the_standby),
     ];
     runner::run(tests.into_iter().map(|(name, needs, test)| (name, needs.missing(), test)).collect())
 }
