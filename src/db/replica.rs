@@ -188,10 +188,15 @@ impl Replica {
         }
     }
 
+    /// Whether a measured lag is past the limit.
+    fn lags(&self, lag_ms: i64) -> bool {
+        i128::from(lag_ms) > i128::try_from(self.max_lag.as_millis()).unwrap_or(i128::MAX)
+    }
+
     /// Records a check's finding and logs each change of state once.
     fn checked(&self, lag: Result<i64, String>) {
-        let max = i64::try_from(self.max_lag.as_millis()).unwrap_or(i64::MAX);
-        let usable = lag.as_ref().is_ok_and(|lag| *lag <= max);
+        let max = self.max_lag.as_millis();
+        let usable = lag.as_ref().is_ok_and(|&ms| !self.lags(ms));
         self.lag_ms.store(*lag.as_ref().unwrap_or(&-1), Ordering::Relaxed);
         let was = if usable { self.usable.swap(true, Ordering::AcqRel) } else { self.take_out_of_use() };
         match (was, usable, lag) {
@@ -248,18 +253,17 @@ struct Lag {
 /// is dropped.
 fn watch(replica: &Weak<Replica>, connector: &Connector) {
     let mut conn: Option<DbConn> = None;
-    loop {
-        let Some(max_lag) = replica.upgrade().map(|r| r.max_lag) else { return };
+    while replica.strong_count() > 0 {
         let mut lag = measure(&mut conn, connector);
-        if lag.as_ref().is_ok_and(|lag| u128::from(lag.unsigned_abs()) > max_lag.as_millis()) {
+        let Some(current) = replica.upgrade() else { return };
+        if lag.as_ref().is_ok_and(|&ms| current.lags(ms)) {
             // The first commit after a quiet spell, caught between its arrival and
             // its replay, reads as old as the spell: a moment later it is replayed.
             std::thread::sleep(RECHECK_AFTER);
             lag = measure(&mut conn, connector);
         }
-        let Some(replica) = replica.upgrade() else { return };
-        replica.checked(lag);
-        drop(replica);
+        current.checked(lag);
+        drop(current);
         std::thread::sleep(CHECK_EVERY);
     }
 }
