@@ -2,7 +2,7 @@
 //! prove that a refused request changed nothing at all.
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{BigInt, Text};
 use newsdesk::db::DbConn;
 
 use crate::helpers::TestApp;
@@ -24,6 +24,35 @@ pub fn all_rows(app: &TestApp) -> Vec<String> {
             })
         })
         .expect("dump the database")
+}
+
+#[derive(QueryableByName)]
+struct Behind {
+    #[diesel(sql_type = BigInt)]
+    behind: i64,
+}
+
+/// Waits until the webhook fan-out has read every change record written so far.
+/// The fan-out moves its position in the background, on its own timer, after the
+/// writes that set a test up: a dump taken before it caught up would see that
+/// position change under a request that changed nothing.
+pub async fn fan_out_caught_up(app: &TestApp) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let behind = app
+            .db
+            .blocking(|conn| {
+                let sql = "SELECT (SELECT COUNT(*) FROM changes \
+                           WHERE seq > (SELECT last_seq FROM webhook_fanout WHERE id = 1)) AS behind";
+                Ok(diesel::sql_query(sql).get_result::<Behind>(conn)?.behind)
+            })
+            .expect("read the fan-out position");
+        if behind == 0 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the webhook fan-out is still {behind} records behind");
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 fn pg_rows(conn: &mut PgConnection) -> QueryResult<Vec<String>> {

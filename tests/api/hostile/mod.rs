@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::dump::all_rows;
+use crate::dump::{all_rows, fan_out_caught_up};
 use crate::helpers::TestApp;
 
 mod corpus;
@@ -97,6 +97,7 @@ async fn seed(app: &TestApp) -> Targets {
 
 async fn hostile_corpus_is_refused_with_problems_and_changes_nothing(app: TestApp) {
     let targets = seed(&app).await;
+    fan_out_caught_up(&app).await;
     let mut before = all_rows(&app);
     assert!(before.len() > 5, "the dump sees the seeded rows: {before:?}");
     let mut failures = Vec::new();
