@@ -12,6 +12,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use diesel::RunQueryDsl;
+use diesel::result::DatabaseErrorKind;
 use diesel::sql_types::BigInt;
 use tokio::sync::Notify;
 
@@ -222,12 +223,13 @@ enum Fault {
 fn fault(error: &DbError) -> Option<Fault> {
     match error {
         DbError::Unavailable => Some(Fault::Lost),
-        DbError::Query(diesel::result::Error::DatabaseError(_, info))
-            if info.message().contains("read-only transaction")
-                || info.message().contains("conflict with recovery") =>
-        {
-            Some(Fault::Standby)
-        }
+        // By SQLSTATE, as diesel classifies it: 25006 (a write sent to the standby)
+        // and 40001 (a read cancelled by a recovery conflict; no read on the replica
+        // path runs serializable, so nothing else raises it there).
+        DbError::Query(diesel::result::Error::DatabaseError(
+            DatabaseErrorKind::ReadOnlyTransaction | DatabaseErrorKind::SerializationFailure,
+            _,
+        )) => Some(Fault::Standby),
         _ => None,
     }
 }

@@ -5,40 +5,17 @@
 //! work without taking the same row), and the record of each attempt.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::DbConn;
 use super::schema::{webhook_attempts, webhook_deliveries, webhook_fanout, webhooks};
 use super::webhooks::{AttemptRow, DELIVERED, DeliveryRow, FAILED, PENDING, WebhookRow};
+use super::write::immediate;
 use crate::domain::webhook::EventPatterns;
 
 /// Failed deliveries in a row after which a subscription is turned off.
 pub(crate) const FAILURES_TO_DISABLE: i32 = 3;
-
-/// Runs `f` in a transaction that holds the write lock from the start (SQLite's
-/// `BEGIN IMMEDIATE`: a deferred one that reads and then writes can fail at once
-/// when another writer is busy instead of waiting).
-pub(crate) fn immediate<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
-    let DbConn::Sqlite(sqlite) = conn else { return conn.transaction(f) };
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-    match f(conn) {
-        Ok(value) => {
-            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(e) => {
-            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
-                log::error!("rollback failed: {rollback}");
-            }
-            Err(e)
-        }
-    }
-}
 
 /// Reads up to `batch` change records past the fan-out's position and queues one
 /// delivery for each enabled subscription whose patterns match, moving the

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{webhook_attempts, webhook_deliveries, webhooks};
-use super::webhook_queue::immediate;
+use super::write::immediate;
 use super::{DbConn, WriteError};
 use crate::domain::webhook::{ROTATION_OVERLAP, WebhookFields};
 

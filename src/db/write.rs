@@ -53,30 +53,38 @@ where
         }
         DbConn::Pg(_) => false,
     };
-    let result = match conn {
-        DbConn::Sqlite(sqlite) if !nested => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-            match work(conn) {
-                Ok(value) => {
-                    <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
-                    Ok(value)
-                }
-                Err(e) => {
-                    if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
-                        log::error!("rollback failed: {rollback}");
-                    }
-                    Err(e)
-                }
-            }
-        }
-        _ => conn.transaction(work),
-    };
+    let result = if nested { conn.transaction(work) } else { immediate(conn, work) };
     // (A savepoint's records may still be rolled back with the outer transaction;
     // a waiter woken for them finds nothing new and waits again.)
     if result.is_ok() && appended > 0 {
         changes::appended().notify_waiters();
     }
     result
+}
+
+/// Runs `f` in a transaction that holds the write lock from the start: the one
+/// place that opens a write transaction (the resource writes through
+/// `write_transaction`, the webhook tables directly). On SQLite that is `BEGIN
+/// IMMEDIATE`: a deferred one that reads and then writes can fail at once when
+/// another writer is busy instead of waiting.
+pub(crate) fn immediate<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    let DbConn::Sqlite(sqlite) = conn else { return conn.transaction(f) };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+                log::error!("rollback failed: {rollback}");
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Finds the row (an article, or the row a child is added to) and locks its

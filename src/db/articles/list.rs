@@ -5,7 +5,7 @@ use diesel::dsl::{self, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
-use super::lookup::{ArticleQuery, ArticleRow, only_visible};
+use super::lookup::{ArticleQuery, ArticleRow, TagRowIsPublic, is_public, only_visible, tag_row_is_public};
 use crate::db::schema::{article_tags, articles};
 use crate::db::{Backend, DbConn};
 use crate::domain::access::Visibility;
@@ -40,14 +40,8 @@ pub(crate) fn list(
 }
 
 // The statement type of `tag_page_ids`, built up step by step.
-type ByTag = dsl::Filter<
-    dsl::Filter<article_tags::table, dsl::Eq<article_tags::tag_key, String>>,
-    dsl::Eq<article_tags::status, &'static str>,
->;
-type UpToNow = dsl::Filter<
-    dsl::Filter<ByTag, dsl::LtEq<article_tags::published_at, NaiveDateTime>>,
-    dsl::LtEq<article_tags::published_at, NaiveDateTime>,
->;
+type ByTag = dsl::Filter<dsl::Filter<article_tags::table, dsl::Eq<article_tags::tag_key, String>>, TagRowIsPublic>;
+type UpToNow = dsl::Filter<ByTag, dsl::LtEq<article_tags::published_at, NaiveDateTime>>;
 type AfterCursor = dsl::Filter<
     UpToNow,
     dsl::Or<
@@ -69,18 +63,16 @@ type TagPageIds = dsl::Limit<
 /// articles for them. (One statement shape with or without a cursor: diesel cannot
 /// nest a boxed subquery through the two-backend connection.)
 fn tag_page_ids(tag: &str, filter: &ArticleFilter, now: DateTime<Utc>) -> TagPageIds {
-    use article_tags::{article_id, published_at, status, tag_key};
-    let now = now.naive_utc();
+    use article_tags::{article_id, published_at, tag_key};
     // Without a cursor the page starts at `now`, past every id (ids are lowercase
     // hex and hyphens, all below `~`).
     let (key, last) = match &filter.after {
-        Some(after) => (after.key.time().map_or(now, |k| k.naive_utc()), after.id.to_string()),
-        None => (now, "~".to_owned()),
+        Some(after) => (after.key.time().unwrap_or(now).naive_utc(), after.id.to_string()),
+        None => (now.naive_utc(), "~".to_owned()),
     };
     article_tags::table
         .filter(tag_key.eq(tag.to_owned()))
-        .filter(status.eq(ArticleStatus::Published.as_str()))
-        .filter(published_at.le(now))
+        .filter(tag_row_is_public(now))
         .filter(published_at.le(key))
         .filter(published_at.lt(key).or(published_at.eq(key).and(article_id.lt(last))))
         .order_by((published_at.desc(), article_id.desc()))
@@ -91,12 +83,11 @@ fn tag_page_ids(tag: &str, filter: &ArticleFilter, now: DateTime<Utc>) -> TagPag
 /// The rows matching the filters, before paging.
 fn filtered<'a>(filter: &'a ArticleFilter, backend: Backend, now: DateTime<Utc>) -> ArticleQuery<'a> {
     let mut query = articles::table.into_boxed();
-    if let Some(status) = filter.status {
-        query = query.filter(articles::status.eq(status.as_str()));
-        if status == ArticleStatus::Published {
-            // Scheduled articles are not out yet.
-            query = query.filter(articles::published_at.le(now.naive_utc()));
-        }
+    match filter.status {
+        // Scheduled articles are not out yet: "published" means what anyone may see.
+        Some(ArticleStatus::Published) => query = query.filter(is_public(now)),
+        Some(status) => query = query.filter(articles::status.eq(status.as_str())),
+        None => {}
     }
     if let Some(section) = &filter.section {
         query = query.filter(articles::section.eq(section));

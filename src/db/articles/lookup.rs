@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl;
 use diesel::prelude::*;
 
-use crate::db::schema::articles;
+use crate::db::schema::{article_tags, articles};
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::access::Visibility;
 use crate::domain::article::ArticleStatus;
@@ -66,13 +66,24 @@ pub(crate) fn is_visible(conn: &mut DbConn, id: &str, visibility: Visibility) ->
 
 /// The condition "anyone may see this article at `now`": published, with its
 /// publication time reached. The one statement of that rule in SQL: every read
-/// path narrows with it (`only_visible`, `public_ids`, the link targets' join).
+/// path narrows with it (`only_visible`, `public_ids`, the link targets' join, the
+/// list's `status=published`), and `tag_row_is_public` restates it for the tag rows.
 pub(crate) type IsPublic =
     dsl::And<dsl::Eq<articles::status, &'static str>, dsl::LtEq<articles::published_at, NaiveDateTime>>;
 
 /// See `IsPublic`.
 pub(crate) fn is_public(now: DateTime<Utc>) -> IsPublic {
     articles::status.eq(ArticleStatus::Published.as_str()).and(articles::published_at.le(now.naive_utc()))
+}
+
+/// `IsPublic` on the tag rows, which copy an article's status and publication
+/// time so that a tag's page is read off their own index.
+pub(crate) type TagRowIsPublic =
+    dsl::And<dsl::Eq<article_tags::status, &'static str>, dsl::LtEq<article_tags::published_at, NaiveDateTime>>;
+
+/// See `TagRowIsPublic`.
+pub(crate) fn tag_row_is_public(now: DateTime<Utc>) -> TagRowIsPublic {
+    article_tags::status.eq(ArticleStatus::Published.as_str()).and(article_tags::published_at.le(now.naive_utc()))
 }
 
 /// Narrows an article query to what the caller may see.
