@@ -2,8 +2,10 @@
 //! variable can also be given as a flag).
 
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
+use async_nats::ServerAddr;
 use clap::{Args, FromArgMatches};
 
 use crate::domain::public_url::{ArticleUrlTemplate, DEFAULT_ARTICLE_URL_TEMPLATE, PublicUrl};
@@ -279,7 +281,17 @@ pub struct EventSettings {
 
 /// A `NEWSDESK_EVENTS_NATS_URL`, checked at start-up (empty: no broker).
 fn nats_url(raw: &str) -> Result<String, String> {
-    crate::events::nats::servers(raw).map(|_| raw.trim().to_owned())
+    nats_servers(raw).map(|_| raw.trim().to_owned())
+}
+
+/// The servers of a `NEWSDESK_EVENTS_NATS_URL`: one URL or several, comma-separated
+/// (`nats://a:4222,nats://b:4222`).
+pub(crate) fn nats_servers(raw: &str) -> Result<Vec<ServerAddr>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| ServerAddr::from_str(s).map_err(|e| format!("`{s}` is not a NATS server URL: {e}")))
+        .collect()
 }
 
 /// A JetStream stream name: no spaces, dots, wildcards or path separators.
@@ -398,6 +410,14 @@ impl Default for HttpSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_or_several_nats_server_urls_are_read() {
+        assert_eq!(nats_servers("nats://127.0.0.1:4222").unwrap().len(), 1);
+        assert_eq!(nats_servers("nats://a:4222, nats://b:4222").unwrap().len(), 2);
+        assert!(nats_servers("").unwrap().is_empty());
+        assert!(nats_servers("http://a:4222").is_err());
+    }
 
     #[test]
     fn postgres_schemes_select_postgres() {

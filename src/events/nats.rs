@@ -7,14 +7,13 @@
 //! a record again, and JetStream drops the copy (same message id, within the
 //! stream's duplicate window).
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use async_nats::jetstream::context::{PublishError, PublishErrorKind};
 use async_nats::jetstream::{self, stream};
 use async_nats::{ConnectOptions, Event, HeaderMap, ServerAddr, connection::State, header};
 
-use crate::config::EventSettings;
+use crate::config::{EventSettings, nats_servers};
 use crate::db::changes::{self, ChangeRow};
 use crate::db::{Database, DbError, nats_publisher};
 use crate::domain::change::ChangeRecord;
@@ -41,20 +40,10 @@ struct Target {
     max_age: Duration,
 }
 
-/// The servers of a `NEWSDESK_EVENTS_NATS_URL`: one URL or several, comma-separated
-/// (`nats://a:4222,nats://b:4222`).
-pub(crate) fn servers(raw: &str) -> Result<Vec<ServerAddr>, String> {
-    raw.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| ServerAddr::from_str(s).map_err(|e| format!("`{s}` is not a NATS server URL: {e}")))
-        .collect()
-}
-
 /// Starts the publisher when a NATS URL is configured.
 pub(crate) fn start(db: &Database, settings: &EventSettings) {
     let Some(raw) = settings.nats_url.as_deref() else { return };
-    let servers = match servers(raw) {
+    let servers = match nats_servers(raw) {
         Ok(servers) if !servers.is_empty() => servers,
         Ok(_) => return,
         Err(e) => {
@@ -244,17 +233,4 @@ async fn publish(jetstream: &jetstream::Context, prefix: &str, row: ChangeRow) -
 
 fn body(record: &ChangeRecord) -> Result<bytes::Bytes, DbError> {
     serde_json::to_vec(record).map(Into::into).map_err(|e| DbError::Corrupt(e.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_or_several_server_urls_are_read() {
-        assert_eq!(servers("nats://127.0.0.1:4222").unwrap().len(), 1);
-        assert_eq!(servers("nats://a:4222, nats://b:4222").unwrap().len(), 2);
-        assert!(servers("").unwrap().is_empty());
-        assert!(servers("http://a:4222").is_err());
-    }
 }
