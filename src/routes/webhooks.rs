@@ -25,6 +25,12 @@ impl Resource for Webhook {
     const NOUN: &'static str = "webhook";
 }
 
+/// A delivery's id sits under its webhook's, in `{delivery_id}`.
+impl Resource for Delivery {
+    const NOUN: &'static str = "delivery";
+    const SEGMENT: &'static str = "delivery_id";
+}
+
 /// Subscriptions, by id (oldest first).
 #[derive(Debug)]
 pub(crate) enum ById {}
@@ -328,8 +334,7 @@ pub(crate) async fn list_webhook_deliveries(
 #[utoipa::path(
     operation_id = "retryWebhookDelivery", tag = "webhooks",
     security(("bearer" = ["admin"])),
-    params(ResourceId<Webhook>,
-           ("delivery_id" = uuid::Uuid, Path, description = "The delivery's id")),
+    params(ResourceId<Webhook>, ResourceId<Delivery>),
     responses(
         (status = 202, description = "Queued again", body = Delivery),
         (status = 409, response = crate::openapi::responses::Conflict),
@@ -338,14 +343,11 @@ pub(crate) async fn list_webhook_deliveries(
 #[post("/webhooks/{id}/deliveries/{delivery_id}/retry")]
 pub(crate) async fn retry_webhook_delivery(
     _admin: Admin,
-    req: HttpRequest,
     db: web::Data<Database>,
     webhook: ResourceId<Webhook>,
+    delivery: ResourceId<Delivery>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = req.match_info().get("delivery_id").unwrap_or_default();
-    let delivery_id = crate::domain::id::parse(raw)
-        .ok_or_else(|| ApiError::BadRequest(format!("`{raw}` is not an id (UUID)")))?
-        .to_string();
+    let delivery_id = delivery.id;
     let id = webhook.id;
     let at = now();
     let (row, attempts) = db
