@@ -198,6 +198,48 @@ impl<R: Resource> IntoParams for ResourceId<R> {
     }
 }
 
+/// `{n}` of a sitemap archive file (`articles-{n}.xml`): its number, 1 or more,
+/// written plainly (no sign, no leading zero). Anything else names no file, a 404
+/// like a number past the last file. Reading it never fails: the route first
+/// says whether sitemaps are served at all (503), then asks for the number.
+#[derive(Debug)]
+pub(crate) struct SitemapFile(Option<i64>);
+
+impl SitemapFile {
+    fn parse(raw: &str) -> Self {
+        Self(raw.parse::<i64>().ok().filter(|n| *n >= 1 && n.to_string() == raw))
+    }
+
+    /// The file's number, or the 404 of a malformed one.
+    pub(crate) fn number(&self) -> Result<i64, ApiError> {
+        self.0.ok_or_else(Self::not_found)
+    }
+
+    /// No file with this number: malformed, or past the last file.
+    pub(crate) fn not_found() -> ApiError {
+        ApiError::NotFound("no sitemap file with that number".into())
+    }
+}
+
+impl FromRequest for SitemapFile {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(segment(req, "n").map(|raw| Self::parse(&raw)))
+    }
+}
+
+impl IntoParams for SitemapFile {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1));
+        vec![path_parameter("n", "The file's number, from 1", schema).example(Some(1.into())).build()]
+    }
+}
+
 fn etag_header(name: &str, description: &str) -> Parameter {
     ParameterBuilder::new()
         .name(name)
@@ -460,6 +502,16 @@ mod tests {
         assert_eq!(reply.status(), 400);
         let body = test::read_body(reply).await;
         assert!(String::from_utf8_lossy(&body).contains("`not-an-id` is not an id (UUID)"), "{body:?}");
+    }
+
+    #[test]
+    fn a_sitemap_file_number_is_one_or_more_written_plainly() {
+        assert_eq!(SitemapFile::parse("1").number().unwrap(), 1);
+        assert_eq!(SitemapFile::parse("20").number().unwrap(), 20);
+        for raw in ["0", "-1", "+1", "01", "1.0", "x", "", "99999999999999999999"] {
+            let Err(ApiError::NotFound(detail)) = SitemapFile::parse(raw).number() else { panic!("accepted {raw:?}") };
+            assert_eq!(detail, "no sitemap file with that number");
+        }
     }
 
     #[test]
