@@ -1,7 +1,6 @@
 //! `/v1/webhooks`: webhook subscriptions (the `admin` scope), their secrets and
 //! their delivery log. The deliveries themselves are `events::webhooks`' work.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -20,6 +19,7 @@ use crate::error::ApiError;
 use crate::http::auth::Admin;
 use crate::http::json::JsonBody;
 use crate::http::params::{ListOrder, Page, Resource, ResourceId};
+use crate::http::reply;
 
 impl Resource for Webhook {
     const NOUN: &'static str = "webhook";
@@ -69,10 +69,7 @@ fn new_secret() -> Result<String, ApiError> {
 fn with_secret(row: WebhookRow) -> Result<HttpResponse, ApiError> {
     let secret = row.secret.clone();
     let webhook = Webhook::try_from(row)?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/webhooks/{}", webhook.id)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(WebhookWithSecret { webhook, secret }))
+    Ok(reply::created_secret(format!("/v1/webhooks/{}", webhook.id), WebhookWithSecret { webhook, secret }))
 }
 
 /// Create a webhook subscription
