@@ -37,6 +37,7 @@ pub(crate) const ETAG_LIST_PATTERN: &str =
 /// The header names, as the document's rules look them up.
 pub(crate) const IF_MATCH: &str = "If-Match";
 pub(crate) const IF_NONE_MATCH: &str = "If-None-Match";
+pub(crate) const IF_MODIFIED_SINCE: &str = "If-Modified-Since";
 
 /// The segments of the matched path, by name, percent-decoded as `web::Path`
 /// decodes them (its deserializer reads a map whose keys are identifiers).
@@ -312,7 +313,10 @@ impl IntoParams for IfNoneMatch {
 
 /// `If-Modified-Since`, as documented for the generated documents (feeds,
 /// sitemaps); `reply::not_modified` reads it. A value that is not an HTTP date is
-/// ignored, as RFC 9110 13.1.3 says, so it causes no error response.
+/// ignored, as RFC 9110 13.1.3 says, so it causes no error response. An operation
+/// that declares it answers through `reply::document`: the document's rules give
+/// it the `ETag` and `Last-Modified` of that reply and its 304
+/// (`openapi::add_document_validators`).
 #[derive(Debug)]
 pub(crate) enum IfModifiedSince {}
 
@@ -320,7 +324,7 @@ impl IntoParams for IfModifiedSince {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         vec![
             ParameterBuilder::new()
-                .name("If-Modified-Since")
+                .name(IF_MODIFIED_SINCE)
                 .parameter_in(ParameterIn::Header)
                 .required(Required::False)
                 .description(Some(

@@ -48,12 +48,7 @@ fn last_modified(latest: Option<chrono::NaiveDateTime>) -> DateTime<Utc> {
     security(()),
     params(IfNoneMatch, IfModifiedSince),
     responses(
-        (status = 200, description = "The sitemap", content_type = "application/xml", body = String,
-         headers(("ETag" = String, description = "A digest of the document, as a strong ETag"),
-                 ("Last-Modified" = String, description = "When an article last changed (HTTP date)"))),
-        (status = 304, description = "The cached copy is current",
-         headers(("ETag" = String, description = "The ETag the 200 response would carry"),
-                 ("Last-Modified" = String, description = "The Last-Modified the 200 response would carry"))),
+        (status = 200, description = "The sitemap", content_type = "application/xml", body = String),
         (status = 503, response = DiscoveryUnavailable),
     )
 )]
@@ -88,12 +83,7 @@ pub(crate) async fn news_sitemap(
     security(()),
     params(IfNoneMatch, IfModifiedSince),
     responses(
-        (status = 200, description = "The sitemap index", content_type = "application/xml", body = String,
-         headers(("ETag" = String, description = "A digest of the document, as a strong ETag"),
-                 ("Last-Modified" = String, description = "When an article last changed (HTTP date)"))),
-        (status = 304, description = "The cached copy is current",
-         headers(("ETag" = String, description = "The ETag the 200 response would carry"),
-                 ("Last-Modified" = String, description = "The Last-Modified the 200 response would carry"))),
+        (status = 200, description = "The sitemap index", content_type = "application/xml", body = String),
         (status = 503, response = DiscoveryUnavailable),
     )
 )]
