@@ -1,10 +1,10 @@
 //! The OpenAPI 3.1 document: the fixed parts here, the paths and schemas collected
 //! from the route registrations, the responses that follow from an operation's
-//! inputs by rule; `middleware` adds what the middleware does, `responses` holds
-//! the reusable problem responses.
+//! inputs by rule; `middleware` adds what the middleware does. The reusable
+//! problem responses are `http::problems`: the routes cite them, and this module
+//! imports the routes, so they live below both.
 
 mod middleware;
-pub mod responses;
 mod webhooks;
 
 use actix_web::App;
@@ -16,7 +16,7 @@ use utoipa_actix_web::AppExt;
 use crate::domain::FieldError;
 use crate::domain::article_filter::IncludeOption;
 use crate::error::{Problem, ProblemKind};
-use responses::{
+use crate::http::problems::{
     BadRequest, Conflict, DiscoveryUnavailable, Forbidden, Gone, InternalError, NotFound, PayloadTooLarge,
     PreconditionFailed, ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
 };

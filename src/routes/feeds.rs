@@ -17,9 +17,9 @@ use crate::domain::cursor::CursorSecret;
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::params::{IfModifiedSince, IfNoneMatch, list_error};
+use crate::http::problems::DiscoveryUnavailable;
 use crate::http::query::QueryParams;
 use crate::http::reply::{self, Document};
-use crate::openapi::responses::DiscoveryUnavailable;
 
 /// How many articles a feed holds: the newest ones.
 pub(crate) const FEED_LEN: i64 = 50;

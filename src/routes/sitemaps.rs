@@ -20,8 +20,8 @@ use crate::discovery::{Discovery, Site};
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::params::{IfModifiedSince, IfNoneMatch, SitemapFile};
+use crate::http::problems::DiscoveryUnavailable;
 use crate::http::reply::{self, Document};
-use crate::openapi::responses::DiscoveryUnavailable;
 
 /// Rows read from the database per step of a streamed file.
 const BATCH: i64 = 5_000;

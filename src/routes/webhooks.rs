@@ -334,7 +334,7 @@ pub(crate) async fn list_webhook_deliveries(
     params(ResourceId<Webhook>, ResourceId<Delivery>),
     responses(
         (status = 202, description = "Queued again", body = Delivery),
-        (status = 409, response = crate::openapi::responses::Conflict),
+        (status = 409, response = crate::http::problems::Conflict),
     )
 )]
 #[post("/webhooks/{id}/deliveries/{delivery_id}/retry")]
