@@ -37,23 +37,60 @@ pub(crate) const ETAG_LIST_PATTERN: &str =
 /// The header names, as the document's rules look them up.
 pub(crate) const IF_MATCH: &str = "If-Match";
 pub(crate) const IF_NONE_MATCH: &str = "If-None-Match";
+pub(crate) const IF_MODIFIED_SINCE: &str = "If-Modified-Since";
 
-/// The `{article}` segment of the matched path.
-#[derive(Deserialize)]
-struct ArticleSegment {
-    article: String,
+/// The segments of the matched path, by name, percent-decoded as `web::Path`
+/// decodes them (its deserializer reads a map whose keys are identifiers).
+struct Segments(Vec<(String, String)>);
+
+/// A segment's name, as the path deserializer hands it over.
+struct Name(String);
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Name;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a path segment's name")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Name, E> {
+                Ok(Name(name.to_owned()))
+            }
+        }
+        deserializer.deserialize_identifier(Visitor)
+    }
 }
 
-/// The `{id}` segment of the matched path.
-#[derive(Deserialize)]
-struct IdSegment {
-    id: String,
+impl<'de> Deserialize<'de> for Segments {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Segments;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the segments of a path")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Segments, A::Error> {
+                let mut all = Vec::new();
+                while let Some((Name(name), value)) = map.next_entry::<Name, String>()? {
+                    all.push((name, value));
+                }
+                Ok(Segments(all))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
-/// Reads the named segments of the matched path, percent-decoded as `web::Path`
-/// decodes them (its deserializer reads struct fields, not maps).
-fn segments<T: serde::de::DeserializeOwned>(req: &HttpRequest) -> Result<T, ApiError> {
-    req.match_info().load().map_err(|e| ApiError::Internal(anyhow::anyhow!("path segments: {e}")))
+/// The segment `name` of the matched path, decoded (a route without it is a
+/// mistake in the route, not in the request).
+fn segment(req: &HttpRequest, name: &str) -> Result<String, ApiError> {
+    let Segments(all) =
+        req.match_info().load().map_err(|e| ApiError::Internal(anyhow::anyhow!("path segments: {e}")))?;
+    all.into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, value)| value)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the route has no `{{{name}}}` segment")))
 }
 
 fn path_parameter(name: &str, description: &str, schema: ObjectBuilder) -> ParameterBuilder {
@@ -106,7 +143,7 @@ impl<D> FromRequest for ArticleRef<D> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(segments(req).and_then(|s: ArticleSegment| Self::parse(&s.article)))
+        ready(segment(req, "article").and_then(|raw| Self::parse(&raw)))
     }
 }
 
@@ -122,27 +159,31 @@ impl<D: ArticleRefDoc> IntoParams for ArticleRef<D> {
     }
 }
 
-/// A resource with ids of its own (quotes, related links, tokens): how the
-/// document names its `{id}`.
+/// A resource with ids of its own (quotes, related links, tokens, webhooks and
+/// their deliveries): the path segment that holds its id, and how the document
+/// names it.
 pub(crate) trait Resource {
     /// "quote" in "The quote's id".
     const NOUN: &'static str;
+    /// The segment of the path that holds the id: `{id}` unless it is nested
+    /// under another resource's.
+    const SEGMENT: &'static str = "id";
 }
 
-/// `{id}`: a quote's, link's or token's id, a hyphenated UUID (kept in the form
-/// the database stores).
+/// `{id}` (or the resource's own segment): a quote's, link's, token's, webhook's
+/// or delivery's id, a hyphenated UUID (kept in the form the database stores).
 #[derive(Debug)]
 pub(crate) struct ResourceId<R> {
     pub id: String,
     resource: PhantomData<R>,
 }
 
-impl<R> FromRequest for ResourceId<R> {
+impl<R: Resource> FromRequest for ResourceId<R> {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(segments(req).and_then(|IdSegment { id: raw }| {
+        ready(segment(req, R::SEGMENT).and_then(|raw| {
             crate::domain::id::parse(&raw)
                 .map(|id| Self { id: id.to_string(), resource: PhantomData })
                 .ok_or_else(|| ApiError::BadRequest(format!("`{raw}` is not an id (UUID)")))
@@ -154,7 +195,49 @@ impl<R: Resource> IntoParams for ResourceId<R> {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         let schema =
             ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)));
-        vec![path_parameter("id", &format!("The {}'s id", R::NOUN), schema).build()]
+        vec![path_parameter(R::SEGMENT, &format!("The {}'s id", R::NOUN), schema).build()]
+    }
+}
+
+/// `{n}` of a sitemap archive file (`articles-{n}.xml`): its number, 1 or more,
+/// written plainly (no sign, no leading zero). Anything else names no file, a 404
+/// like a number past the last file. Reading it never fails: the route first
+/// says whether sitemaps are served at all (503), then asks for the number.
+#[derive(Debug)]
+pub(crate) struct SitemapFile(Option<i64>);
+
+impl SitemapFile {
+    fn parse(raw: &str) -> Self {
+        Self(raw.parse::<i64>().ok().filter(|n| *n >= 1 && n.to_string() == raw))
+    }
+
+    /// The file's number, or the 404 of a malformed one.
+    pub(crate) fn number(&self) -> Result<i64, ApiError> {
+        self.0.ok_or_else(Self::not_found)
+    }
+
+    /// No file with this number: malformed, or past the last file.
+    pub(crate) fn not_found() -> ApiError {
+        ApiError::NotFound("no sitemap file with that number".into())
+    }
+}
+
+impl FromRequest for SitemapFile {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(segment(req, "n").map(|raw| Self::parse(&raw)))
+    }
+}
+
+impl IntoParams for SitemapFile {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1));
+        vec![path_parameter("n", "The file's number, from 1", schema).example(Some(1.into())).build()]
     }
 }
 
@@ -230,7 +313,10 @@ impl IntoParams for IfNoneMatch {
 
 /// `If-Modified-Since`, as documented for the generated documents (feeds,
 /// sitemaps); `reply::not_modified` reads it. A value that is not an HTTP date is
-/// ignored, as RFC 9110 13.1.3 says, so it causes no error response.
+/// ignored, as RFC 9110 13.1.3 says, so it causes no error response. An operation
+/// that declares it answers through `reply::document`: the document's rules give
+/// it the `ETag` and `Last-Modified` of that reply and its 304
+/// (`openapi::add_document_validators`).
 #[derive(Debug)]
 pub(crate) enum IfModifiedSince {}
 
@@ -238,7 +324,7 @@ impl IntoParams for IfModifiedSince {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         vec![
             ParameterBuilder::new()
-                .name("If-Modified-Since")
+                .name(IF_MODIFIED_SINCE)
                 .parameter_in(ParameterIn::Header)
                 .required(Required::False)
                 .description(Some(
@@ -366,15 +452,35 @@ mod tests {
         assert_eq!(detail, "`Not a slug` is neither an article id (UUID) nor a slug");
     }
 
+    enum Quote {}
+    impl Resource for Quote {
+        const NOUN: &'static str = "quote";
+    }
+
+    enum Nested {}
+    impl Resource for Nested {
+        const NOUN: &'static str = "nested thing";
+        const SEGMENT: &'static str = "nested_id";
+    }
+
     #[actix_web::test]
     async fn path_keys_are_read_from_the_matched_route() {
         use actix_web::{App, HttpResponse, test, web};
-        let app = test::init_service(App::new().route(
-            "/articles/{article}/quotes/{id}",
-            web::get().to(|article: ArticleRef, _: ResourceId<()>| async move {
-                HttpResponse::Ok().body(format!("{:?}", article.key))
-            }),
-        ))
+        let app = test::init_service(
+            App::new()
+                .route(
+                    "/articles/{article}/quotes/{id}",
+                    web::get().to(|article: ArticleRef, _: ResourceId<Quote>| async move {
+                        HttpResponse::Ok().body(format!("{:?}", article.key))
+                    }),
+                )
+                .route(
+                    "/quotes/{id}/nested/{nested_id}",
+                    web::get().to(|quote: ResourceId<Quote>, nested: ResourceId<Nested>| async move {
+                        HttpResponse::Ok().body(format!("{} {}", quote.id, nested.id))
+                    }),
+                ),
+        )
         .await;
         let ok = test::TestRequest::get()
             .uri("/articles/missiles-fired/quotes/0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a")
@@ -383,16 +489,44 @@ mod tests {
         assert_eq!(reply.status(), 200, "{:?}", test::read_body(reply).await);
         let bad = test::TestRequest::get().uri("/articles/missiles-fired/quotes/12345").to_request();
         assert_eq!(test::call_service(&app, bad).await.status(), 400);
+
+        // A resource told its segment reads that one, not `{id}`.
+        let both = test::TestRequest::get()
+            .uri("/quotes/0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a/nested/0192F0C1-8E1A-7CC0-8B3E-5F2A9E1D4B6B")
+            .to_request();
+        let reply = test::call_service(&app, both).await;
+        assert_eq!(reply.status(), 200);
+        assert_eq!(
+            test::read_body(reply).await,
+            "0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a 0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6b"
+        );
+        let bad =
+            test::TestRequest::get().uri("/quotes/0192f0c1-8e1a-7cc0-8b3e-5f2a9e1d4b6a/nested/not-an-id").to_request();
+        let reply = test::call_service(&app, bad).await;
+        assert_eq!(reply.status(), 400);
+        let body = test::read_body(reply).await;
+        assert!(String::from_utf8_lossy(&body).contains("`not-an-id` is not an id (UUID)"), "{body:?}");
+    }
+
+    #[test]
+    fn a_sitemap_file_number_is_one_or_more_written_plainly() {
+        assert_eq!(SitemapFile::parse("1").number().unwrap(), 1);
+        assert_eq!(SitemapFile::parse("20").number().unwrap(), 20);
+        for raw in ["0", "-1", "+1", "01", "1.0", "x", "", "99999999999999999999"] {
+            let Err(ApiError::NotFound(detail)) = SitemapFile::parse(raw).number() else { panic!("accepted {raw:?}") };
+            assert_eq!(detail, "no sitemap file with that number");
+        }
     }
 
     #[test]
     fn resource_ids_and_conditions_document_themselves() {
-        enum Quote {}
-        impl Resource for Quote {
-            const NOUN: &'static str = "quote";
-        }
         let id = ResourceId::<Quote>::into_params(|| None);
         assert_eq!(id[0].description.as_deref(), Some("The quote's id"));
+        let nested = ResourceId::<Nested>::into_params(|| None);
+        assert_eq!(
+            (nested[0].name.as_str(), nested[0].description.as_deref()),
+            ("nested_id", Some("The nested thing's id"))
+        );
         assert_eq!(IfMatch::<Remove>::into_params(|| None)[0].description.as_deref(), Some(Remove::DESCRIPTION));
         let req = TestRequest::default().insert_header((IF_MATCH, "{}")).to_http_request();
         assert!(matches!(conditional::if_match(&req), Err(ApiError::BadRequest(_))));

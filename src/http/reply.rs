@@ -1,6 +1,7 @@
 //! Replies that carry a representation and its ETag: a plain 200, a 201 with its
 //! `Location`, and a conditional read's 200 or 304. Handlers build one
-//! [`Tagged`] and pick the reply.
+//! [`Tagged`] and pick the reply. A create whose answer holds a secret (a token, a
+//! webhook's signing key) answers [`created_secret`].
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
@@ -11,12 +12,15 @@ use super::params::IfNoneMatch;
 use crate::domain::cache_tag;
 use crate::error::ApiError;
 
-/// A JSON representation and its ETag.
+/// A JSON representation (`application/json` unless told) and its ETag.
 #[derive(Debug)]
 pub(crate) struct Tagged {
     etag: String,
     body: Vec<u8>,
+    content_type: &'static str,
 }
+
+const JSON: &str = "application/json";
 
 fn to_json(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.into()))
@@ -25,18 +29,23 @@ fn to_json(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
 impl Tagged {
     /// `value` with the strong ETag of its `version`.
     pub(crate) fn versioned(value: &impl Serialize, version: i32) -> Result<Self, ApiError> {
-        Ok(Self { etag: etag(version), body: to_json(value)? })
+        Ok(Self { etag: etag(version), body: to_json(value)?, content_type: JSON })
     }
 
     /// `value` with a weak digest of its whole representation (a composite, such
     /// as an article with embedded children, changes when any part does).
     pub(crate) fn digested(value: &impl Serialize, version: i32) -> Result<Self, ApiError> {
         let body = to_json(value)?;
-        Ok(Self { etag: representation_etag(version, &body), body })
+        Ok(Self { etag: representation_etag(version, &body), body, content_type: JSON })
+    }
+
+    /// The same representation under another JSON media type (JSON-LD, say).
+    pub(crate) fn with_media_type(self, content_type: &'static str) -> Self {
+        Self { content_type, ..self }
     }
 
     fn send(self, mut response: actix_web::HttpResponseBuilder) -> HttpResponse {
-        response.insert_header((header::ETAG, self.etag)).content_type(mime::APPLICATION_JSON).body(self.body)
+        response.insert_header((header::ETAG, self.etag)).content_type(self.content_type).body(self.body)
     }
 }
 
@@ -50,6 +59,16 @@ pub(crate) fn created(location: String, tagged: Tagged) -> HttpResponse {
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, location));
     tagged.send(response)
+}
+
+/// 201 for a create whose answer holds a secret shown this once: the new
+/// resource's URL in `Location`, and `Cache-Control: no-store` so that no cache
+/// keeps the secret.
+pub(crate) fn created_secret(location: String, body: impl Serialize) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
 }
 
 /// A read: 304 with the ETag when the client's cached copy is current, else 200.
@@ -133,4 +152,36 @@ pub(crate) fn document(req: &actix_web::HttpRequest, cached: &IfNoneMatch, docum
         .insert_header(modified)
         .content_type(document.content_type)
         .body(document.body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn a_secret_is_created_uncached() {
+        let response = created_secret("/v1/tokens/1".into(), serde_json::json!({"token": "nd_x"}));
+        assert_eq!(response.status(), 201);
+        let headers = response.headers();
+        assert_eq!(headers.get(header::LOCATION).unwrap(), "/v1/tokens/1");
+        assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+        assert_eq!(headers.get(header::CONTENT_TYPE).unwrap(), "application/json");
+    }
+
+    #[test]
+    fn a_conditional_read_keeps_its_media_type() {
+        let tagged = || Tagged::digested(&serde_json::json!({"@type": "NewsArticle"}), 3).unwrap();
+        let plain = conditional(&IfNoneMatch::default(), tagged());
+        assert_eq!(plain.headers().get(header::CONTENT_TYPE).unwrap(), "application/json");
+        let fresh = conditional(&IfNoneMatch::default(), tagged().with_media_type("application/ld+json"));
+        assert_eq!(fresh.status(), 200);
+        assert_eq!(fresh.headers().get(header::CONTENT_TYPE).unwrap(), "application/ld+json");
+        let etag = fresh.headers().get(header::ETAG).unwrap().to_str().unwrap().to_owned();
+        let req = TestRequest::default().insert_header((header::IF_NONE_MATCH, etag.as_str())).to_http_request();
+        let cached = IfNoneMatch(super::super::conditional::if_none_match(&req).unwrap());
+        let stale = conditional(&cached, tagged().with_media_type("application/ld+json"));
+        assert_eq!(stale.status(), 304);
+        assert_eq!(stale.headers().get(header::ETAG).unwrap(), etag.as_str());
+    }
 }

@@ -1,10 +1,10 @@
 //! The OpenAPI 3.1 document: the fixed parts here, the paths and schemas collected
 //! from the route registrations, the responses that follow from an operation's
-//! inputs by rule; `middleware` adds what the middleware does, `responses` holds
-//! the reusable problem responses.
+//! inputs by rule; `middleware` adds what the middleware does. The reusable
+//! problem responses are `http::problems`: the routes cite them, and this module
+//! imports the routes, so they live below both.
 
 mod middleware;
-pub mod responses;
 mod webhooks;
 
 use actix_web::App;
@@ -16,7 +16,7 @@ use utoipa_actix_web::AppExt;
 use crate::domain::FieldError;
 use crate::domain::article_filter::IncludeOption;
 use crate::error::{Problem, ProblemKind};
-use responses::{
+use crate::http::problems::{
     BadRequest, Conflict, DiscoveryUnavailable, Forbidden, Gone, InternalError, NotFound, PayloadTooLarge,
     PreconditionFailed, ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
 };
@@ -207,6 +207,8 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     if let Some(description) = api.info.description.as_mut() {
         *description = description.replace("{problem_types}", &types.join(", "));
     }
+    // Before the middleware's headers, which the 304 gets too.
+    add_document_validators(&mut api);
     middleware::document(&mut api);
     add_input_responses(&mut api);
     add_framework_responses(&mut api);
@@ -324,6 +326,50 @@ fn input_responses(operation: &utoipa::openapi::path::Operation) -> Vec<(&'stati
         ]);
     }
     found
+}
+
+/// A generated document (a feed, a sitemap) is read conditionally by its ETag or
+/// its `Last-Modified` (`http::reply::document`): an operation that declares
+/// `If-Modified-Since` gets both validators on its 200 and the 304 that carries
+/// them, written here once.
+fn add_document_validators(api: &mut utoipa::openapi::OpenApi) {
+    use crate::http::params::IF_MODIFIED_SINCE;
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ResponseBuilder, path::ParameterIn};
+    let header = |description: &str| {
+        HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .description(Some(description))
+            .build()
+    };
+    for operation in api.paths.paths.values_mut().flat_map(operations_mut) {
+        let reads_documents =
+            operation.parameters.iter().flatten().any(
+                |p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header && p.name == IF_MODIFIED_SINCE),
+            );
+        if !reads_documents {
+            continue;
+        }
+        let responses = &mut operation.responses.responses;
+        if let Some(RefOr::T(ok)) = responses.get_mut("200") {
+            ok.headers
+                .entry("ETag".to_owned())
+                .or_insert_with(|| RefOr::T(header("A digest of the document, as a strong ETag")));
+            ok.headers
+                .entry("Last-Modified".to_owned())
+                .or_insert_with(|| RefOr::T(header("When an article last changed (HTTP date)")));
+        }
+        responses.entry("304".to_owned()).or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description("The cached copy is current")
+                    .header("ETag", header("The ETag the 200 response would carry"))
+                    .header("Last-Modified", header("The Last-Modified the 200 response would carry"))
+                    .build(),
+            )
+        });
+    }
 }
 
 /// Declares on each operation the problems its inputs can cause ([`input_responses`]).

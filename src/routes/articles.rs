@@ -25,9 +25,9 @@ use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
 use crate::http::json::{JsonBody, from_value, from_value_under};
 use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, Remove, WithExample, list_error, split_page};
+use crate::http::problems::Conflict;
 use crate::http::query::QueryParams;
 use crate::http::reply::{self, Tagged};
-use crate::openapi::responses::Conflict;
 
 /// Registers the article routes.
 pub(crate) fn configure(cfg: &mut ServiceConfig) {
@@ -129,7 +129,7 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
                  ("Vary" = String, description = "`Accept, Authorization`: the representation depends on both"))),
         (status = 304, description = "The cached copy is current",
          headers(("ETag" = String, description = "The same ETag the 200 response would carry"))),
-        (status = 503, response = crate::openapi::responses::DiscoveryUnavailable),
+        (status = 503, response = crate::http::problems::DiscoveryUnavailable),
     )
 )]
 #[get("/articles/{article}")]

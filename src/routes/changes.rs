@@ -80,7 +80,7 @@ pub(crate) struct ChangePage {
     params(FeedParams),
     responses(
         (status = 200, description = "The records after the cursor (none when nothing is new)", body = ChangePage),
-        (status = 410, response = crate::openapi::responses::Gone),
+        (status = 410, response = crate::http::problems::Gone),
     )
 )]
 #[get("/changes")]

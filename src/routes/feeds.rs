@@ -17,9 +17,9 @@ use crate::domain::cursor::CursorSecret;
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::params::{IfModifiedSince, IfNoneMatch, list_error};
+use crate::http::problems::DiscoveryUnavailable;
 use crate::http::query::QueryParams;
 use crate::http::reply::{self, Document};
-use crate::openapi::responses::DiscoveryUnavailable;
 
 /// How many articles a feed holds: the newest ones.
 pub(crate) const FEED_LEN: i64 = 50;
@@ -140,12 +140,7 @@ async fn serve(
     security(()),
     params(FeedParams, IfNoneMatch, IfModifiedSince),
     responses(
-        (status = 200, description = "The feed", content_type = "application/atom+xml", body = String,
-         headers(("ETag" = String, description = "A digest of the document, as a strong ETag"),
-                 ("Last-Modified" = String, description = "When an article last changed (HTTP date)"))),
-        (status = 304, description = "The cached copy is current",
-         headers(("ETag" = String, description = "The ETag the 200 response would carry"),
-                 ("Last-Modified" = String, description = "The Last-Modified the 200 response would carry"))),
+        (status = 200, description = "The feed", content_type = "application/atom+xml", body = String),
         (status = 503, response = DiscoveryUnavailable),
     )
 )]
@@ -171,12 +166,7 @@ pub(crate) async fn atom_feed(
     security(()),
     params(FeedParams, IfNoneMatch, IfModifiedSince),
     responses(
-        (status = 200, description = "The feed", content_type = "application/rss+xml", body = String,
-         headers(("ETag" = String, description = "A digest of the document, as a strong ETag"),
-                 ("Last-Modified" = String, description = "When an article last changed (HTTP date)"))),
-        (status = 304, description = "The cached copy is current",
-         headers(("ETag" = String, description = "The ETag the 200 response would carry"),
-                 ("Last-Modified" = String, description = "The Last-Modified the 200 response would carry"))),
+        (status = 200, description = "The feed", content_type = "application/rss+xml", body = String),
         (status = 503, response = DiscoveryUnavailable),
     )
 )]
@@ -201,12 +191,7 @@ pub(crate) async fn rss_feed(
     security(()),
     params(FeedParams, IfNoneMatch, IfModifiedSince),
     responses(
-        (status = 200, description = "The feed", content_type = "application/feed+json", body = Object,
-         headers(("ETag" = String, description = "A digest of the document, as a strong ETag"),
-                 ("Last-Modified" = String, description = "When an article last changed (HTTP date)"))),
-        (status = 304, description = "The cached copy is current",
-         headers(("ETag" = String, description = "The ETag the 200 response would carry"),
-                 ("Last-Modified" = String, description = "The Last-Modified the 200 response would carry"))),
+        (status = 200, description = "The feed", content_type = "application/feed+json", body = Object),
         (status = 503, response = DiscoveryUnavailable),
     )
 )]

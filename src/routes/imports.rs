@@ -21,11 +21,11 @@ use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
 use crate::http::json::from_value;
+use crate::http::problems::Conflict;
 use crate::http::query::QueryParams;
 use crate::http::reply::{self, Tagged};
 use crate::http::text::{TextBody, TextKind};
 use crate::import::{extract, search_word, title_key};
-use crate::openapi::responses::Conflict;
 
 /// The most pages one NDJSON request may carry.
 pub const MAX_BATCH_LINES: usize = 1000;

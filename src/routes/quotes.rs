@@ -29,9 +29,9 @@ use crate::http::json::JsonBody;
 use crate::http::params::{
     ArticleRef, IfMatch, IfNoneMatch, Page, Remove, Resource, ResourceId, article_ref_schema, list_error, split_page,
 };
+use crate::http::problems::Conflict;
 use crate::http::query::QueryParams;
 use crate::http::reply::{self, Tagged};
-use crate::openapi::responses::Conflict;
 
 /// Registers the quote routes.
 pub(crate) fn configure(cfg: &mut ServiceConfig) {

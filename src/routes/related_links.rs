@@ -23,8 +23,8 @@ use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
 use crate::http::json::JsonBody;
 use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, ListOrder, Page, Remove, Resource, ResourceId};
+use crate::http::problems::Conflict;
 use crate::http::reply::{self, Tagged};
-use crate::openapi::responses::Conflict;
 
 /// The order backlinks page in: by the linking article's id.
 #[derive(Debug)]

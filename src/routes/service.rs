@@ -8,8 +8,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::db::Database;
 use crate::drain::Draining;
 use crate::error::ApiError;
+use crate::http::problems::ServiceUnavailable;
 use crate::metrics::Metrics;
-use crate::openapi::responses::ServiceUnavailable;
 
 /// Registers the service routes.
 pub(crate) fn configure(cfg: &mut ServiceConfig) {

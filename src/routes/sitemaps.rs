@@ -19,9 +19,9 @@ use crate::discovery::sitemap::{self, FILE_LEN, MEDIA_TYPE, NEWS_DAYS, NEWS_LEN,
 use crate::discovery::{Discovery, Site};
 use crate::domain::time::now;
 use crate::error::ApiError;
-use crate::http::params::{IfModifiedSince, IfNoneMatch};
+use crate::http::params::{IfModifiedSince, IfNoneMatch, SitemapFile};
+use crate::http::problems::DiscoveryUnavailable;
 use crate::http::reply::{self, Document};
-use crate::openapi::responses::DiscoveryUnavailable;
 
 /// Rows read from the database per step of a streamed file.
 const BATCH: i64 = 5_000;
@@ -48,12 +48,7 @@ fn last_modified(latest: Option<chrono::NaiveDateTime>) -> DateTime<Utc> {
     security(()),
     params(IfNoneMatch, IfModifiedSince),
     responses(
-        (status = 200, description = "The sitemap", content_type = "application/xml", body = String,
-         headers(("ETag" = String, description = "A digest of the document, as a strong ETag"),
-                 ("Last-Modified" = String, description = "When an article last changed (HTTP date)"))),
-        (status = 304, description = "The cached copy is current",
-         headers(("ETag" = String, description = "The ETag the 200 response would carry"),
-                 ("Last-Modified" = String, description = "The Last-Modified the 200 response would carry"))),
+        (status = 200, description = "The sitemap", content_type = "application/xml", body = String),
         (status = 503, response = DiscoveryUnavailable),
     )
 )]
@@ -88,12 +83,7 @@ pub(crate) async fn news_sitemap(
     security(()),
     params(IfNoneMatch, IfModifiedSince),
     responses(
-        (status = 200, description = "The sitemap index", content_type = "application/xml", body = String,
-         headers(("ETag" = String, description = "A digest of the document, as a strong ETag"),
-                 ("Last-Modified" = String, description = "When an article last changed (HTTP date)"))),
-        (status = 304, description = "The cached copy is current",
-         headers(("ETag" = String, description = "The ETag the 200 response would carry"),
-                 ("Last-Modified" = String, description = "The Last-Modified the 200 response would carry"))),
+        (status = 200, description = "The sitemap index", content_type = "application/xml", body = String),
         (status = 503, response = DiscoveryUnavailable),
     )
 )]
@@ -116,11 +106,6 @@ pub(crate) async fn sitemap_index(
         last_modified: last_modified(latest),
     };
     Ok(reply::document(&req, &cached, document))
-}
-
-/// The number in `articles-{n}.xml`: 1 or more, written plainly.
-fn file_number(raw: &str) -> Option<i64> {
-    raw.parse::<i64>().ok().filter(|n| *n >= 1 && n.to_string() == raw)
 }
 
 /// Where a streamed file stands.
@@ -196,10 +181,9 @@ async fn next_piece(mut s: Stream) -> Option<(Result<web::Bytes, ApiError>, Stre
 #[utoipa::path(
     operation_id = "getSitemapFile", tag = "discovery",
     security(()),
-    params(("n" = i64, Path, minimum = 1, description = "The file's number, from 1", example = 1)),
+    params(SitemapFile),
     responses(
         (status = 200, description = "The sitemap file", content_type = "application/xml", body = String),
-        (status = 404, response = crate::openapi::responses::NotFound),
         (status = 503, response = DiscoveryUnavailable),
     )
 )]
@@ -207,16 +191,15 @@ async fn next_piece(mut s: Stream) -> Option<(Result<web::Bytes, ApiError>, Stre
 pub(crate) async fn sitemap_file(
     db: web::Data<Database>,
     discovery: web::Data<Discovery>,
-    n: web::Path<String>,
+    file: SitemapFile,
 ) -> Result<HttpResponse, ApiError> {
     let site = discovery.site()?.clone();
-    let not_found = || ApiError::NotFound("no sitemap file with that number".into());
-    let n = file_number(&n.into_inner()).ok_or_else(not_found)?;
+    let n = file.number()?;
     let at = now();
-    let rank = (n - 1).checked_mul(FILE_LEN).ok_or_else(not_found)?;
+    let rank = (n - 1).checked_mul(FILE_LEN).ok_or_else(SitemapFile::not_found)?;
     let start = db.run(move |c| discovery::key_at_rank(c, at, rank)).await?;
     if start.is_none() && n > 1 {
-        return Err(not_found());
+        return Err(SitemapFile::not_found());
     }
     let stream = Stream { db, site, at, urlset: None, step: Step::Head(start) };
     Ok(HttpResponse::Ok().content_type(MEDIA_TYPE).streaming(futures_util::stream::unfold(stream, next_piece)))

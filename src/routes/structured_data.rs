@@ -14,8 +14,8 @@ use crate::domain::access::Visibility;
 use crate::domain::article_ref::ArticleKey;
 use crate::error::ApiError;
 use crate::http::accept::JSON_LD;
-use crate::http::conditional::representation_etag;
 use crate::http::params::IfNoneMatch;
+use crate::http::reply::{self, Tagged};
 
 /// The article as JSON-LD, with a weak digest ETag (it holds the quotes too); the
 /// visibility rule is the JSON read's.
@@ -38,13 +38,8 @@ pub(crate) async fn article_json_ld(
         })
         .await?
         .ok_or_else(|| ApiError::not_found("article"))?;
-    let body = serde_json::to_vec(&news_article(site, &row, &quotes)).map_err(|e| ApiError::Internal(e.into()))?;
-    let etag = representation_etag(row.version, &body);
-    let mut response = if cached.0.matches(&etag) {
-        HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish()
-    } else {
-        HttpResponse::Ok().insert_header((header::ETAG, etag)).content_type(JSON_LD).body(body)
-    };
+    let tagged = Tagged::digested(&news_article(site, &row, &quotes), row.version)?.with_media_type(JSON_LD);
+    let mut response = reply::conditional(cached, tagged);
     vary_on_accept(&mut response);
     Ok(response)
 }

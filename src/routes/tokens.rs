@@ -1,7 +1,6 @@
 //! `/v1/tokens`: make, list, read and revoke API tokens (the `admin` scope). The
 //! same operations exist on the command line (`newsdesk token …`).
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -13,6 +12,7 @@ use crate::error::ApiError;
 use crate::http::auth::Admin;
 use crate::http::json::JsonBody;
 use crate::http::params::{Resource, ResourceId};
+use crate::http::reply;
 
 impl Resource for ApiToken {
     const NOUN: &'static str = "token";
@@ -48,10 +48,7 @@ pub(crate) async fn create_token(
     let pending = PendingToken::prepare(body.0, now())?;
     let (row, plaintext) = db.run(move |c| store::store(c, pending)).await?;
     let token = ApiToken::try_from(row)?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/tokens/{}", token.id)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(CreatedToken::new(token, plaintext)))
+    Ok(reply::created_secret(format!("/v1/tokens/{}", token.id), CreatedToken::new(token, plaintext)))
 }
 
 /// List API tokens

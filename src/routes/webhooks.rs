@@ -1,7 +1,6 @@
 //! `/v1/webhooks`: webhook subscriptions (the `admin` scope), their secrets and
 //! their delivery log. The deliveries themselves are `events::webhooks`' work.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -20,9 +19,16 @@ use crate::error::ApiError;
 use crate::http::auth::Admin;
 use crate::http::json::JsonBody;
 use crate::http::params::{ListOrder, Page, Resource, ResourceId};
+use crate::http::reply;
 
 impl Resource for Webhook {
     const NOUN: &'static str = "webhook";
+}
+
+/// A delivery's id sits under its webhook's, in `{delivery_id}`.
+impl Resource for Delivery {
+    const NOUN: &'static str = "delivery";
+    const SEGMENT: &'static str = "delivery_id";
 }
 
 /// Subscriptions, by id (oldest first).
@@ -63,10 +69,7 @@ fn new_secret() -> Result<String, ApiError> {
 fn with_secret(row: WebhookRow) -> Result<HttpResponse, ApiError> {
     let secret = row.secret.clone();
     let webhook = Webhook::try_from(row)?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/webhooks/{}", webhook.id)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(WebhookWithSecret { webhook, secret }))
+    Ok(reply::created_secret(format!("/v1/webhooks/{}", webhook.id), WebhookWithSecret { webhook, secret }))
 }
 
 /// Create a webhook subscription
@@ -328,24 +331,20 @@ pub(crate) async fn list_webhook_deliveries(
 #[utoipa::path(
     operation_id = "retryWebhookDelivery", tag = "webhooks",
     security(("bearer" = ["admin"])),
-    params(ResourceId<Webhook>,
-           ("delivery_id" = uuid::Uuid, Path, description = "The delivery's id")),
+    params(ResourceId<Webhook>, ResourceId<Delivery>),
     responses(
         (status = 202, description = "Queued again", body = Delivery),
-        (status = 409, response = crate::openapi::responses::Conflict),
+        (status = 409, response = crate::http::problems::Conflict),
     )
 )]
 #[post("/webhooks/{id}/deliveries/{delivery_id}/retry")]
 pub(crate) async fn retry_webhook_delivery(
     _admin: Admin,
-    req: HttpRequest,
     db: web::Data<Database>,
     webhook: ResourceId<Webhook>,
+    delivery: ResourceId<Delivery>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = req.match_info().get("delivery_id").unwrap_or_default();
-    let delivery_id = crate::domain::id::parse(raw)
-        .ok_or_else(|| ApiError::BadRequest(format!("`{raw}` is not an id (UUID)")))?
-        .to_string();
+    let delivery_id = delivery.id;
     let id = webhook.id;
     let at = now();
     let (row, attempts) = db
