@@ -17,7 +17,7 @@ pub fn quote(id: &str) -> String {
 }
 
 /// Every quote search (`GET /v1/quotes`).
-pub const QUOTES: &str = "quotes";
+pub(crate) const QUOTES: &str = "quotes";
 
 /// A related link's own responses.
 pub fn related_link(id: &str) -> String {
@@ -66,7 +66,7 @@ pub(crate) fn of_list<T>(first: String, items: &[T], of_item: impl Fn(&T) -> Vec
 
 /// The most a tag header holds, in bytes. CDNs cap them (16 KB at the common ones),
 /// and proxies in between often cap a header line at 8 KB.
-pub const MAX_HEADER_BYTES: usize = 8000;
+pub(crate) const MAX_HEADER_BYTES: usize = 8000;
 
 /// The tags as a header value joined by `separator`, cut to `MAX_HEADER_BYTES` at
 /// a tag boundary. The most general tag comes first, so a cut list still carries

@@ -7,7 +7,7 @@ use super::FieldError;
 use super::cursor::CursorSecret;
 
 /// Records per page when `limit` is not given.
-pub const DEFAULT_LIMIT: i64 = 100;
+pub(crate) const DEFAULT_LIMIT: i64 = 100;
 /// The largest page.
 pub const MAX_LIMIT: i64 = 1000;
 /// The longest a request may wait for a record (`wait`), in seconds.

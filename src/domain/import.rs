@@ -11,6 +11,9 @@ use super::related_link::{LinkRelation, MAX_LINKS_PER_PUT};
 use super::text::http_url;
 use crate::import::{ExtractedQuote, Extraction};
 
+/// The most pages one NDJSON request may carry.
+pub(crate) const MAX_BATCH_LINES: usize = 1000;
+
 /// The options of an import request, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ImportOptions {

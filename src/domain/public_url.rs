@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Utc};
 use super::slug::Slug;
 
 /// The template used when none is configured.
-pub const DEFAULT_ARTICLE_URL_TEMPLATE: &str = "{public_url}/{section}/{slug}";
+pub(crate) const DEFAULT_ARTICLE_URL_TEMPLATE: &str = "{public_url}/{section}/{slug}";
 
 /// The site's address: an absolute http(s) URL without query or fragment, kept
 /// without a trailing slash so that templates join it with their own `/`.

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 /// The default: about three days of retries in all.
-pub const DEFAULT_RETRY_SCHEDULE: &str = "5s,5m,30m,2h,5h,10h,14h,20h,24h";
+pub(crate) const DEFAULT_RETRY_SCHEDULE: &str = "5s,5m,30m,2h,5h,10h,14h,20h,24h";
 
 /// The waits before each retry; after the last one fails the delivery is failed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use crate::db::replica::on_replica;
 
 /// Runs anonymous reads inside `db::replica::on_replica`, and once more (on the
 /// primary) when the replica failed under them.
-pub async fn route_reads(
+pub(crate) async fn route_reads(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {

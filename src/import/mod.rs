@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 
 pub use page::Layout;
 pub use quotes::ExtractedQuote;
-pub use titles::{search_word, title_key};
+pub(crate) use titles::{search_word, title_key};
 
 /// Everything read from a page.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 /// The form two titles are compared in: lower case, quotation marks and apostrophes
 /// of any style dropped, white space collapsed.
-pub fn title_key(title: &str) -> String {
+pub(crate) fn title_key(title: &str) -> String {
     let kept: String = title
         .chars()
         .filter(|c| !matches!(c, '‘' | '’' | '‛' | '\'' | '`' | '“' | '”' | '„' | '"' | '«' | '»' | '′' | '″'))
@@ -14,7 +14,7 @@ pub fn title_key(title: &str) -> String {
 
 /// The longest word of a title in lower-case ASCII letters and digits, to narrow a
 /// database search by; `None` when the title has none.
-pub fn search_word(title: &str) -> Option<String> {
+pub(crate) fn search_word(title: &str) -> Option<String> {
     title
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| w.len() >= 2)

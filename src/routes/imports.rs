@@ -14,7 +14,7 @@ use crate::domain::FieldError;
 use crate::domain::access::Visibility;
 use crate::domain::article::NewArticle;
 use crate::domain::article_filter::Include;
-use crate::domain::import::{ImportDraft, ImportOptions, check_page};
+use crate::domain::import::{ImportDraft, ImportOptions, MAX_BATCH_LINES, check_page};
 use crate::domain::related_link::{LinkRelation, RelatedLinkInput};
 use crate::domain::resource::Article;
 use crate::domain::time::now;
@@ -26,9 +26,6 @@ use crate::http::query::QueryParams;
 use crate::http::reply::{self, Tagged};
 use crate::http::text::{TextBody, TextKind};
 use crate::import::{extract, search_word, title_key};
-
-/// The most pages one NDJSON request may carry.
-pub const MAX_BATCH_LINES: usize = 1000;
 
 /// Registers the import route.
 pub(crate) fn configure(cfg: &mut ServiceConfig) {
