@@ -11,10 +11,9 @@ use diesel::prelude::*;
 use tokio::sync::Notify;
 
 use super::articles::lookup::{ArticleRow, is_public};
-use super::quotes::QuoteRow;
-use super::related_links::{self, LinkWithTarget, RelatedLinkRow};
+use super::child_rows::{self, LinkWithTarget, QuoteRow, RelatedLinkRow};
 use super::schema::{articles, change_log_state, changes, quotes};
-use super::{DbConn, DbError, stored_uuid, write_transaction};
+use super::{DbConn, DbError, stored_uuid};
 use crate::domain::cache_tag;
 use crate::domain::change::{ChangeRecord, ChangeType, ResourceKind};
 use crate::domain::resource::{Article, Quote, RelatedLink};
@@ -265,7 +264,7 @@ impl Shown {
         }
         let wanted = ids(ResourceKind::RelatedLink);
         if !wanted.is_empty() {
-            let rows: Vec<LinkWithTarget> = related_links::find_many(conn, &wanted)?;
+            let rows: Vec<LinkWithTarget> = child_rows::find_links(conn, &wanted)?;
             for row in rows {
                 let link = RelatedLink::try_from(row)?;
                 let target = link.target_article_id.map(|t| t.to_string());
@@ -336,57 +335,6 @@ pub(crate) fn after(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Ve
 /// whose position is below it has missed records.
 pub(crate) fn pruned_through(conn: &mut DbConn) -> QueryResult<i64> {
     change_log_state::table.select(change_log_state::pruned_through).first(conn)
-}
-
-/// A scheduled article whose time has come, still to be announced.
-#[derive(QueryableByName)]
-struct Due {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
-}
-
-/// Announces `article.published` for the scheduled articles whose publication time
-/// has passed (up to 100 at a time), once each: the announcement is stored with
-/// the record, under the row's lock, and on PostgreSQL another process's scheduler
-/// skips the rows this one holds. Returns how many it announced.
-pub(crate) fn announce_due(conn: &mut DbConn, now: DateTime<Utc>) -> Result<usize, DbError> {
-    // Most rounds find nothing: look first, so that an idle service takes no write
-    // lock every second.
-    if due(conn, now, 1, false)?.is_empty() {
-        return Ok(0);
-    }
-    write_transaction(conn, now, |c, log| {
-        let due = due(c, now, 100, true)?;
-        for article in &due {
-            log.visibility_of(&article.id);
-        }
-        Ok::<_, DbError>(due.len())
-    })
-}
-
-/// Up to `limit` published articles whose time has come and that are not yet
-/// announced, oldest first; `lock`: locked for this transaction (PostgreSQL skips
-/// the rows another transaction holds). The conditions are written as the partial
-/// index `articles_unannounced_idx` states them, with no bound parameter in them, so
-/// that PostgreSQL's planner can serve the query from that index (SQLite is told to).
-fn due(conn: &mut DbConn, now: DateTime<Utc>, limit: u32, lock: bool) -> QueryResult<Vec<Due>> {
-    const DUE: &str = "WHERE status = 'published' AND NOT announced_public AND published_at <=";
-    let at = now.naive_utc();
-    match conn {
-        DbConn::Pg(_) => {
-            let lock = if lock { " FOR UPDATE SKIP LOCKED" } else { "" };
-            let sql = format!("SELECT id FROM articles {DUE} $1 ORDER BY published_at LIMIT {limit}{lock}");
-            diesel::sql_query(sql).bind::<diesel::sql_types::Timestamp, _>(at).load(conn)
-        }
-        // The index named: SQLite's planner otherwise prefers (status, published_at),
-        // which holds every published article.
-        DbConn::Sqlite(_) => {
-            let sql = format!(
-                "SELECT id FROM articles INDEXED BY articles_unannounced_idx {DUE} ? ORDER BY published_at LIMIT {limit}"
-            );
-            diesel::sql_query(sql).bind::<diesel::sql_types::Timestamp, _>(at).load(conn)
-        }
-    }
 }
 
 /// Deletes the records older than `before` and remembers how far it went, so that

@@ -22,6 +22,7 @@ macro_rules! insert_rows {
 
 pub mod articles;
 pub mod changes;
+mod child_rows;
 mod connector;
 pub mod embedding;
 mod error;
@@ -33,6 +34,7 @@ pub mod positions;
 pub mod quotes;
 pub mod related_links;
 pub mod replica;
+pub(crate) mod schedule;
 pub mod schema;
 pub mod tokens;
 pub mod webhook_queue;

@@ -1,62 +1,23 @@
 //! Quote rows and the synchronous queries on them.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
 use super::articles::lookup::{self as articles, ArticleKey};
 use super::changes::ChangeLog;
+pub(crate) use super::child_rows::QuoteRow;
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::quotes;
-use super::{
-    Backend, DbConn, DbError, Versioned, WriteError, locked, locked_for_write, stored_uuid, write_transaction,
-};
+use super::{Backend, DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};
 use crate::domain::access::Visibility;
 use crate::domain::article_filter::SearchText;
 use crate::domain::change::ChangeType;
 use crate::domain::cursor::CursorKey;
 use crate::domain::paging::Paging;
 use crate::domain::quote::QuoteFields;
-use crate::domain::resource::Quote;
 use crate::domain::version::Expected;
-
-/// A quote as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = quotes, treat_none_as_default_value = false)]
-pub(crate) struct QuoteRow {
-    pub id: String,
-    pub article_id: String,
-    pub text: String,
-    pub speaker_name: String,
-    pub speaker_key: String,
-    pub speaker_title: Option<String>,
-    pub context: Option<String>,
-    pub position: i32,
-    pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-/// The quote as the API shows it.
-impl TryFrom<QuoteRow> for Quote {
-    type Error = DbError;
-
-    fn try_from(row: QuoteRow) -> Result<Self, DbError> {
-        Ok(Self {
-            id: stored_uuid(&row.id)?,
-            article_id: stored_uuid(&row.article_id)?,
-            text: row.text,
-            speaker_name: row.speaker_name,
-            speaker_title: row.speaker_title,
-            context: row.context,
-            position: row.position,
-            version: row.version,
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
-        })
-    }
-}
 
 /// What `GET /v1/quotes` searches for.
 #[derive(Debug, Clone)]

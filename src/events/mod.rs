@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::config::EventSettings;
-use crate::db::{Database, changes};
+use crate::db::{Database, changes, schedule};
 
 /// How often scheduled articles are checked: "within a few seconds" of their time.
 const SCHEDULE_TICK: Duration = Duration::from_secs(1);
@@ -43,7 +43,7 @@ async fn announce_scheduled(db: Database) {
         }
         // Up to 100 per round; go on at once while there are more.
         loop {
-            match db.run(|c| changes::announce_due(c, Utc::now())).await {
+            match db.run(|c| schedule::announce_due(c, Utc::now())).await {
                 Ok(100..) => {}
                 Ok(_) => break,
                 Err(e) => {
