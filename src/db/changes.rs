@@ -61,13 +61,17 @@ struct Noted {
     change_type: ChangeType,
     id: String,
     article_id: String,
-    /// For deletions, what the record says (nothing is left to read back).
-    gone: Option<Gone>,
+    /// What the record says when the write already knows it (a row it has just
+    /// inserted and does not touch again, or a deletion, after which nothing is
+    /// left to read back); `None`: read back at the end of the transaction.
+    known: Option<Known>,
 }
 
 #[derive(Debug, Clone)]
-struct Gone {
+struct Known {
     version: i32,
+    /// The representation; `None` for a deletion.
+    data: Option<serde_json::Value>,
     purge_tags: Vec<String>,
 }
 
@@ -91,14 +95,49 @@ impl ChangeLog {
         self.visibility_of(id);
     }
 
-    /// A quote was created or changed.
+    /// A new article, as inserted (its children are noted apart). `public`: whether
+    /// anyone may see it now, which the insert stored as announced, so that its
+    /// `article.published` follows here without reading it back.
+    pub(crate) fn article_created(&mut self, row: &ArticleRow, public: bool) -> Result<(), DbError> {
+        let article = Article::try_from(row.clone())?;
+        let known = Known { version: article.version, data: Some(json(&article)?), purge_tags: article_tags(&row.id) };
+        if public {
+            self.known(ChangeType::ArticleCreated, &row.id, &row.id, known.clone());
+            self.known(ChangeType::ArticlePublished, &row.id, &row.id, known);
+        } else {
+            self.known(ChangeType::ArticleCreated, &row.id, &row.id, known);
+        }
+        Ok(())
+    }
+
+    /// A quote was changed.
     pub(crate) fn quote(&mut self, change_type: ChangeType, row: &QuoteRow) {
         self.note(change_type, &row.id, &row.article_id);
     }
 
-    /// A related link was created or changed.
+    /// A new quote, as inserted.
+    pub(crate) fn quote_created(&mut self, row: &QuoteRow) -> Result<(), DbError> {
+        let quote = Quote::try_from(row.clone())?;
+        let purge_tags = quote_tags(&row.id, &row.article_id);
+        let known = Known { version: quote.version, data: Some(json(&quote)?), purge_tags };
+        self.known(ChangeType::QuoteCreated, &row.id, &row.article_id, known);
+        Ok(())
+    }
+
+    /// A related link was changed.
     pub(crate) fn link(&mut self, change_type: ChangeType, row: &RelatedLinkRow) {
         self.note(change_type, &row.id, &row.article_id);
+    }
+
+    /// A new link, as inserted, with its target as the insert found it.
+    pub(crate) fn link_created(&mut self, stored: LinkWithTarget) -> Result<(), DbError> {
+        let (id, article_id, target) =
+            (stored.0.id.clone(), stored.0.article_id.clone(), stored.0.target_article_id.clone());
+        let link = RelatedLink::try_from(stored)?;
+        let purge_tags = link_tags(&id, &article_id, target.as_deref());
+        let known = Known { version: link.version, data: Some(json(&link)?), purge_tags };
+        self.known(ChangeType::RelatedLinkCreated, &id, &article_id, known);
+        Ok(())
     }
 
     /// The article is being deleted (its children's deletions are noted apart).
@@ -126,16 +165,20 @@ impl ChangeLog {
     }
 
     fn note(&mut self, change_type: ChangeType, id: &str, article_id: &str) {
-        self.noted.push(Noted { change_type, id: id.to_owned(), article_id: article_id.to_owned(), gone: None });
+        self.noted.push(Noted { change_type, id: id.to_owned(), article_id: article_id.to_owned(), known: None });
+    }
+
+    fn known(&mut self, change_type: ChangeType, id: &str, article_id: &str, known: Known) {
+        self.noted.push(Noted {
+            change_type,
+            id: id.to_owned(),
+            article_id: article_id.to_owned(),
+            known: Some(known),
+        });
     }
 
     fn gone(&mut self, kind: ResourceKind, id: &str, article_id: &str, version: i32, purge_tags: Vec<String>) {
-        self.noted.push(Noted {
-            change_type: ChangeType::deleted(kind),
-            id: id.to_owned(),
-            article_id: article_id.to_owned(),
-            gone: Some(Gone { version, purge_tags }),
-        });
+        self.known(ChangeType::deleted(kind), id, article_id, Known { version, data: None, purge_tags });
     }
 }
 
@@ -184,17 +227,39 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
         let change_type = if public { ChangeType::ArticlePublished } else { ChangeType::ArticleUnpublished };
         // After the article's own record, if it has one in this transaction.
         let at = noted.iter().rposition(|n| n.id == id).map_or(noted.len(), |i| i + 1);
-        noted.insert(at, Noted { change_type, id: id.clone(), article_id: id, gone: None });
+        noted.insert(at, Noted { change_type, id: id.clone(), article_id: id, known: None });
     }
     let rows: Vec<ChangeRow> = noted.iter().filter_map(|n| shown.record(n, now)).collect::<Result<_, _>>()?;
     if rows.is_empty() {
         return Ok(0);
     }
-    if let DbConn::Pg(_) = conn {
-        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})::text")).execute(conn)?;
-    }
-    insert_rows!(conn, changes::table, &rows)?;
+    append(conn, &rows)?;
     Ok(rows.len())
+}
+
+/// Inserts the records. On PostgreSQL the append lock is taken by the same
+/// statement (one round trip, not two): the lock's one-row subquery is joined
+/// with the rows, so it is held before the first row draws its sequence number.
+fn append(conn: &mut DbConn, rows: &[ChangeRow]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Integer, Nullable, Text, Timestamp};
+    let DbConn::Pg(pg) = conn else { return insert_rows!(conn, changes::table, rows).map(drop) };
+    let column = |f: fn(&ChangeRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
+    diesel::sql_query(format!(
+        "INSERT INTO changes (type, occurred_at, article_id, resource_kind, resource_id, version, data, purge_tags) \
+         SELECT r.* FROM (SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})) AS append_lock, \
+         unnest($1::text[], $2::timestamp[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::text[], $8::text[]) \
+         AS r(type, occurred_at, article_id, resource_kind, resource_id, version, data, purge_tags)"
+    ))
+    .bind::<Array<Text>, _>(column(|r| r.change_type.clone()))
+    .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.occurred_at).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(column(|r| r.article_id.clone()))
+    .bind::<Array<Text>, _>(column(|r| r.resource_kind.clone()))
+    .bind::<Array<Text>, _>(column(|r| r.resource_id.clone()))
+    .bind::<Array<Integer>, _>(rows.iter().map(|r| r.version).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|r| r.data.clone()).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(column(|r| r.purge_tags.clone()))
+    .execute(pg)
+    .map(drop)
 }
 
 /// Stores what is now announced about each article's visibility.
@@ -226,7 +291,7 @@ impl Shown {
         let ids = |kind: ResourceKind| -> Vec<String> {
             let mut ids: Vec<String> = noted
                 .iter()
-                .filter(|n| n.gone.is_none() && n.change_type.resource_kind() == kind)
+                .filter(|n| n.known.is_none() && n.change_type.resource_kind() == kind)
                 .map(|n| n.id.clone())
                 .collect();
             ids.sort();
@@ -288,8 +353,8 @@ impl Shown {
     /// The row for one noted change; `None` when the resource is gone again by the
     /// end of the transaction (its deletion has its own record).
     fn record(&self, n: &Noted, now: DateTime<Utc>) -> Option<Result<ChangeRow, DbError>> {
-        let (version, data, tags) = match (&n.gone, n.change_type.resource_kind()) {
-            (Some(gone), _) => (gone.version, None, gone.purge_tags.clone()),
+        let (version, data, tags) = match (&n.known, n.change_type.resource_kind()) {
+            (Some(known), _) => (known.version, known.data.as_ref(), known.purge_tags.clone()),
             (None, ResourceKind::Article) => {
                 let (version, data) = self.articles.get(&n.id)?;
                 (*version, Some(data), article_tags(&n.id))

@@ -83,7 +83,7 @@ pub(crate) fn create(
             OrderedList::new(OrderedTable::Quotes, &article.id, now.naive_utc()).place_new(c, fields.position)?;
         let row = new_row(&article.id, fields, position, 1, now);
         diesel::insert_into(quotes::table).values(&row).execute(c)?;
-        log.quote(ChangeType::QuoteCreated, &row);
+        log.quote_created(&row)?;
         Ok(row)
     })
 }
@@ -118,7 +118,7 @@ pub(crate) fn insert_new(
         .collect();
     insert_rows!(conn, quotes::table, &rows)?;
     for row in &rows {
-        log.quote(ChangeType::QuoteCreated, row);
+        log.quote_created(row)?;
     }
     Ok(())
 }

@@ -1,13 +1,13 @@
 //! Related-link rows, their targets, and the synchronous queries on them.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::articles::lookup::{self as articles, ArticleKey, ArticleRow};
 use super::changes::ChangeLog;
-pub(crate) use super::child_rows::{LinkWithTarget, RelatedLinkRow, with_targets};
+pub(crate) use super::child_rows::{LinkWithTarget, RelatedLinkRow, TargetRow, with_targets};
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::{articles as articles_table, related_links};
 use super::{DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};
@@ -103,8 +103,9 @@ pub(crate) fn create(
         let position = list.place_new(c, fields.position)?;
         let row = new_row(&article.id, fields, position, 1, now);
         diesel::insert_into(related_links::table).values(&row).execute(c)?;
-        log.link(ChangeType::RelatedLinkCreated, &row);
-        find(c, &row.id)?.ok_or(WriteError::NotFound)
+        let stored = find(c, &row.id)?.ok_or(WriteError::NotFound)?;
+        log.link_created(stored.clone())?;
+        Ok(stored)
     })
 }
 
@@ -148,14 +149,16 @@ pub(crate) fn insert_new(
             LinkTarget::Url(_) => None,
         })
         .collect();
-    let existing: HashSet<String> = if wanted.is_empty() {
-        HashSet::new()
+    // The targets with what a link shows of them, for the change log.
+    let existing: HashMap<String, TargetRow> = if wanted.is_empty() {
+        HashMap::new()
     } else {
         articles_table::table
             .filter(articles_table::id.eq_any(&wanted))
-            .select(articles_table::id)
-            .load::<String>(conn)?
+            .select((articles_table::id, articles_table::slug, articles_table::title, articles_table::status))
+            .load::<TargetRow>(conn)?
             .into_iter()
+            .map(|t| (t.0.clone(), t))
             .collect()
     };
     // Each link is checked as if the earlier ones were already stored: the same
@@ -173,8 +176,9 @@ pub(crate) fn insert_new(
         .map(|(fields, (position, version))| new_row(article_id, fields, position, version, now))
         .collect();
     insert_rows!(conn, related_links::table, &rows)?;
-    for row in &rows {
-        log.link(ChangeType::RelatedLinkCreated, row);
+    for row in rows {
+        let target = row.target_article_id.as_ref().and_then(|t| existing.get(t)).cloned();
+        log.link_created((row, target))?;
     }
     Ok(())
 }
@@ -184,7 +188,7 @@ pub(crate) fn insert_new(
 fn check_new_target(
     article_id: &str,
     target: &LinkTarget,
-    existing: &HashSet<String>,
+    existing: &HashMap<String, TargetRow>,
     seen: &mut Vec<LinkTarget>,
 ) -> Result<(), WriteError> {
     if let LinkTarget::Article(id) = target {
@@ -192,7 +196,7 @@ fn check_new_target(
         if id == article_id {
             return Err(self_link());
         }
-        if !existing.contains(&id) {
+        if !existing.contains_key(&id) {
             return Err(missing_target());
         }
     }

@@ -155,6 +155,13 @@ pub(crate) struct ArticleFields {
 }
 
 impl ArticleFields {
+    /// Whether anyone may see an article with these fields at `now`: published,
+    /// with its publication time reached. (`db::articles::lookup::is_public` states
+    /// the same rule in SQL, for the stored rows.)
+    pub(crate) fn is_public_at(&self, now: DateTime<Utc>) -> bool {
+        self.status == ArticleStatus::Published && self.published_at.is_some_and(|at| at <= now)
+    }
+
     /// Checks a request against every rule at once. `now` fills in `published_at`
     /// for an article published without one.
     pub(crate) fn validate(input: ArticleInput, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {

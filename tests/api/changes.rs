@@ -13,6 +13,7 @@ use crate::helpers::{TestApp, article_path, id_of, link_path, links_path, quote_
 crate::tests![
     every_kind_of_change_has_its_record_in_order,
     a_record_shows_the_resource_as_get_shows_it_after_the_change,
+    a_nested_create_and_a_list_put_record_each_resource_as_get_shows_it,
     deleting_an_article_records_its_children_and_the_links_to_it,
     a_link_list_put_records_each_link_it_removed_and_added,
     refused_and_rolled_back_writes_record_nothing,
@@ -127,6 +128,67 @@ async fn a_record_shows_the_resource_as_get_shows_it_after_the_change(app: TestA
         tags(id_of(&link)),
         json!([format!("related-link-{}", id_of(&link)), article_tag, format!("article-{}", id_of(&target))])
     );
+}
+
+/// The records of a nested create and of a link-list PUT are built from the rows
+/// the write inserted, not read back: each must still equal what a GET shows.
+async fn a_nested_create_and_a_list_put_record_each_resource_as_get_shows_it(app: TestApp) {
+    let target = app.published("Nested target").await;
+    let (_, start) = read_all(&app, None).await;
+    let created = app
+        .post(
+            "/v1/articles",
+            &json!({
+                "title": "Nested and shown", "body": "Text.", "status": "published", "tags": ["Ports"],
+                "quotes": [{"text": "First.", "speaker_name": "Ann Lee"}, {"text": "Second.", "speaker_name": "Bo Chan", "position": 0}],
+                "related_links": [{"target_article_id": id_of(&target)}, {"url": "https://example.org/x", "title": "X"}]
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let article = &created.body;
+    let (records, after_create) = read_all(&app, Some(&start)).await;
+    let types: Vec<&str> = records.iter().map(|r| r["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        [
+            "article.created",
+            "article.published",
+            "quote.created",
+            "quote.created",
+            "related_link.created",
+            "related_link.created"
+        ]
+    );
+    let mut shown = std::collections::HashMap::new();
+    shown.insert(article["id"].clone(), app.get(&article_path(article)).await.body);
+    for quote in article["quotes"].as_array().unwrap() {
+        shown.insert(quote["id"].clone(), app.get(&quote_path(quote)).await.body);
+    }
+    for link in article["related_links"].as_array().unwrap() {
+        shown.insert(link["id"].clone(), app.get(&link_path(link)).await.body);
+    }
+    // (The article's record carries the article alone, as its GET shows it.)
+    for record in &records {
+        let now = &shown[&record["resource_id"]];
+        assert_eq!(record["data"], *now, "{} shows what GET shows", record["type"]);
+        assert_eq!(record["version"], now["version"]);
+    }
+
+    let put = app
+        .put(
+            &links_path(article),
+            &json!([{"url": "https://example.org/y"}, {"target_article_id": id_of(&target), "title": "Own title"}]),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let (records, _) = read_all(&app, Some(&after_create)).await;
+    let added: Vec<&Value> = records.iter().filter(|r| r["type"] == "related_link.created").collect();
+    assert_eq!(added.len(), 2);
+    for link in put.body["items"].as_array().unwrap() {
+        let record = added.iter().find(|r| r["resource_id"] == link["id"]).unwrap();
+        assert_eq!(record["data"], app.get(&link_path(link)).await.body);
+    }
 }
 
 async fn deleting_an_article_records_its_children_and_the_links_to_it(app: TestApp) {

@@ -41,8 +41,10 @@ pub(crate) fn create(
                 None => free_slug(c, &Slug::derive_from(&fields.title))?,
             };
             let row = new_row(fields, slug.to_string(), now);
-            diesel::insert_into(articles::table).values(&row).execute(c)?;
-            log.article(ChangeType::ArticleCreated, &row.id);
+            // Stored as announced with the row: the change log announces it below.
+            let public = fields.is_public_at(now);
+            diesel::insert_into(articles::table).values((&row, articles::announced_public.eq(public))).execute(c)?;
+            log.article_created(&row, public)?;
             insert_tags(c, &row, &fields.tags.keys())?;
             quotes::insert_new(c, log, &row.id, &children.quotes, now)?;
             related_links::insert_new(c, log, &row.id, &children.links, now, "/related_links")?;
