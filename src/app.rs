@@ -17,6 +17,7 @@ use crate::db::Database;
 use crate::discovery::Discovery;
 use crate::domain::cursor::CursorSecret;
 use crate::drain::Draining;
+use crate::events::Workers;
 use crate::http::auth::authenticate;
 use crate::http::fallback::{RouteTable, not_matched, render_problem};
 use crate::http::headers::security_headers;
@@ -163,9 +164,10 @@ fn keep_alive(secs: u64) -> KeepAlive {
     if secs == 0 { KeepAlive::Disabled } else { KeepAlive::Timeout(Duration::from_secs(secs)) }
 }
 
-/// Starts serving on an already bound listener; the database may still be
-/// migrating (requests get 503 until it is ready).
-pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::io::Result<Server> {
+/// Starts serving on an already bound listener, with the event workers beside the
+/// server; the database may still be migrating (requests get 503 until it is
+/// ready). Once the server has stopped, stop the workers (`Workers::stop`).
+pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::io::Result<(Server, Workers)> {
     let cursors = web::Data::new(CursorSecret::new(http.cursor_secret.as_deref()));
     let api = crate::openapi::api_doc();
     let limits = Limits::from_settings(http)?;
@@ -177,7 +179,7 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
     let origins: Vec<String> =
         http.cors_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).map(str::to_owned).collect();
     let draining = limits.draining.clone();
-    crate::events::start(&db, &http.events);
+    let workers = crate::events::start(&db, &http.events);
     let mut server = HttpServer::new(move || {
         build_app(db.clone(), api.clone(), limits.clone(), metrics.clone(), cursors.clone(), origins.clone())
     })
@@ -192,11 +194,11 @@ pub fn start(db: Database, http: &HttpSettings, listener: TcpListener) -> std::i
         server = server.workers(workers);
     }
     if http.shutdown_drain_secs == 0 {
-        return Ok(server.run());
+        return Ok((server.run(), workers));
     }
     // SIGTERM drains first (`drain.rs`), so the signals are ours, not actix's.
     let server = server.disable_signals().run();
     let delay = Duration::from_secs(http.shutdown_drain_secs);
     actix_web::rt::spawn(crate::drain::stop_on_signal(server.handle(), draining, delay));
-    Ok(server)
+    Ok((server, workers))
 }

@@ -141,9 +141,12 @@ fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {
     let migrations = database.migrate_in_background(db.url.describe());
     let handle = database.clone();
     actix_web::rt::System::new().block_on(async {
-        let server = newsdesk::app::start(database, http, listener)?;
+        let (server, workers) = newsdesk::app::start(database, http, listener)?;
         announce_ready(migrations, addr);
-        server.await
+        let stopped = server.await;
+        // Deliveries in flight get the same time to finish as requests did.
+        workers.stop(Duration::from_secs(http.shutdown_timeout_secs)).await;
+        stopped
     })?;
     // The server has stopped; its workers may still be dropping their pool handles.
     // The pool's connections close here, before the process exits.

@@ -13,6 +13,9 @@ use async_nats::jetstream::context::{PublishError, PublishErrorKind};
 use async_nats::jetstream::{self, stream};
 use async_nats::{ConnectOptions, Event, HeaderMap, ServerAddr, connection::State, header};
 
+use actix_web::rt::task::JoinHandle;
+
+use super::StopSignal;
 use crate::config::{EventSettings, nats_servers};
 use crate::db::changes::{self, ChangeRow};
 use crate::db::{Database, DbError, nats_publisher};
@@ -41,15 +44,15 @@ struct Target {
 }
 
 /// Starts the publisher when a NATS URL is configured.
-pub(crate) fn start(db: &Database, settings: &EventSettings) {
-    let Some(raw) = settings.nats_url.as_deref() else { return };
+pub(crate) fn start(db: &Database, settings: &EventSettings, stop: StopSignal) -> Option<JoinHandle<()>> {
+    let raw = settings.nats_url.as_deref()?;
     let servers = match nats_servers(raw) {
         Ok(servers) if !servers.is_empty() => servers,
-        Ok(_) => return,
+        Ok(_) => return None,
         Err(e) => {
             // The settings' parser has already refused this; kept for safety.
             log::error!("NEWSDESK_EVENTS_NATS_URL: {e}; change records are not published");
-            return;
+            return None;
         }
     };
     let target = Target {
@@ -61,12 +64,12 @@ pub(crate) fn start(db: &Database, settings: &EventSettings) {
     };
     // A pool of its own: a round holds its connection until JetStream has
     // acknowledged each record, and the other workers must not wait behind it.
-    actix_web::rt::spawn(run(db.for_workers(), target));
+    Some(actix_web::rt::spawn(run(db.for_workers(), target, stop)))
 }
 
 /// Connects (in the background, retrying for ever), then publishes whenever
 /// records are appended, polling for the others.
-async fn run(db: Database, target: Target) {
+async fn run(db: Database, target: Target, mut stop: StopSignal) {
     let connecting = ConnectOptions::new()
         .name("newsdesk")
         .retry_on_initial_connect()
@@ -95,7 +98,10 @@ async fn run(db: Database, target: Target) {
         tokio::pin!(appended);
         appended.as_mut().enable();
         if !more {
-            let _ = tokio::time::timeout(POLL, appended).await;
+            tokio::select! {
+                _ = tokio::time::timeout(POLL, appended) => {}
+                () = stop.stopped() => return,
+            }
         }
         more = false;
         if !db.is_migrated() || client.connection_state() != State::Connected {

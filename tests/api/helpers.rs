@@ -431,7 +431,8 @@ impl TestApp {
         let address = format!("http://{}", listener.local_addr().expect("local address"));
         // Two workers unless a test needs to know which worker serves a request.
         http.workers.get_or_insert(2);
-        let server = newsdesk::app::start(db.clone(), &http, listener).expect("server starts");
+        // The workers run as long as the test's runtime (dropped, they are not stopped).
+        let (server, _workers) = newsdesk::app::start(db.clone(), &http, listener).expect("server starts");
         let handle = server.handle();
         actix_web::rt::spawn(server);
         Self {

@@ -45,7 +45,7 @@ impl Needs {
 fn main() {
     // Before the first PostgreSQL connection (see `newsdesk::db::init_tls`).
     newsdesk::db::init_tls();
-    let tests: [(&str, Needs, fn()); 7] = [
+    let tests: [(&str, Needs, fn()); 9] = [
         (
             "outage::postgres_outage_gives_503s_then_recovers_without_restart",
             Needs::PgBinaries,
@@ -56,6 +56,16 @@ fn main() {
         ("shutdown::postgres_tls_sigterm_under_load_exits_zero", Needs::PgServer, shutdown::postgres_tls),
         ("webhooks::sqlite_sigkill_with_deliveries_pending_loses_none", Needs::Nothing, webhooks::sqlite_sigkill),
         ("webhooks::postgres_sigkill_with_deliveries_pending_loses_none", Needs::PgServer, webhooks::postgres_sigkill),
+        (
+            "webhooks::sqlite_sigterm_lets_deliveries_in_flight_finish",
+            Needs::Nothing,
+            webhooks::sqlite_sigterm_lets_deliveries_in_flight_finish,
+        ),
+        (
+            "webhooks::postgres_outage_during_delivery_loses_none",
+            Needs::PgBinaries,
+            webhooks::postgres_outage_during_delivery_loses_none,
+        ),
         (
             "webhooks::postgres_two_processes_share_deliveries_without_duplicates",
             Needs::PgServer,

@@ -1,7 +1,9 @@
 //! Webhook deliveries across faults, against the real binary and a receiver on
 //! 127.0.0.1: SIGKILL with deliveries pending, then a restart (every event
-//! delivered, none lost), and two processes on one PostgreSQL sharing the queue
-//! (every event delivered; duplicates counted and reported, target 0).
+//! delivered, none lost); SIGTERM with attempts in flight (they finish and are
+//! recorded before the exit); a PostgreSQL outage with deliveries pending (all
+//! delivered once it is back); and two processes on one PostgreSQL sharing the
+//! queue (every event delivered; duplicates counted and reported, target 0).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,34 +17,41 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::http::{self, Request};
-use crate::pg::{PG_ENV, ScratchDb};
+use crate::pg::{Cluster, PG_ENV, ScratchDb};
 use crate::service::Service;
 
 /// Deliveries the receiver acknowledged: webhook-id to (article title, times).
 type Acknowledged = Arc<Mutex<HashMap<String, (String, usize)>>>;
 
 /// A receiver that answers 500 while `up` is false and 200 (recording the
-/// delivery) while it is true.
+/// delivery) while it is true, each answer `delay` after the request arrived.
 struct Receiver {
     url: String,
     up: Arc<AtomicBool>,
     acknowledged: Acknowledged,
+    /// Requests whose body has arrived, answered or not yet.
+    arrived: Arc<Mutex<usize>>,
 }
 
 impl Receiver {
     fn start(up: bool) -> Self {
+        Self::slow(up, Duration::ZERO)
+    }
+
+    fn slow(up: bool, delay: Duration) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         let up = Arc::new(AtomicBool::new(up));
         let acknowledged = Acknowledged::default();
-        let (flag, record) = (Arc::clone(&up), Arc::clone(&acknowledged));
+        let arrived = Arc::new(Mutex::new(0));
+        let (flag, record, count) = (Arc::clone(&up), Arc::clone(&acknowledged), Arc::clone(&arrived));
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (flag, record) = (Arc::clone(&flag), Arc::clone(&record));
-                std::thread::spawn(move || answer(stream, &flag, &record));
+                let (flag, record, count) = (Arc::clone(&flag), Arc::clone(&record), Arc::clone(&count));
+                std::thread::spawn(move || answer(stream, &flag, &record, &count, delay));
             }
         });
-        Self { url, up, acknowledged }
+        Self { url, up, acknowledged, arrived }
     }
 
     /// Waits until `count` distinct events are acknowledged (up to `limit`).
@@ -58,9 +67,24 @@ impl Receiver {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+
+    /// Waits until `count` requests have arrived (up to `limit`).
+    fn wait_arrived(&self, count: usize, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while *self.arrived.lock().unwrap() < count {
+            assert!(Instant::now() < deadline, "{count} requests did not arrive within {limit:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
-fn answer(stream: std::net::TcpStream, up: &AtomicBool, record: &Acknowledged) {
+fn answer(
+    stream: std::net::TcpStream,
+    up: &AtomicBool,
+    record: &Acknowledged,
+    arrived: &Mutex<usize>,
+    delay: Duration,
+) {
     let mut reader = BufReader::new(stream);
     let (mut id, mut length) = (String::new(), 0_usize);
     loop {
@@ -84,6 +108,8 @@ fn answer(stream: std::net::TcpStream, up: &AtomicBool, record: &Acknowledged) {
     if reader.read_exact(&mut body).is_err() {
         return;
     }
+    *arrived.lock().unwrap() += 1;
+    std::thread::sleep(delay);
     let ok = up.load(Ordering::SeqCst);
     if ok {
         let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -105,8 +131,9 @@ const ENV: [(&str, &str); 4] = [
     ("NEWSDESK_WEBHOOK_POLL_MS", "100"),
 ];
 
-/// Subscribes the receiver to `article.created` with an admin token made by the CLI.
-fn subscribe(service: &Service, database_url: &str, dir: &Path, url: &str) {
+/// Subscribes the receiver to `article.created` with an admin token made by the
+/// CLI; returns the token and the subscription's id.
+fn subscribe(service: &Service, database_url: &str, dir: &Path, url: &str) -> (String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
         .current_dir(dir)
         .env("DATABASE_URL", database_url)
@@ -125,6 +152,16 @@ fn subscribe(service: &Service, database_url: &str, dir: &Path, url: &str) {
     )
     .unwrap();
     assert_eq!(reply.status, 201, "{}", reply.text());
+    let id = reply.json()["id"].as_str().unwrap().to_owned();
+    (admin, id)
+}
+
+/// The subscription's delivery log, as the API shows it.
+fn delivery_log(service: &Service, admin: &str, webhook: &str) -> Vec<Value> {
+    let path = format!("/v1/webhooks/{webhook}/deliveries?limit=100");
+    let reply = http::send(&service.client.addr, Some(admin), &Request::get(&path), Duration::from_secs(10)).unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    reply.json()["items"].as_array().unwrap().clone()
 }
 
 fn create_articles(service: &Service, prefix: &str, count: usize) {
@@ -187,4 +224,63 @@ pub fn postgres_two_processes() {
     println!("webhooks from two processes: {} events delivered of {}, {extra} duplicates", seen.len(), 2 * EACH);
     assert_eq!(seen.len(), 2 * EACH, "{seen:?}");
     assert_eq!(extra, 0, "an event was sent twice in normal operation: {seen:?}");
+}
+
+/// SIGTERM while attempts are in flight (the receiver takes 1.5 s to answer): the
+/// process waits for them and records them before it exits. Cut off, each would
+/// stay claimed and unrecorded, and be sent again once its lease ran out.
+pub fn sqlite_sigterm_lets_deliveries_in_flight_finish() {
+    const EVENTS: usize = 5;
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("newsdesk.db").to_string_lossy().into_owned();
+    let receiver = Receiver::slow(true, Duration::from_millis(1500));
+    let env = [ENV[0], ENV[1], ("NEWSDESK_WEBHOOK_TIMEOUT_MS", "5000"), ENV[3]];
+    let mut service = Service::start(&url, dir.path(), &env);
+    let (admin, webhook) = subscribe(&service, &url, dir.path(), &receiver.url);
+    create_articles(&service, "In flight", EVENTS);
+    receiver.wait_arrived(EVENTS, Duration::from_secs(10));
+    let stopping = Instant::now();
+    service.signal("TERM");
+    let status = service.wait(Duration::from_secs(20));
+    println!("SIGTERM with {EVENTS} attempts in flight: exited {status} after {:?}", stopping.elapsed());
+    assert!(status.success(), "{status}; log:\n{}", service.log_tail());
+    let seen = receiver.wait_for(EVENTS, Duration::from_secs(1));
+    assert_eq!(duplicates(&seen), 0, "{seen:?}");
+
+    let again = Service::start(&url, dir.path(), &env);
+    let log = delivery_log(&again, &admin, &webhook);
+    assert_eq!(log.len(), EVENTS, "{log:#?}");
+    for delivery in &log {
+        assert_eq!(delivery["status"], "delivered", "recorded before the exit: {delivery:#}");
+        assert_eq!(delivery["attempts"].as_array().unwrap().len(), 1, "{delivery:#}");
+    }
+    // Nothing is sent again after the restart.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(duplicates(&receiver.acknowledged.lock().unwrap()), 0);
+}
+
+/// PostgreSQL stops while deliveries are pending and attempts fail; once it is
+/// back, every event is delivered (duplicates reported: an attempt whose result
+/// could not be recorded during the outage is sent again).
+pub fn postgres_outage_during_delivery_loses_none() {
+    const EVENTS: usize = 20;
+    let cluster = Cluster::init(crate::pg::find_bin().expect("checked by the runner"));
+    let dir = tempfile::tempdir().unwrap();
+    let receiver = Receiver::start(false);
+    let env = [ENV[0], ENV[1], ENV[2], ENV[3], ("NEWSDESK_DB_TIMEOUT_SECS", "2")];
+    let service = Service::start(&cluster.url(), dir.path(), &env);
+    subscribe(&service, &cluster.url(), dir.path(), &receiver.url);
+    create_articles(&service, "Outage story", EVENTS);
+    receiver.wait_arrived(EVENTS, Duration::from_secs(10));
+    cluster.stop_immediately();
+    receiver.up.store(true, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_secs(3));
+    cluster.start();
+    let seen = receiver.wait_for(EVENTS, Duration::from_secs(90));
+    println!(
+        "webhooks across a PostgreSQL outage: {} events delivered of {EVENTS}, {} duplicates",
+        seen.len(),
+        duplicates(&seen)
+    );
+    assert_eq!(seen.len(), EVENTS, "{seen:?}");
 }

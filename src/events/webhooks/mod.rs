@@ -9,7 +9,10 @@ mod send;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::rt::task::JoinHandle;
 use tokio::sync::{Notify, Semaphore};
+
+use super::StopSignal;
 
 use crate::config::WebhookSettings;
 use crate::db::webhook_queue::{self as queue, Claimed};
@@ -28,24 +31,26 @@ fn lease(settings: &WebhookSettings) -> Duration {
 }
 
 /// Starts the dispatcher on the current actix system.
-pub(crate) fn start(db: &Database, settings: &WebhookSettings) {
+pub(crate) fn start(db: &Database, settings: &WebhookSettings, stop: StopSignal) -> Option<JoinHandle<()>> {
     let sender = match Sender::new(settings) {
         Ok(sender) => sender,
         Err(e) => {
             log::error!("webhooks are not delivered: the HTTP client cannot be built: {e}");
-            return;
+            return None;
         }
     };
-    actix_web::rt::spawn(dispatch(db.clone(), settings.clone(), Arc::new(sender)));
+    Some(actix_web::rt::spawn(dispatch(db.clone(), settings.clone(), Arc::new(sender), stop)))
 }
 
-async fn dispatch(db: Database, settings: WebhookSettings, sender: Arc<Sender>) {
+/// Runs rounds until told to stop, then waits for the deliveries in flight (each
+/// holds a slot until its attempt is recorded).
+async fn dispatch(db: Database, settings: WebhookSettings, sender: Arc<Sender>, mut stop: StopSignal) {
     let slots = Arc::new(Semaphore::new(settings.concurrency as usize));
     // Notified (one permit kept) when a send finishes: the next event of its
     // article may now be due.
     let finished = Arc::new(Notify::new());
     let poll = Duration::from_millis(settings.poll_ms);
-    loop {
+    while !stop.is_stopped() {
         // Registered before the work, so that a commit during it is not missed.
         let appended = changes::appended().notified();
         tokio::pin!(appended);
@@ -58,8 +63,14 @@ async fn dispatch(db: Database, settings: WebhookSettings, sender: Arc<Sender>) 
             () = &mut appended => {}
             () = finished.notified() => {}
             () = tokio::time::sleep(poll) => {}
+            () = stop.stopped() => break,
         }
     }
+    let in_flight = settings.concurrency as usize - slots.available_permits();
+    if in_flight > 0 {
+        log::info!("stopping: waiting for {in_flight} webhook delivery attempt(s) in flight");
+    }
+    let _ = slots.acquire_many(settings.concurrency).await;
 }
 
 /// One round: fan out, then claim what there are free slots for and start
