@@ -212,7 +212,11 @@ pub(crate) fn record(conn: &mut DbConn, claimed: &Claimed, attempt: &Attempt) ->
         let subscription = webhooks::table.find(&claimed.webhook.id);
         match (attempt.verdict, status) {
             (Verdict::Delivered, _) => {
-                diesel::update(subscription).set(webhooks::failures_in_a_row.eq(0)).execute(c)?;
+                // Only when there is a count to reset: every delivery of a busy
+                // subscription would otherwise write (and lock) its one row.
+                diesel::update(subscription.filter(webhooks::failures_in_a_row.ne(0)))
+                    .set(webhooks::failures_in_a_row.eq(0))
+                    .execute(c)?;
             }
             (Verdict::Gone, _) => {
                 diesel::update(subscription)
