@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::DbConn;
-use super::schema::{webhook_attempts, webhook_deliveries, webhook_fanout, webhooks};
+use super::schema::{changes, webhook_attempts, webhook_deliveries, webhook_fanout, webhooks};
 use super::webhooks::{AttemptRow, DELIVERED, DeliveryRow, FAILED, PENDING, WebhookRow};
 use super::write::immediate;
 use crate::domain::webhook::EventPatterns;
@@ -17,18 +17,38 @@ use crate::domain::webhook::EventPatterns;
 /// Failed deliveries in a row after which a subscription is turned off.
 pub(crate) const FAILURES_TO_DISABLE: i32 = 3;
 
+/// What one fan-out round did.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FanOut {
+    /// Change records read (a full batch means there may be more).
+    pub read: usize,
+    /// Deliveries queued from them.
+    pub queued: usize,
+}
+
 /// Reads up to `batch` change records past the fan-out's position and queues one
 /// delivery for each enabled subscription whose patterns match, moving the
 /// position in the same transaction. Only one process fans out at a time (the
 /// position's row is locked; a process that finds it locked skips its turn).
-/// Returns the records read.
-pub(crate) fn fan_out(conn: &mut DbConn, batch: i64, now: DateTime<Utc>) -> QueryResult<usize> {
+/// With no enabled subscription the position moves to the newest record without
+/// reading any: a write-heavy service without webhooks pays one cheap query per
+/// round, not the parsing of every record it writes.
+pub(crate) fn fan_out(conn: &mut DbConn, batch: i64, now: DateTime<Utc>) -> QueryResult<FanOut> {
     immediate(conn, |c| {
-        let Some(last_seq) = fanout_position(c)? else { return Ok(0) };
-        let records = super::changes::after(c, last_seq, batch)?;
-        let Some(last) = records.last().map(|r| r.seq) else { return Ok(0) };
+        let Some(last_seq) = fanout_position(c)? else { return Ok(FanOut::default()) };
+        // Read before the subscriptions: every record up to it was committed before
+        // a subscription this round does not see was created.
+        let newest: Option<i64> = changes::table.select(diesel::dsl::max(changes::seq)).first(c)?;
         let subscriptions: Vec<WebhookRow> =
             webhooks::table.filter(webhooks::enabled.eq(true)).select(WebhookRow::as_select()).load(c)?;
+        if subscriptions.is_empty() {
+            if let Some(newest) = newest.filter(|n| *n > last_seq) {
+                move_position(c, newest)?;
+            }
+            return Ok(FanOut::default());
+        }
+        let records = super::changes::after(c, last_seq, batch)?;
+        let Some(last) = records.last().map(|r| r.seq) else { return Ok(FanOut::default()) };
         let subscriptions: Vec<(WebhookRow, EventPatterns)> = subscriptions
             .into_iter()
             .filter_map(|s| match EventPatterns::from_stored(&s.events) {
@@ -41,7 +61,15 @@ pub(crate) fn fan_out(conn: &mut DbConn, batch: i64, now: DateTime<Utc>) -> Quer
             .collect();
         let at = now.naive_utc();
         let mut rows = Vec::new();
-        for row in records.iter().cloned() {
+        let read = records.len();
+        for row in records {
+            // Matched on the stored type first: most records interest nobody, and
+            // need not be parsed.
+            let matching: Vec<&WebhookRow> =
+                subscriptions.iter().filter(|(_, p)| p.matches(&row.change_type)).map(|(s, _)| s).collect();
+            if matching.is_empty() {
+                continue;
+            }
             let record = match crate::domain::change::ChangeRecord::try_from(row) {
                 Ok(record) => record,
                 Err(e) => {
@@ -50,18 +78,16 @@ pub(crate) fn fan_out(conn: &mut DbConn, batch: i64, now: DateTime<Utc>) -> Quer
                 }
             };
             let event_type = record.change_type.as_str();
-            let payload = serde_json::json!({"type": event_type, "timestamp": record.occurred_at, "data": &record});
-            for (subscription, patterns) in &subscriptions {
-                if !patterns.matches(event_type) {
-                    continue;
-                }
+            let payload =
+                serde_json::json!({"type": event_type, "timestamp": record.occurred_at, "data": &record}).to_string();
+            for subscription in matching {
                 rows.push(DeliveryRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     webhook_id: subscription.id.clone(),
                     change_seq: record.sequence,
                     event_type: event_type.to_owned(),
                     article_id: Some(record.article_id.to_string()),
-                    payload: payload.to_string(),
+                    payload: payload.clone(),
                     status: PENDING.to_owned(),
                     attempts: 0,
                     next_attempt_at: Some(at),
@@ -70,10 +96,14 @@ pub(crate) fn fan_out(conn: &mut DbConn, batch: i64, now: DateTime<Utc>) -> Quer
                 });
             }
         }
-        insert_rows!(c, webhook_deliveries::table, &rows)?;
-        diesel::update(webhook_fanout::table.find(1)).set(webhook_fanout::last_seq.eq(last)).execute(c)?;
-        Ok(records.len())
+        let queued = insert_rows!(c, webhook_deliveries::table, &rows)?;
+        move_position(c, last)?;
+        Ok(FanOut { read, queued })
     })
+}
+
+fn move_position(conn: &mut DbConn, to: i64) -> QueryResult<()> {
+    diesel::update(webhook_fanout::table.find(1)).set(webhook_fanout::last_seq.eq(to)).execute(conn).map(drop)
 }
 
 #[derive(QueryableByName)]

@@ -154,6 +154,19 @@ def results_tables(sizes, index, rounds):
             out.append("")
             out.extend(floor)
             out.append("")
+        lag = [r for r in rounds.get((size, "postgres", "event-lag"), []) + rounds.get((size, "sqlite", "event-lag"), [])]
+        if lag:
+            out.append("Event lag (`tests/bench/event_lag.py`): article creates offered at a fixed rate, each "
+                       "timed from its request to its webhook's arrival at a local receiver (target: p99 ≤ 500 ms "
+                       "at 200 writes/s, nothing lost).")
+            out.append("")
+            out.append("| backend | writes/s offered | achieved | p50 ms | p99 ms | max ms | lost | duplicates |")
+            out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            for r in lag:
+                out.append(f"| {r['backend']} | {fmt(r['offered_rate'], 0)} | {fmt(r['achieved_rate'])} | "
+                           f"{fmt(r['p50_ms'])} | {fmt(r['p99_ms'])} | {fmt(r['max_ms'])} | {r['lost']} | "
+                           f"{r['duplicates']} |")
+            out.append("")
         out.append("| pgbench ceiling | transactions/s | latency avg ms | failed |")
         out.append("| --- | ---: | ---: | ---: |")
         for key, label in CEILINGS:

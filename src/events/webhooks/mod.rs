@@ -23,6 +23,10 @@ use send::Sender;
 /// Change records read per fan-out round.
 const FAN_OUT_BATCH: i64 = 500;
 
+/// How long a commit's wake-up waits for others to share its round: a few
+/// milliseconds of lag for far fewer rounds under a stream of writes.
+const COALESCE: Duration = Duration::from_millis(10);
+
 /// How long a claimed delivery stays this process's before another may take it:
 /// longer than an attempt can last, so that a live sender is never raced, and
 /// short enough that a crashed one's deliveries are soon sent by someone else.
@@ -50,20 +54,29 @@ async fn dispatch(db: Database, settings: WebhookSettings, sender: Arc<Sender>, 
     // article may now be due.
     let finished = Arc::new(Notify::new());
     let poll = Duration::from_millis(settings.poll_ms);
+    // Woken by a commit alone, a round has only new records to fan out: what is
+    // due otherwise (retries, the next event of an article) comes with a finished
+    // send or the poll.
+    let mut after_commit = false;
     while !stop.is_stopped() {
         // Registered before the work, so that a commit during it is not missed.
         let appended = changes::appended().notified();
         tokio::pin!(appended);
         appended.as_mut().enable();
-        let busy = if db.is_migrated() { round(&db, &settings, &sender, &slots, &finished).await } else { false };
+        let busy = db.is_migrated() && round(&db, &settings, &sender, &slots, &finished, after_commit).await;
         if busy {
+            after_commit = false;
             continue;
         }
-        tokio::select! {
-            () = &mut appended => {}
-            () = finished.notified() => {}
-            () = tokio::time::sleep(poll) => {}
+        after_commit = tokio::select! {
+            () = &mut appended => true,
+            () = finished.notified() => false,
+            () = tokio::time::sleep(poll) => false,
             () = stop.stopped() => break,
+        };
+        if after_commit {
+            // Commits close together share one round.
+            tokio::time::sleep(COALESCE).await;
         }
     }
     let in_flight = settings.concurrency as usize - slots.available_permits();
@@ -74,24 +87,30 @@ async fn dispatch(db: Database, settings: WebhookSettings, sender: Arc<Sender>, 
 }
 
 /// One round: fan out, then claim what there are free slots for and start
-/// sending it. Whether there may be more to do at once.
+/// sending it (after a commit, only if the fan-out queued something). Whether
+/// there may be more to do at once.
 async fn round(
     db: &Database,
     settings: &WebhookSettings,
     sender: &Arc<Sender>,
     slots: &Arc<Semaphore>,
     finished: &Arc<Notify>,
+    after_commit: bool,
 ) -> bool {
     let fanned = match db.run(|c| queue::fan_out(c, FAN_OUT_BATCH, now())).await {
-        Ok(n) => n,
+        Ok(fanned) => fanned,
         Err(e) => {
             log::warn!("webhook fan-out failed (retried shortly): {e}");
             return false;
         }
     };
+    let more_records = fanned.read == FAN_OUT_BATCH as usize;
+    if after_commit && fanned.queued == 0 {
+        return more_records;
+    }
     let free = slots.available_permits();
     if free == 0 {
-        return false;
+        return more_records;
     }
     let limit = i64::try_from(free).unwrap_or(i64::MAX);
     let at = now();
@@ -113,7 +132,7 @@ async fn round(
             finished.notify_one();
         });
     }
-    fanned == FAN_OUT_BATCH as usize || full
+    more_records || full
 }
 
 /// Sends one attempt and records it. A failure to record leaves the delivery
