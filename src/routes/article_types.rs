@@ -141,7 +141,7 @@ pub(crate) struct Suggestion {
     pub tags: Vec<String>,
     /// How alike it is, in (0, 1]: its share of the weight of the article's
     /// distinctive terms and tags (see the operation), rounded to four decimals.
-    #[schema(minimum = 0, maximum = 1)]
+    #[schema(example = 0.4375)]
     pub score: f64,
 }
 
