@@ -155,10 +155,10 @@ mod tests {
     fn unshared_common_and_costly_features_are_left_out() {
         let terms = vec![term("alone", 5.0, 1), term("common", 5.0, 600), term("costly", 1.0, MAX_FEATURE_DF + 1)];
         let tags = vec![TagCount { tag: "everywhere".into(), df: 900 }];
-        let query = choose(terms, tags, 100_000);
+        let query = choose(terms, tags, 1000);
         assert!(query.is_empty());
         // The unshared term still counts in the total; the common ones do not.
-        assert!((query.total - idf(1, 100_000)).abs() < 1e-9);
+        assert!((query.total - idf(1, 1000)).abs() < 1e-9);
         let query = choose(vec![term("missil", 1.0, 3)], vec![TagCount { tag: "korea".into(), df: 4 }], 1000);
         assert_eq!(query.terms.len(), 1);
         assert_eq!(query.tags[0].1, TAG_BOOST * idf(4, 1000));
@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn the_postings_budget_skips_terms_that_would_exceed_it() {
         let mut terms: Vec<TermCount> = (0..4).map(|i| term(&format!("big{i}"), 9.0, 9_999)).collect();
-        terms.extend([term("next", 8.0, 10), term("small", 1.0, 3)]);
+        terms.extend([term("next", 4.0, 10), term("small", 1.0, 3)]);
         let query = choose(terms, Vec::new(), 10_000_000);
         let chosen: Vec<&str> = query.terms.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(chosen, ["big0", "big1", "big2", "big3", "small"]);

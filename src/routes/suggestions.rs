@@ -29,16 +29,17 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 /// scheduled one. The article is named as in `getArticle`, with the same
 /// visibility (a draft's suggestions need `read:drafts`).
 ///
-/// **Score.** The article's features are its distinctive terms (title, summary and
-/// body, as full-text search indexes them; up to 25, chosen by how often they occur
-/// in the article, a title occurrence counting 3 and a summary's 2, times their
-/// rarity) and its tags. A term or tag is left out when no other article has it,
-/// when more than half of the archive or more than 10,000 articles have it (too
-/// common to tell articles apart). Each feature weighs its inverse document
-/// frequency `ln(1 + (N - df + 0.5) / (df + 0.5))` (`N` articles, `df` of them
-/// with the feature), a tag twice that. A candidate's `score` is the weight of
-/// the features it shares divided by the weight of all the article's features: 1
-/// shares everything, rounded to four decimals.
+/// **Score.** The article's features are its terms (title, summary and body,
+/// stemmed as full-text search stems them; the 48 most frequent in it, a title
+/// occurrence counting 3 and a summary's 2) and its tags. A term or tag in more
+/// than half of the archive, or in more than 10,000 articles, is too common to
+/// tell articles apart and is left out. Each feature weighs its inverse document
+/// frequency `ln(1 + (N - df + 0.5) / (df + 0.5))` (`N` articles, `df` of them with
+/// the feature), a tag twice that. Candidates are found by the features shared
+/// with other articles (every tag, and up to 25 terms ranked by frequency in the
+/// article times weight). A candidate's `score` is the weight of the features it
+/// shares divided by the weight of all the article's features, those no other
+/// article has included: 1 shares everything. Rounded to four decimals.
 ///
 /// **Threshold.** Only candidates scoring at least 0.15 are listed, so the list is
 /// shorter than `limit`, or empty, rather than padded with weak matches. Highest
