@@ -89,9 +89,9 @@ async fn top_three_suggestions_come_from_the_articles_own_topic(app: TestApp) {
     }
     let precision = right as f64 / shown.max(1) as f64;
     println!(
-        "suggestions on {} ({TOPICS} topics x {PER_TOPIC}): precision of the top 3 {precision:.3} \
+        "suggestions on {:?} ({TOPICS} topics x {PER_TOPIC}): precision of the top 3 {precision:.3} \
          ({right} of {shown} from the article's topic; {full} of {} articles with 3 suggestions)",
-        format!("{:?}", app.backend),
+        app.backend,
         archive.len()
     );
     assert!(precision >= 0.9, "precision {precision:.3}");
