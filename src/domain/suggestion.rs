@@ -21,8 +21,9 @@ pub const MAX_QUERY_TERMS: usize = 25;
 /// three times and summary twice) have their document frequency counted.
 pub const TERMS_EXAMINED: i64 = 48;
 /// A term or tag in more articles than this is too common to retrieve by: it
-/// would cost more to read its postings than it tells about likeness.
-pub const MAX_FEATURE_DF: i64 = 10_000;
+/// would cost more to read its postings (on PostgreSQL one heap page each) than it
+/// tells about likeness (in a million articles it weighs about half a rare term).
+pub const MAX_FEATURE_DF: i64 = 2_000;
 /// Most postings (article-feature pairs) one query reads, summed over its features.
 pub const POSTINGS_BUDGET: i64 = 40_000;
 /// A shared tag weighs this many times a shared term of the same rarity: tags are
