@@ -99,10 +99,20 @@ fn distinctive(df: i64, archive: i64) -> bool {
 /// Chooses the features of the query. Every distinctive feature of the article
 /// counts in its total weight, also one no other article has (df 1): a candidate
 /// sharing a few of many distinctive features is a weak match. Retrieved by are the
-/// shared ones: every distinctive tag, then the terms by weight in the article
-/// times rarity, at most `MAX_QUERY_TERMS`, while the postings they need stay
-/// within `POSTINGS_BUDGET`.
-pub(crate) fn choose(mut terms: Vec<TermCount>, tags: Vec<TagCount>, archive: i64) -> LikeQuery {
+/// shared ones: every distinctive tag (see `choose_tags`), then the terms (see
+/// `choose_terms`).
+pub(crate) fn choose(terms: Vec<TermCount>, tags: Vec<TagCount>, archive: i64) -> LikeQuery {
+    let (mut query, budget) = choose_tags(tags, archive);
+    let (chosen, total) = choose_terms(terms, archive, budget);
+    query.terms = chosen;
+    query.total += total;
+    query
+}
+
+/// The tag half of `choose`: every distinctive tag counts in the total, the shared
+/// ones are retrieved by while their postings fit in `POSTINGS_BUDGET`. Returns the
+/// query so far and the budget left for the terms.
+pub(crate) fn choose_tags(tags: Vec<TagCount>, archive: i64) -> (LikeQuery, i64) {
     let mut query = LikeQuery::default();
     let mut budget = POSTINGS_BUDGET;
     for tag in tags.into_iter().filter(|t| distinctive(t.df, archive)) {
@@ -113,18 +123,31 @@ pub(crate) fn choose(mut terms: Vec<TermCount>, tags: Vec<TagCount>, archive: i6
             query.tags.push((tag.tag, weight));
         }
     }
+    (query, budget)
+}
+
+/// The term half of `choose`: every distinctive term counts in the total (the
+/// second value); the shared ones, ranked by weight in the article times rarity,
+/// are retrieved by up to `MAX_QUERY_TERMS`, as long as the postings of the ranks so
+/// far fit in `budget`. (PostgreSQL applies the same rule in SQL, where the
+/// postings are read once for counting and scoring.)
+pub(crate) fn choose_terms(mut terms: Vec<TermCount>, archive: i64, budget: i64) -> (Vec<(String, f64)>, f64) {
     terms.retain(|t| distinctive(t.df, archive));
+    let total = terms.iter().map(|t| idf(t.df.max(1), archive)).sum();
     let rank = |t: &TermCount| t.in_source * idf(t.df.max(1), archive);
+    terms.retain(|t| t.df >= 2);
     terms.sort_by(|a, b| rank(b).total_cmp(&rank(a)).then_with(|| a.term.cmp(&b.term)));
-    for term in terms {
-        let weight = idf(term.df.max(1), archive);
-        query.total += weight;
-        if term.df >= 2 && query.terms.len() < MAX_QUERY_TERMS && term.df <= budget {
-            budget -= term.df;
-            query.terms.push((term.term, weight));
+    let mut postings = 0;
+    let mut chosen = Vec::new();
+    for term in terms.into_iter().take(MAX_QUERY_TERMS) {
+        postings += term.df;
+        if postings > budget {
+            break;
         }
+        let weight = idf(term.df, archive);
+        chosen.push((term.term, weight));
     }
-    query
+    (chosen, total)
 }
 
 #[cfg(test)]
@@ -177,12 +200,12 @@ mod tests {
     }
 
     #[test]
-    fn the_postings_budget_skips_terms_that_would_exceed_it() {
-        let mut terms: Vec<TermCount> = (0..4).map(|i| term(&format!("big{i}"), 9.0, 9_999)).collect();
+    fn terms_stop_where_their_postings_would_exceed_the_budget() {
+        let mut terms: Vec<TermCount> = (0..4).map(|i| term(&format!("big{i}"), 99.0, 1_999)).collect();
         terms.extend([term("next", 4.0, 10), term("small", 1.0, 3)]);
-        let query = choose(terms, Vec::new(), 10_000_000);
-        let chosen: Vec<&str> = query.terms.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(chosen, ["big0", "big1", "big2", "big3", "small"]);
+        let (chosen, _) = choose_terms(terms, 10_000_000, 4 * 1_999 + 5);
+        let chosen: Vec<&str> = chosen.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(chosen, ["big0", "big1", "big2", "big3"]);
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! through its `fts5vocab` tables) and from the tag rows' indexes. The steps:
 //! the article's terms with their counts in it, how many articles hold each
 //! (counted no further than `MAX_FEATURE_DF`), the query `domain::suggestion::choose`
-//! makes of them, then one statement that reads the postings of the chosen
-//! features and sums each candidate's weight, best first.
+//! makes of them, then the postings of the chosen features, each candidate's
+//! weight summed, best first. On SQLite these are separate statements (in
+//! process, they cost little); on PostgreSQL the terms' part is one statement
+//! that reads each posting once (see `postgres`).
 
 mod postgres;
 mod sqlite;
@@ -21,7 +23,7 @@ use super::articles::{ArticleRow, find_visible};
 use super::schema::{article_tags, articles, related_links};
 use crate::domain::access::Visibility;
 use crate::domain::article_ref::ArticleKey;
-use crate::domain::suggestion::{LikeQuery, MAX_FEATURE_DF, TagCount, TermCount, choose};
+use crate::domain::suggestion::{LikeQuery, MAX_FEATURE_DF, TagCount, choose, choose_tags};
 
 /// The article asked about and its suggestions, best first, with their scores.
 #[derive(Debug)]
@@ -59,19 +61,28 @@ pub(crate) fn suggest(
     limit: i64,
 ) -> QueryResult<Option<Suggested>> {
     let Some(article) = find_visible(conn, key, visibility)? else { return Ok(None) };
-    let query = like_query(conn, &article.id)?;
-    if query.is_empty() {
-        return Ok(Some(Suggested { article, suggestions: Vec::new() }));
-    }
     let linked = related_links::table
         .filter(related_links::article_id.eq(&article.id))
         .filter(related_links::target_article_id.is_not_null())
         .select(related_links::target_article_id.assume_not_null())
         .load::<String>(conn)?;
-    let scoring = Scoring { query: &query, source: &article.id, linked, now, limit };
+    let tags = tag_counts(conn, &article.id)?;
     let scored = match conn {
-        DbConn::Pg(pg) => postgres::score(pg, &scoring)?,
-        DbConn::Sqlite(lite) => sqlite::score(lite, &scoring)?,
+        DbConn::Pg(pg) => {
+            let archive = postgres::archive_size(pg)?;
+            let (query, budget) = choose_tags(tags, archive);
+            let scoring = Scoring { query: &query, source: &article.id, linked, now, limit };
+            postgres::score(pg, &scoring, archive, budget)?
+        }
+        DbConn::Sqlite(lite) => {
+            let (terms, archive) = sqlite::term_counts(lite, &article.id)?;
+            let query = choose(terms, tags, archive);
+            if query.is_empty() {
+                Vec::new()
+            } else {
+                sqlite::score(lite, &Scoring { query: &query, source: &article.id, linked, now, limit })?
+            }
+        }
     };
     let ids: Vec<&str> = scored.iter().map(|s| s.id.as_str()).collect();
     let mut rows = articles::table.filter(articles::id.eq_any(&ids)).select(ArticleRow::as_select()).load(conn)?;
@@ -83,16 +94,6 @@ pub(crate) fn suggest(
         })
         .collect();
     Ok(Some(Suggested { article, suggestions }))
-}
-
-/// The "more like this" query of the article with this id.
-fn like_query(conn: &mut DbConn, id: &str) -> QueryResult<LikeQuery> {
-    let (terms, archive): (Vec<TermCount>, i64) = match conn {
-        DbConn::Pg(pg) => postgres::term_counts(pg, id)?,
-        DbConn::Sqlite(lite) => sqlite::term_counts(lite, id)?,
-    };
-    let tags = tag_counts(conn, id)?;
-    Ok(choose(terms, tags, archive))
 }
 
 #[derive(QueryableByName)]
