@@ -38,8 +38,7 @@ pub(super) fn archive_size(conn: &mut PgConnection) -> QueryResult<i64> {
 /// count for rarity), with whether each is public. `weighed`: the distinctive
 /// lexemes and their weights; `chosen`: the shared ones retrieved by, ranked, up to
 /// `MAX_QUERY_TERMS` and while the ranks' postings fit the budget left by the tags.
-const STATEMENT: &str = concat!(
-    "WITH source AS (
+const STATEMENT: &str = "WITH source AS (
         SELECT u.lexeme AS term,
                sum(CASE w WHEN 'A' THEN $2 WHEN 'B' THEN $3 ELSE 1 END)::float8 AS in_source
         FROM articles AS a, unnest(a.search) AS u, unnest(u.weights) AS w
@@ -81,8 +80,7 @@ const STATEMENT: &str = concat!(
     SELECT id, round((sum(w) / (SELECT weight FROM total))::numeric, 4)::float8 AS score FROM hits
     WHERE id <> $1 AND id <> ALL ($13::text[])
     GROUP BY id HAVING sum(w) >= $14 * (SELECT weight FROM total)
-    ORDER BY score DESC, max(published_at) DESC, id DESC LIMIT $15"
-);
+    ORDER BY score DESC, max(published_at) DESC, id DESC LIMIT $15";
 
 /// The best candidates for the article `scoring.source`, given the tags half of
 /// its query (`scoring.query`, its total the tags' weight) and the postings budget
