@@ -230,6 +230,8 @@ fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
         // its `limit` is not the lists' one).
         ("/v1/changes limit", maximum, whole(change_feed::MAX_LIMIT)),
         ("/v1/changes wait", maximum, whole(change_feed::MAX_WAIT_SECS)),
+        // Suggestions are few: their own, smaller page size.
+        ("/v1/articles/{article}/suggestions limit", maximum, whole(newsdesk::domain::suggestion::MAX_LIMIT)),
     ];
 
     let api = newsdesk::openapi::document();
@@ -262,6 +264,9 @@ fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
         if let Some(name) = p["name"].as_str() {
             let key = match at.strip_prefix("get ") {
                 Some(path @ "/v1/changes") => format!("parameter {path} {name}"),
+                Some(path @ "/v1/articles/{article}/suggestions") if name == "limit" => {
+                    format!("parameter {path} {name}")
+                }
                 _ => format!("parameter {name}"),
             };
             stated_limits(&key, &format!("{at} parameter {name}"), &p["schema"], stated);

@@ -36,6 +36,7 @@ pub mod related_links;
 pub mod replica;
 pub(crate) mod schedule;
 pub mod schema;
+pub(crate) mod suggestions;
 pub mod tokens;
 pub mod webhook_queue;
 pub mod webhooks;

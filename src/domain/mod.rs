@@ -23,6 +23,7 @@ pub mod related_link;
 pub mod resource;
 pub mod retry_schedule;
 pub mod slug;
+pub mod suggestion;
 pub mod tags;
 pub mod text;
 pub mod time;

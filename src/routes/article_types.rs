@@ -113,3 +113,68 @@ pub(crate) struct ArticlePage {
     #[schema(example = 1)]
     pub total: Option<i64>,
 }
+
+/// Query parameters of an article's suggestions.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct SuggestionParams {
+    /// How many suggestions at most, 1..=10 (default 5).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 10, example = 5)]
+    pub limit: Option<String>,
+}
+
+/// A suggested article: what a "Related posts" box shows, and how alike it is.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct Suggestion {
+    /// The suggested article's id.
+    pub id: uuid::Uuid,
+    /// Its slug.
+    pub slug: String,
+    /// Its headline.
+    pub title: String,
+    /// When it was published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Its section.
+    pub section: Option<String>,
+    /// Its tags, as sent.
+    pub tags: Vec<String>,
+    /// How alike it is, in (0, 1]: its share of the weight of the article's
+    /// distinctive terms and tags (see the operation), rounded to four decimals.
+    #[schema(example = 0.4375)]
+    pub score: f64,
+}
+
+impl Suggestion {
+    /// The summary of `article` with its score.
+    pub(crate) fn of(article: Article, score: f64) -> Self {
+        Self {
+            id: article.id,
+            slug: article.slug,
+            title: article.title,
+            published_at: article.published_at,
+            section: article.section,
+            tags: article.tags,
+            score,
+        }
+    }
+}
+
+/// An article's related-post suggestions, best first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": "0192f0a0-0000-7000-8000-000000000001",
+        "slug": "seoul-and-tokyo-hold-talks",
+        "title": "Seoul and Tokyo hold talks",
+        "published_at": "2024-03-27T18:00:00Z",
+        "section": "World",
+        "tags": ["North Korea", "Diplomacy"],
+        "score": 0.4375
+    }]
+}))]
+pub(crate) struct SuggestionList {
+    /// The suggestions, highest score first, newest first among equal scores; empty
+    /// when no article is alike enough.
+    pub items: Vec<Suggestion>,
+}

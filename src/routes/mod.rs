@@ -17,6 +17,7 @@ pub mod related_links;
 pub mod service;
 pub mod sitemaps;
 pub mod structured_data;
+pub mod suggestions;
 pub mod token_types;
 pub mod tokens;
 pub mod webhook_types;
@@ -36,6 +37,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
             .configure(quotes::configure)
             .configure(related_links::configure)
             .configure(sitemaps::configure)
+            .configure(suggestions::configure)
             .configure(tokens::configure)
             .configure(webhooks::configure),
     )

@@ -24,6 +24,7 @@ mod quotes;
 mod related_links;
 mod seed;
 mod service;
+mod suggestions;
 mod visibility;
 mod webhooks;
 
@@ -48,6 +49,7 @@ fn main() {
         related_links::tests(),
         seed::tests(),
         service::tests(),
+        suggestions::tests(),
         visibility::tests(),
         webhooks::tests(),
     ]

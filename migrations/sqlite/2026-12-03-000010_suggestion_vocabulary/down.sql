@@ -1,0 +1,2 @@
+DROP TABLE articles_fts_instances;
+DROP TABLE articles_fts_rows;
