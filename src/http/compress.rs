@@ -1,0 +1,173 @@
+//! Response compression negotiated by `Accept-Encoding` (RFC 9110 12.5.3): brotli,
+//! zstd or gzip, with actix-http's encoders (the ones its `Compress` middleware
+//! uses). This middleware, and not `Compress` itself, because the choice needs
+//! rules `Compress` does not have:
+//!
+//! - only text (JSON of every kind, problem documents, XML feeds and sitemaps, the
+//!   docs' scripts, `/metrics`) is compressed, and only a body over
+//!   [`MIN_COMPRESSED_LEN`] bytes or of unknown length (a streamed sitemap): below
+//!   it, the coding's framing and the CPU cost more than the bytes saved;
+//! - every text response says `Vary: Accept-Encoding`, the identity ones too, so
+//!   that a shared cache never hands a compressed body to a client that did not
+//!   ask for one, nor the identity one to every client;
+//! - a compressed representation gets its own strong ETag, the identity one with
+//!   the coding appended (`conditional::with_coding`; conditional headers take the
+//!   suffix off again, so `If-Match` and `If-None-Match` work with either);
+//! - a 304 carries the ETag of the coding a 200 would have had: the reply that
+//!   makes it leaves the representation's media type and length behind
+//!   ([`Representation`]) for this middleware to decide by;
+//! - a client that refuses every coding, identity included, still gets identity
+//!   (RFC 9110 12.5.3 says so), not the 406 `Compress` answers.
+//!
+//! Runs outside every middleware but the `HEAD` body drop: everything inside
+//! (idempotent replays included) deals in identity bodies.
+
+use actix_http::encoding::Encoder;
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Encoding, HeaderMap, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+
+use super::conditional::with_coding;
+
+/// Bodies up to this many bytes go uncompressed.
+pub const MIN_COMPRESSED_LEN: usize = 1024;
+
+/// What a 304 leaves for this middleware: the media type and length of the
+/// representation a 200 would have sent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Representation {
+    pub content_type: &'static str,
+    pub len: usize,
+}
+
+/// The codings offered, identity first so that it is always a candidate; among
+/// equally acceptable ones actix ranks brotli, then zstd, then gzip.
+const OFFERED: [Encoding; 4] = [Encoding::identity(), Encoding::brotli(), Encoding::zstd(), Encoding::gzip()];
+
+/// The coding the client asked for (identity when it sent no `Accept-Encoding`,
+/// or accepts none of the offered ones).
+fn negotiate(req: &ServiceRequest) -> ContentEncoding {
+    let Some(accepted) = req.get_header::<AcceptEncoding>() else {
+        return ContentEncoding::Identity;
+    };
+    match accepted.negotiate(OFFERED.iter()) {
+        Some(Encoding::Known(coding)) => coding,
+        _ => ContentEncoding::Identity,
+    }
+}
+
+/// Whether a media type is text worth compressing.
+fn compressible(content_type: &str) -> bool {
+    let Ok(media) = content_type.parse::<mime::Mime>() else { return false };
+    let subtype = media.subtype();
+    media.type_() == mime::TEXT
+        || (media.type_() == mime::APPLICATION
+            && (matches!(subtype.as_str(), "json" | "xml" | "javascript" | "x-ndjson")
+                || media.suffix().is_some_and(|s| s == mime::JSON || s == mime::XML)))
+        || (media.type_() == mime::IMAGE && subtype == mime::SVG)
+}
+
+/// The coding this response goes out with, after adding `Vary` and the coding's
+/// ETag where they belong.
+fn choose(res: &mut ServiceResponse<impl MessageBody>, wanted: ContentEncoding) -> ContentEncoding {
+    let status = res.status();
+    let marked = res.response().extensions().get::<Representation>().copied();
+    let content_type = match (marked, res.headers().get(header::CONTENT_TYPE)) {
+        (Some(marked), _) => Some(marked.content_type.to_owned()),
+        (None, Some(value)) => value.to_str().ok().map(str::to_owned),
+        (None, None) => None,
+    };
+    if !content_type.as_deref().is_some_and(compressible) {
+        return ContentEncoding::Identity;
+    }
+    add_vary(res.headers_mut());
+    let len = match (marked, res.response().body().size()) {
+        (Some(marked), _) => Some(marked.len),
+        (None, BodySize::Sized(len)) => usize::try_from(len).ok(),
+        (None, BodySize::Stream) => None,
+        (None, BodySize::None) => Some(0),
+    };
+    let encodable = !matches!(status, StatusCode::NO_CONTENT | StatusCode::PARTIAL_CONTENT)
+        && (status != StatusCode::NOT_MODIFIED || marked.is_some())
+        && !res.headers().contains_key(header::CONTENT_ENCODING);
+    if wanted == ContentEncoding::Identity || !encodable || len.is_some_and(|len| len <= MIN_COMPRESSED_LEN) {
+        return ContentEncoding::Identity;
+    }
+    let headers = res.headers_mut();
+    let tagged = headers.get(header::ETAG).and_then(|etag| etag.to_str().ok()).and_then(|etag| with_coding(etag, wanted.as_str()));
+    if let Some(value) = tagged.and_then(|etag| HeaderValue::from_str(&etag).ok()) {
+        headers.insert(header::ETAG, value);
+    }
+    wanted
+}
+
+/// Appends `Accept-Encoding` to `Vary` unless it is listed already.
+fn add_vary(headers: &mut HeaderMap) {
+    let listed = headers
+        .get_all(header::VARY)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("accept-encoding"));
+    if !listed {
+        headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+}
+
+/// The middleware.
+pub(crate) async fn compress(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let wanted = negotiate(&req);
+    let mut res = next.call(req).await?;
+    let coding = choose(&mut res, wanted);
+    Ok(res.map_body(move |head, body| {
+        // `Vary` is already right: the encoder's own `accept-encoding` would repeat it.
+        let vary: Vec<HeaderValue> = head.headers.get_all(header::VARY).cloned().collect();
+        let encoded = Encoder::response(coding, head, body);
+        head.headers.remove(header::VARY);
+        for value in vary {
+            head.headers.append(header::VARY, value);
+        }
+        encoded
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_compressible_and_media_are_not() {
+        for text in [
+            "application/json",
+            "application/problem+json",
+            "application/ld+json",
+            "application/feed+json",
+            "application/atom+xml",
+            "application/rss+xml",
+            "application/xml; charset=utf-8",
+            "text/plain; version=0.0.4",
+            "text/html",
+            "application/javascript",
+        ] {
+            assert!(compressible(text), "{text}");
+        }
+        for other in ["image/png", "application/octet-stream", "font/woff2", "nonsense"] {
+            assert!(!compressible(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn vary_is_added_once() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::VARY, HeaderValue::from_static("Authorization"));
+        add_vary(&mut headers);
+        add_vary(&mut headers);
+        let values: Vec<_> = headers.get_all(header::VARY).collect();
+        assert_eq!(values, ["Authorization", "Accept-Encoding"]);
+    }
+}
