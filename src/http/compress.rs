@@ -97,7 +97,10 @@ fn choose(res: &mut ServiceResponse<impl MessageBody>, wanted: ContentEncoding) 
         return ContentEncoding::Identity;
     }
     let headers = res.headers_mut();
-    let tagged = headers.get(header::ETAG).and_then(|etag| etag.to_str().ok()).and_then(|etag| with_coding(etag, wanted.as_str()));
+    let tagged = headers
+        .get(header::ETAG)
+        .and_then(|etag| etag.to_str().ok())
+        .and_then(|etag| with_coding(etag, wanted.as_str()));
     if let Some(value) = tagged.and_then(|etag| HeaderValue::from_str(&etag).ok()) {
         headers.insert(header::ETAG, value);
     }

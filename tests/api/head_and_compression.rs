@@ -28,8 +28,7 @@ fn long_body(n: usize) -> String {
 }
 
 async fn long_article(app: &TestApp, title: &str) -> Value {
-    app.create_article(&json!({"title": title, "body": long_body(1), "status": "published", "section": "World"}))
-        .await
+    app.create_article(&json!({"title": title, "body": long_body(1), "status": "published", "section": "World"})).await
 }
 
 /// A response with its body as bytes, as sent (reqwest here decodes nothing).
@@ -88,9 +87,7 @@ async fn raw(app: &TestApp, method: Method, path: &str, headers: &[(&str, &str)]
 fn comparable(headers: &HeaderMap) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = headers
         .iter()
-        .filter(|(name, _)| {
-            !["date", "x-request-id", "content-length", "transfer-encoding"].contains(&name.as_str())
-        })
+        .filter(|(name, _)| !["date", "x-request-id", "content-length", "transfer-encoding"].contains(&name.as_str()))
         .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap_or("?").to_owned()))
         .collect();
     pairs.sort();
@@ -145,7 +142,8 @@ async fn head_answers_every_get_route_with_its_status_and_headers_and_no_body(ap
     }
     assert_head_matches_get(&anonymous, &format!("/v1/articles/{id}"), &[]).await;
     // A conditional HEAD is a 304, as the GET is.
-    let etag = raw(&anonymous, Method::GET, &format!("/v1/articles/{id}"), &[]).await.header("etag").unwrap().to_owned();
+    let etag =
+        raw(&anonymous, Method::GET, &format!("/v1/articles/{id}"), &[]).await.header("etag").unwrap().to_owned();
     let cached = raw(&anonymous, Method::HEAD, &format!("/v1/articles/{id}"), &[("if-none-match", &etag)]).await;
     assert_eq!(cached.status, 304);
     assert_eq!(cached.header("etag"), Some(etag.as_str()));
@@ -241,13 +239,13 @@ async fn each_coding_has_its_own_etag_and_conditional_reads_accept_any_of_them(a
     let reader = &anonymous;
     let tag = |coding: &'static str| async move {
         let headers: &[(&str, &str)] = if coding.is_empty() { &[] } else { &[("accept-encoding", coding)] };
-        raw(&reader, Method::GET, path, headers).await.header("etag").unwrap().to_owned()
+        raw(reader, Method::GET, path, headers).await.header("etag").unwrap().to_owned()
     };
     assert_eq!(tag("").await, "\"1\"");
     assert_eq!(tag("gzip").await, "\"1-gzip\"");
     assert_eq!(tag("br").await, "\"1-br\"");
     assert_eq!(tag("zstd").await, "\"1-zstd\"");
-    let embedded = raw(&reader, Method::GET, &format!("{path}?include=quotes"), &[("accept-encoding", "gzip")]).await;
+    let embedded = raw(reader, Method::GET, &format!("{path}?include=quotes"), &[("accept-encoding", "gzip")]).await;
     let weak = embedded.header("etag").unwrap();
     assert!(weak.starts_with("W/\"1-") && weak.ends_with("-gzip\""), "{weak}");
 
@@ -258,16 +256,15 @@ async fn each_coding_has_its_own_etag_and_conditional_reads_accept_any_of_them(a
         ("\"1\"", "br", "\"1-br\""),
         ("W/\"1-zstd\"", "zstd", "\"1-zstd\""),
     ] {
-        let reply =
-            raw(&reader, Method::GET, path, &[("if-none-match", sent), ("accept-encoding", accept)]).await;
+        let reply = raw(reader, Method::GET, path, &[("if-none-match", sent), ("accept-encoding", accept)]).await;
         assert_eq!(reply.status, 304, "If-None-Match: {sent}, Accept-Encoding: {accept}");
         assert!(reply.body.is_empty());
         assert_eq!(reply.header("etag"), Some(answered), "If-None-Match: {sent}, Accept-Encoding: {accept}");
         assert!(reply.varies_on_accept_encoding(), "{sent} {accept}");
     }
-    let weak_again = raw(&reader, Method::GET, &format!("{path}?include=quotes"), &[("if-none-match", weak)]).await;
+    let weak_again = raw(reader, Method::GET, &format!("{path}?include=quotes"), &[("if-none-match", weak)]).await;
     assert_eq!(weak_again.status, 304);
-    let other = raw(&reader, Method::GET, path, &[("if-none-match", "\"2-gzip\""), ("accept-encoding", "gzip")]).await;
+    let other = raw(reader, Method::GET, path, &[("if-none-match", "\"2-gzip\""), ("accept-encoding", "gzip")]).await;
     assert_eq!(other.status, 200);
 }
 
