@@ -12,11 +12,11 @@
 //! a `GET` (authentication, rate limits, the read replica and caching headers
 //! treat both alike), so a `HEAD` costs what a `GET` costs, minus sending the body.
 //!
-//! A body of known size keeps its `Content-Length` (what the `GET` would send); a
-//! streamed one (a sitemap file, a compressed body) is never started, so it costs
-//! no queries or compression beyond what the handler did before streaming, and the
-//! `HEAD` has neither `Content-Length` nor `Transfer-Encoding` (a `GET` of it is
-//! chunked).
+//! A body of known size (compressed ones included) keeps its `Content-Length`
+//! (what the `GET` would send); a streamed one (a sitemap file) is never started,
+//! so it costs no queries or compression beyond what the handler did before
+//! streaming, and the `HEAD` has neither `Content-Length` nor `Transfer-Encoding`
+//! (a `GET` of it is chunked).
 
 use actix_web::Error;
 use actix_web::body::{self, BodySize, EitherBody, MessageBody};
