@@ -1,7 +1,7 @@
 //! Response compression negotiated by `Accept-Encoding` (RFC 9110 12.5.3): brotli,
-//! zstd or gzip; bodies in memory (nearly every answer) are compressed at once with
-//! settings sized for them ([`in_place`]), streams with actix-http's encoders (the
-//! ones its `Compress` middleware uses). This middleware, and not `Compress`
+//! zstd or gzip; bodies in memory up to 256 KiB (every API answer) are compressed
+//! at once with settings sized for them ([`in_place`]), streams and larger bodies
+//! with actix-http's encoders (the ones its `Compress` middleware uses). This middleware, and not `Compress`
 //! itself, because the choice needs rules `Compress` does not have:
 //!
 //! - only text (JSON of every kind, problem documents, XML feeds and sitemaps, the
@@ -132,6 +132,7 @@ pub(crate) async fn compress<B: MessageBody + 'static>(
     Ok(res.map_body(move |head, body| {
         let body = match body.try_into_bytes() {
             Ok(bytes) if coding == ContentEncoding::Identity => return EitherBody::left(bytes),
+            Ok(bytes) if bytes.len() > IN_PLACE_MAX_LEN => EitherBody::left(bytes),
             Ok(bytes) => match in_place(coding, &bytes) {
                 Some(encoded) => {
                     head.headers.insert(header::CONTENT_ENCODING, coding.to_header_value());
@@ -141,8 +142,8 @@ pub(crate) async fn compress<B: MessageBody + 'static>(
             },
             Err(body) => EitherBody::right(body),
         };
-        // A stream (or the rare in-memory body the codings above could not take):
-        // actix-http's encoder, which compresses piece by piece. `Vary` is already
+        // A stream, or an in-memory body too large to compress here: actix-http's
+        // encoder, which compresses piece by piece on the blocking pool. `Vary` is already
         // right; the encoder's own `accept-encoding` would repeat it.
         let vary: Vec<HeaderValue> = head.headers.get_all(header::VARY).cloned().collect();
         let encoded = Encoder::response(coding, head, body);
@@ -188,6 +189,12 @@ fn in_place(coding: ContentEncoding, bytes: &[u8]) -> Option<Vec<u8>> {
         _ => None,
     }
 }
+
+/// The largest body compressed on the worker: a page of 100 articles as long as the
+/// benchmark's (26 KB a page of 20, so about 130 KB) fits; a larger body (the docs'
+/// script bundle, over a megabyte) would hold the worker for milliseconds, so it
+/// goes to actix-http's encoder, which compresses on the blocking pool.
+const IN_PLACE_MAX_LEN: usize = 256 * 1024;
 
 /// Brotli's quality (0 to 11): 4 compresses API JSON about as well as zstd's
 /// level 3, at a similar cost.
