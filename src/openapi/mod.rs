@@ -47,8 +47,8 @@ the `GET` would send one) and no body; a path without `GET` answers `HEAD` with 
 operations of its own: it is the `GET` without the body, and client generators would only make a second method of \
 each read.)\n\n\
 **Compression.** Text responses (JSON, problem documents, feeds, sitemaps) over {min_compressed} bytes are \
-compressed with the best coding `Accept-Encoding` accepts: `br`, `zstd` or `gzip` (`Content-Encoding` says which); \
-smaller ones, and requests without `Accept-Encoding` or with `identity`, get the identity body. Every text response \
+compressed with the coding `Accept-Encoding` weighs highest, of `zstd`, `br` and `gzip` (in that order when \
+weighed alike; `Content-Encoding` says which); smaller ones, and requests without `Accept-Encoding` or with `identity`, get the identity body. Every text response \
 carries `Vary: Accept-Encoding`. A compressed representation has a strong ETag of its own, the identity one with the \
 coding appended inside the quotes (`\"3\"` becomes `\"3-gzip\"`, `\"3-br\"` or `\"3-zstd\"`); `If-Match` and \
 `If-None-Match` accept either form for the same version, so a client may send back whichever ETag it was given.",

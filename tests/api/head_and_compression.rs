@@ -229,6 +229,8 @@ async fn accept_encoding_identity_and_zero_qualities_are_respected(app: TestApp)
         ("gzip;q=0, br", Some("br")),
         ("br;q=0.5, gzip", Some("gzip")),
         ("zstd", Some("zstd")),
+        ("gzip, deflate, br, zstd", Some("zstd")),
+        ("gzip, deflate, br", Some("br")),
         ("deflate", None),
     ] {
         let reply = raw(&app, Method::GET, path, &[("accept-encoding", accept)]).await;
