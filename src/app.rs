@@ -19,7 +19,9 @@ use crate::domain::cursor::CursorSecret;
 use crate::drain::Draining;
 use crate::events::Workers;
 use crate::http::auth::authenticate;
+use crate::http::compress::compress;
 use crate::http::fallback::{RouteTable, not_matched, render_problem};
+use crate::http::head::{drop_body, route_as_get};
 use crate::http::headers::security_headers;
 use crate::http::idempotency::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotency};
 use crate::http::in_flight::{InFlight, limit_in_flight};
@@ -118,8 +120,13 @@ pub(crate) fn build_app(
     // Authentication runs inside the problem renderer, so that its 401 is a full
     // problem document. Innermost of all, `route_reads` picks the pool for the
     // handler's reads (token lookups stay on the primary), and answers again only
-    // the handler when the replica fails under it.
-    app.wrap(from_fn(route_reads))
+    // the handler when the replica fails under it. `HEAD` is one rule in two halves
+    // (`http::head`): innermost of all, it is routed as a `GET`; outermost, its body
+    // is dropped after compression (`http::compress`, outside everything else, so
+    // that every other layer deals in identity bodies) has set the headers the `GET`
+    // would carry.
+    app.wrap(from_fn(route_as_get))
+        .wrap(from_fn(route_reads))
         .wrap(from_fn(authenticate))
         .wrap(ErrorHandlers::new().default_handler(render_problem))
         .wrap(from_fn(idempotency))
@@ -128,6 +135,8 @@ pub(crate) fn build_app(
         .wrap(from_fn(observe))
         .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
         .wrap(from_fn(security_headers))
+        .wrap(from_fn(compress))
+        .wrap(from_fn(drop_body))
         .configure(|cfg| crate::routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
         // No validator badge: Swagger UI would otherwise send the document to an
         // outside validator whenever /docs is not served on localhost.
@@ -146,7 +155,7 @@ fn cors(origins: &[String]) -> Cors {
     origins
         .iter()
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin.trim()))
-        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
         .allowed_headers([header::CONTENT_TYPE, header::IF_MATCH, header::IF_NONE_MATCH, header::AUTHORIZATION])
         .allowed_header("x-request-id")
         .allowed_header(IDEMPOTENCY_KEY)

@@ -6,6 +6,17 @@
 //! the value (HTTP drops them before the service sees the field value, section 5.5)
 //! and empty list elements, which section 5.6.1.2 says a recipient must accept and
 //! ignore. An empty value is a list of no entity tags: it matches nothing.
+//!
+//! A compressed representation has an ETag of its own (RFC 9110 8.8.3: the
+//! validator belongs to the representation, and a cache must not hand a gzip body
+//! to a client that asked for identity under the same strong tag): the identity tag
+//! with the coding appended inside the quotes, `"3"` → `"3-gzip"`,
+//! `W/"3-1a2b…"` → `W/"3-1a2b…-br"` ([`with_coding`]). The tags stay strong, so
+//! that the `If-Match` a browser sends back (it always asks for compression) still
+//! works: every comparison here first takes the coding off ([`without_coding`]), so
+//! `"3-gzip"`, `"3-br"`, `"3-zstd"` and `"3"` all name version 3 of the resource.
+//! No identity tag the service makes can end in one of the suffixes (versions are
+//! digits, digests hexadecimal), so taking one off is never ambiguous.
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderName};
@@ -16,6 +27,27 @@ use crate::error::ApiError;
 /// The strong ETag of a resource at `version`.
 pub(crate) fn etag(version: i32) -> String {
     format!("\"{version}\"")
+}
+
+/// The content codings the service sends (`http::compress`), as they appear in
+/// `Content-Encoding` and at the end of an ETag.
+pub(crate) const CODINGS: [&str; 3] = ["gzip", "br", "zstd"];
+
+/// `etag` (`"…"` or `W/"…"`) for the representation sent with `coding`: the
+/// coding appended inside the quotes. `None` for a value that is not an entity tag.
+pub(crate) fn with_coding(etag: &str, coding: &str) -> Option<String> {
+    let (weak, quoted) = etag.strip_prefix("W/").map_or(("", etag), |rest| ("W/", rest));
+    let opaque = quoted.strip_prefix('"')?.strip_suffix('"')?;
+    Some(format!("{weak}\"{opaque}-{coding}\""))
+}
+
+/// The opaque part of a tag with its coding suffix (if any) taken off: the tag of
+/// the identity representation.
+pub(crate) fn without_coding(opaque: &str) -> &str {
+    CODINGS
+        .iter()
+        .find_map(|coding| opaque.strip_suffix(coding).and_then(|rest| rest.strip_suffix('-')))
+        .unwrap_or(opaque)
 }
 
 /// One entity tag from a conditional header.
@@ -81,7 +113,8 @@ fn header_text<'a>(req: &'a HttpRequest, name: &HeaderName) -> Result<Option<&'a
 
 /// What `If-Match` demands. Weak tags never match, and a strong tag matches a
 /// version only when it is spelled exactly as the service's ETag (RFC 9110 strong
-/// comparison is character by character: `"01"` is not `"1"`).
+/// comparison is character by character: `"01"` is not `"1"`), with or without a
+/// coding suffix (`"1-gzip"` is version 1 sent compressed).
 pub(crate) fn if_match(req: &HttpRequest) -> Result<Expected, ApiError> {
     let Some(value) = header_text(req, &header::IF_MATCH)? else {
         return Ok(Expected::Anything);
@@ -101,6 +134,7 @@ fn malformed(name: &HeaderName) -> ApiError {
 
 /// The version a strong ETag's opaque part names, if it is one the service hands out.
 fn version_of(opaque: &str) -> Option<i32> {
+    let opaque = without_coding(opaque);
     opaque.parse::<i32>().ok().filter(|version| version.to_string() == opaque)
 }
 
@@ -113,15 +147,16 @@ pub(crate) enum NoneMatch {
     Absent,
     /// `*`: any current representation matches.
     Any,
-    /// The opaque parts of the tags sent (`W/` dropped: the comparison is weak).
+    /// The opaque parts of the tags sent (`W/` and coding suffixes dropped: the
+    /// comparison is weak, and each coding of a version is the same version).
     Tags(Vec<String>),
 }
 
 impl NoneMatch {
     /// Whether the current ETag matches (weak comparison: `W/` is ignored on both
-    /// sides), in which case a `GET` answers 304.
+    /// sides, and so is a coding suffix), in which case a `GET` answers 304.
     pub(crate) fn matches(&self, current: &str) -> bool {
-        let current = current.strip_prefix("W/").unwrap_or(current).trim_matches('"');
+        let current = without_coding(current.strip_prefix("W/").unwrap_or(current).trim_matches('"'));
         match self {
             Self::Absent => false,
             Self::Any => true,
@@ -137,7 +172,7 @@ pub(crate) fn if_none_match(req: &HttpRequest) -> Result<NoneMatch, ApiError> {
     };
     Ok(match parse_list(value) {
         Condition::Any => NoneMatch::Any,
-        Condition::Tags(tags) => NoneMatch::Tags(tags.iter().map(|t| t.opaque.to_owned()).collect()),
+        Condition::Tags(tags) => NoneMatch::Tags(tags.iter().map(|t| without_coding(t.opaque).to_owned()).collect()),
         Condition::Malformed => return Err(malformed(&header::IF_NONE_MATCH)),
     })
 }
@@ -207,6 +242,26 @@ mod tests {
         let composite = representation_etag(2, b"{}");
         assert!(if_none_match(&with(header::IF_NONE_MATCH, &composite)).unwrap().matches(&composite));
         assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"2\"")).unwrap().matches(&composite));
+    }
+
+    #[test]
+    fn each_coding_has_its_own_tag_that_names_the_same_version() {
+        assert_eq!(with_coding("\"3\"", "gzip").as_deref(), Some("\"3-gzip\""));
+        assert_eq!(with_coding("W/\"3-44136fa355b3678a\"", "br").as_deref(), Some("W/\"3-44136fa355b3678a-br\""));
+        assert_eq!(with_coding("3", "br"), None);
+        for sent in ["\"3-gzip\"", "\"3-br\"", "\"3-zstd\"", "\"3\""] {
+            assert_eq!(if_match(&with(header::IF_MATCH, sent)).unwrap(), Expected::OneOf(vec![3]), "{sent}");
+            assert!(if_none_match(&with(header::IF_NONE_MATCH, sent)).unwrap().matches(&etag(3)), "{sent}");
+            assert!(if_none_match(&with(header::IF_NONE_MATCH, sent)).unwrap().matches("\"3-gzip\""), "{sent}");
+        }
+        // Only a whole suffix after a hyphen is a coding, and only one.
+        for other in ["\"3gzip\"", "\"3-deflate\"", "\"3-gzip-gzip\"", "\"-gzip\""] {
+            assert_eq!(if_match(&with(header::IF_MATCH, other)).unwrap(), Expected::OneOf(vec![]), "{other}");
+        }
+        let composite = representation_etag(2, b"{}");
+        let compressed = with_coding(&composite, "zstd").unwrap();
+        assert!(if_none_match(&with(header::IF_NONE_MATCH, &compressed)).unwrap().matches(&composite));
+        assert!(!if_none_match(&with(header::IF_NONE_MATCH, "\"2-zstd\"")).unwrap().matches(&composite));
     }
 
     #[test]

@@ -29,12 +29,17 @@ impl RouteTable {
                     ("DELETE", item.delete.is_some()),
                     ("PATCH", item.patch.is_some()),
                 ];
-                let allow = methods.iter().filter(|(_, on)| *on).map(|(m, _)| (*m).to_owned()).collect();
+                let mut allow: Vec<String> =
+                    methods.iter().filter(|(_, on)| *on).map(|(m, _)| (*m).to_owned()).collect();
+                // Every GET route answers HEAD too (`http::head`).
+                if item.get.is_some() {
+                    allow.insert(1, "HEAD".to_owned());
+                }
                 (ResourceDef::new(path.as_str()), allow)
             })
             .collect();
         for extra in ["/openapi.json", "/docs", "/docs/{tail:.*}"] {
-            routes.push((ResourceDef::new(extra), vec!["GET".to_owned()]));
+            routes.push((ResourceDef::new(extra), vec!["GET".to_owned(), "HEAD".to_owned()]));
         }
         Self(routes)
     }

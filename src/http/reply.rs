@@ -7,6 +7,7 @@ use actix_web::HttpResponse;
 use actix_web::http::header;
 use serde::Serialize;
 
+use super::compress::Representation;
 use super::conditional::{etag, representation_etag};
 use super::params::IfNoneMatch;
 use crate::domain::cache_tag;
@@ -74,9 +75,18 @@ pub(crate) fn created_secret(location: String, body: impl Serialize) -> HttpResp
 /// A read: 304 with the ETag when the client's cached copy is current, else 200.
 pub(crate) fn conditional(cached: &IfNoneMatch, tagged: Tagged) -> HttpResponse {
     if cached.0.matches(&tagged.etag) {
-        return HttpResponse::NotModified().insert_header((header::ETAG, tagged.etag)).finish();
+        return not_modified_reply(tagged.etag, tagged.content_type, tagged.body.len()).finish();
     }
     ok(tagged)
+}
+
+/// A 304 with `etag`, which remembers what the 200 would have sent, so that
+/// compression can give it the ETag of the coding the 200 would have had.
+fn not_modified_reply(etag: String, content_type: &'static str, len: usize) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::NotModified();
+    response.insert_header((header::ETAG, etag));
+    response.extensions_mut().insert(Representation { content_type, len });
+    response
 }
 
 /// Puts the tags a CDN purges this response by in `Cache-Tag` (comma-separated) and
@@ -145,7 +155,7 @@ pub(crate) fn document(req: &actix_web::HttpRequest, cached: &IfNoneMatch, docum
     let etag = body_etag(&document.body);
     let modified = header::LastModified(http_date(document.last_modified));
     if not_modified(req, cached, &etag, document.last_modified) {
-        return HttpResponse::NotModified().insert_header((header::ETAG, etag)).insert_header(modified).finish();
+        return not_modified_reply(etag, document.content_type, document.body.len()).insert_header(modified).finish();
     }
     HttpResponse::Ok()
         .insert_header((header::ETAG, etag))

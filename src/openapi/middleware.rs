@@ -1,6 +1,7 @@
 //! The parts of the OpenAPI document that come from middleware rather than from
 //! handlers: `Idempotency-Key` on creates, rate limit headers and 429 on every
-//! limited operation, the 503 any worker at its cap can give, and caching headers.
+//! limited operation, the 503 any worker at its cap can give, caching headers, and
+//! the `HEAD` every `GET` answers (`http::head`), said in the `GET`'s description.
 //! Added after the paths are collected, so that handlers need not repeat them.
 
 use utoipa::openapi::header::{Header, HeaderBuilder};
@@ -18,10 +19,20 @@ const REPLAYED: &str = "Idempotent-Replayed";
 const CACHE_CONTROL: &str = "Cache-Control";
 const IDEMPOTENCY_KEY: &str = "IdempotencyKey";
 
+/// What every `GET` says about `HEAD`.
+const HEAD_NOTE: &str = "Also answers `HEAD`: the same status and headers, without the body.";
+
 /// Adds everything described in the module comment.
 pub(crate) fn document(api: &mut OpenApi) {
     add_components(api);
     for (path, item) in &mut api.paths.paths {
+        if let Some(read) = item.get.as_mut() {
+            let description = read.description.get_or_insert_with(String::new);
+            if !description.is_empty() {
+                description.push_str("\n\n");
+            }
+            description.push_str(HEAD_NOTE);
+        }
         let limited = !EXEMPT.contains(&path.as_str());
         if let Some(read) = item.get.as_mut().filter(|_| limited) {
             add_response_headers(read, &[CACHE_CONTROL]);

@@ -41,7 +41,17 @@ from the rate and concurrency limits.\n\n\
 (marked `Idempotent-Replayed: true`) instead of creating a second resource.\n\n\
 **Caching and headers.** Successful reads without credentials are `Cache-Control: public, no-cache` (revalidate with \
 the ETag); answers to requests with credentials are `private, no-store`; errors and writes `no-store`. Every response \
-carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content Security Policy.",
+carries `Vary: Authorization`, `X-Content-Type-Options: nosniff` and a Content Security Policy.\n\n\
+**HEAD.** Every `GET` operation also answers `HEAD` with the same status and headers (`Content-Length` included when \
+the `GET` would send one) and no body; a path without `GET` answers `HEAD` with 405. (`HEAD` is not listed as \
+operations of its own: it is the `GET` without the body, and client generators would only make a second method of \
+each read.)\n\n\
+**Compression.** Text responses (JSON, problem documents, feeds, sitemaps) over {min_compressed} bytes are \
+compressed with the coding `Accept-Encoding` weighs highest, of `zstd`, `br` and `gzip` (in that order when \
+weighed alike; `Content-Encoding` says which); smaller ones, and requests without `Accept-Encoding` or with `identity`, get the identity body. Every text response \
+carries `Vary: Accept-Encoding`. A compressed representation has a strong ETag of its own, the identity one with the \
+coding appended inside the quotes (`\"3\"` becomes `\"3-gzip\"`, `\"3-br\"` or `\"3-zstd\"`); `If-Match` and \
+`If-None-Match` accept either form for the same version, so a client may send back whichever ETag it was given.",
         license(name = "MIT", identifier = "MIT"),
     ),
     servers((url = "/", description = "The server that serves this document")),
@@ -205,7 +215,9 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     let types: Vec<String> =
         ProblemKind::ALL.iter().map(|k| format!("`{}` ({})", k.type_uri(), k.status().as_u16())).collect();
     if let Some(description) = api.info.description.as_mut() {
-        *description = description.replace("{problem_types}", &types.join(", "));
+        *description = description
+            .replace("{problem_types}", &types.join(", "))
+            .replace("{min_compressed}", &crate::http::compress::MIN_COMPRESSED_LEN.to_string());
     }
     // Before the middleware's headers, which the 304 gets too.
     add_document_validators(&mut api);

@@ -126,7 +126,7 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
         (status = 200, description = "The article (as JSON-LD when asked for)",
          content((Article = "application/json"), (NewsArticleLd = "application/ld+json")),
          headers(("ETag" = String, description = "The article's version as a strong ETag (a weak digest for JSON-LD)"),
-                 ("Vary" = String, description = "`Accept, Authorization`: the representation depends on both"))),
+                 ("Vary" = String, description = "`Accept, Authorization, Accept-Encoding`: the representation depends on all three"))),
         (status = 304, description = "The cached copy is current",
          headers(("ETag" = String, description = "The same ETag the 200 response would carry"))),
         (status = 503, response = crate::http::problems::DiscoveryUnavailable),

@@ -14,6 +14,7 @@ mod dump;
 mod embedding;
 mod errors;
 mod fuzz_findings;
+mod head_and_compression;
 mod headers;
 mod hostile;
 mod idempotency;
@@ -39,6 +40,7 @@ fn main() {
         embedding::tests(),
         errors::tests(),
         fuzz_findings::tests(),
+        head_and_compression::tests(),
         headers::tests(),
         idempotency::tests(),
         imports::tests(),

@@ -167,6 +167,7 @@ def results_tables(sizes, index, rounds):
                            f"{fmt(r['p50_ms'])} | {fmt(r['p99_ms'])} | {fmt(r['max_ms'])} | {r['lost']} | "
                            f"{r['duplicates']} |")
             out.append("")
+        out.extend(compression_table(size, index))
         out.append("| pgbench ceiling | transactions/s | latency avg ms | failed |")
         out.append("| --- | ---: | ---: | ---: |")
         for key, label in CEILINGS:
@@ -176,6 +177,33 @@ def results_tables(sizes, index, rounds):
                            f"{row.get('failed', 0)} |")
         out.append("")
     return out
+
+
+CODINGS = ["identity", "gzip", "br", "zstd"]
+
+
+def compression_table(size, index):
+    """The first page of 20 in each coding: its bytes, and the requests per second of
+    the runs made back to back, against identity's."""
+    out = []
+    for backend, label in (("postgres", "PostgreSQL"), ("sqlite", "SQLite")):
+        sizes = index.get((size, backend, "page-bytes"))
+        runs = {c: index.get((size, backend, f"first-page-{c}")) for c in CODINGS}
+        if not sizes or not runs["identity"]:
+            continue
+        if not out:
+            out.append("The first page of 20 (`GET /v1/articles?limit=20`) in each coding, measured back to back:")
+            out.append("")
+            out.append("| backend | coding | bytes | of identity | req/s | of identity | p99 ms | CPU µs/req |")
+            out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for coding in CODINGS:
+            run, size_bytes = runs[coding], sizes["bytes"].get(coding)
+            if not run or size_bytes is None:
+                continue
+            out.append(f"| {label} | {coding} | {size_bytes:,} | {size_bytes / sizes['bytes']['identity']:.0%} | "
+                       f"{fmt(run['rps'], 0)} | {run['rps'] / runs['identity']['rps']:.0%} | "
+                       f"{fmt(run['p99_ms'], 2)} | {fmt(cpu(run)) if cpu(run) else 'n/a'} |")
+    return out + [""] if out else out
 
 
 def ratio(index, size, workload, ceiling):

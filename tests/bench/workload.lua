@@ -3,7 +3,8 @@
 -- numbers map to ids and which are published). Prints one JSON line of results.
 --
 -- Env: BENCH_WORKLOAD (by-id, by-slug, embedded, first-page, deep-page, tag, search,
--- speaker, create), BENCH_KEYS (the loader's key directory), BENCH_ARTICLES (archive
+-- speaker, create; first-page-identity, -gzip, -br and -zstd: the first page asked
+-- for with that Accept-Encoding), BENCH_KEYS (the loader's key directory), BENCH_ARTICLES (archive
 -- size), BENCH_TOKEN (a write token, for create).
 
 local workload = os.getenv("BENCH_WORKLOAD")
@@ -95,6 +96,9 @@ function request()
     return wrk.format("GET", "/v1/articles/" .. published_id() .. "?include=quotes,related_links")
   elseif workload == "first-page" then
     return wrk.format("GET", "/v1/articles?limit=20")
+  elseif workload:match("^first%-page%-") then
+    local coding = workload:sub(#"first-page-" + 1)
+    return wrk.format("GET", "/v1/articles?limit=20", {["Accept-Encoding"] = coding})
   elseif workload == "deep-page" then
     return wrk.format("GET", pick(cursors))
   elseif workload == "tag" then

@@ -34,12 +34,12 @@ pub(super) async fn wrong_method_on_a_known_route_is_a_405_with_allow(app: TestA
     let article = app.create_article(&valid_article()).await;
     let item = path_of(&article);
     let cases = [
-        (Method::DELETE, ARTICLES.to_owned(), vec!["GET", "POST"]),
-        (Method::PUT, ARTICLES.to_owned(), vec!["GET", "POST"]),
-        (Method::POST, item.clone(), vec!["DELETE", "GET", "PATCH", "PUT"]),
-        (Method::POST, "/v1/articles/some-slug".to_owned(), vec!["DELETE", "GET", "PATCH", "PUT"]),
-        (Method::TRACE, "/healthz".to_owned(), vec!["GET"]),
-        (Method::PUT, "/healthz".to_owned(), vec!["GET"]),
+        (Method::DELETE, ARTICLES.to_owned(), vec!["GET", "HEAD", "POST"]),
+        (Method::PUT, ARTICLES.to_owned(), vec!["GET", "HEAD", "POST"]),
+        (Method::POST, item.clone(), vec!["DELETE", "GET", "HEAD", "PATCH", "PUT"]),
+        (Method::POST, "/v1/articles/some-slug".to_owned(), vec!["DELETE", "GET", "HEAD", "PATCH", "PUT"]),
+        (Method::TRACE, "/healthz".to_owned(), vec!["GET", "HEAD"]),
+        (Method::PUT, "/healthz".to_owned(), vec!["GET", "HEAD"]),
     ];
     for (method, path, allowed) in cases {
         let request = app.request(method.clone(), &path);

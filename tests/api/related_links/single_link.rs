@@ -174,7 +174,7 @@ pub(super) async fn put_on_a_single_link_is_a_405_with_allow(app: TestApp) {
     let allow = reply.header("allow").unwrap_or_else(|| panic!("no Allow header: {:?}", reply.headers));
     let mut listed: Vec<&str> = allow.split(',').map(str::trim).collect();
     listed.sort_unstable();
-    assert_eq!(listed, ["DELETE", "GET", "PATCH"], "Allow: {allow}");
+    assert_eq!(listed, ["DELETE", "GET", "HEAD", "PATCH"], "Allow: {allow}");
     assert_eq!(app.get(&link_path(&link)).await.body, link, "unchanged");
 }
 
