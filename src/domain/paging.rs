@@ -24,16 +24,22 @@ pub(crate) enum ListError {
     BadCursor(String),
 }
 
+/// Parses a `limit` parameter of 1..=`max`, `default` when left out: the rule every
+/// list and the suggestions share.
+pub(crate) fn limit_within(raw: Option<&str>, default: i64, max: i64) -> Result<i64, String> {
+    match raw {
+        None => Ok(default),
+        Some(text) => match text.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(format!("must be an integer from 1 to {max}")),
+        },
+    }
+}
+
 impl Paging {
     /// Parses `limit` (1..=100, default 20).
     pub(crate) fn limit(raw: Option<&str>) -> Result<i64, String> {
-        match raw {
-            None => Ok(DEFAULT_LIMIT),
-            Some(text) => match text.parse::<i64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-                _ => Err(format!("must be an integer from 1 to {MAX_LIMIT}")),
-            },
-        }
+        limit_within(raw, DEFAULT_LIMIT, MAX_LIMIT)
     }
 
     /// Parses `limit` and `cursor` for a list in `order`. An empty cursor (`cursor=`,

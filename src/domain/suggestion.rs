@@ -36,13 +36,7 @@ pub const SUMMARY_WEIGHT: f64 = 2.0;
 
 /// Parses `limit` (1..=10, default 5).
 pub(crate) fn parse_limit(raw: Option<&str>) -> Result<i64, String> {
-    match raw {
-        None => Ok(DEFAULT_LIMIT),
-        Some(text) => match text.parse::<i64>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            _ => Err(format!("must be an integer from 1 to {MAX_LIMIT}")),
-        },
-    }
+    super::paging::limit_within(raw, DEFAULT_LIMIT, MAX_LIMIT)
 }
 
 /// BM25's inverse document frequency of a feature in `df` of `archive` articles.
