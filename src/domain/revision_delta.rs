@@ -284,7 +284,8 @@ mod tests {
         let mut edited = body.clone();
         edited.insert_str(0, "Breaking: ");
         edited = edited.replace("Seoul", "Busan");
-        edited.truncate(edited.len() - 40);
+        let cut = (0..=edited.len() - 40).rev().find(|i| edited.is_char_boundary(*i)).unwrap();
+        edited.truncate(cut);
         edited.push_str(" 끝.");
         round_trip(json!({"body": body}), json!({"body": edited}));
         // Replaced entirely: stored whole, not as a splice as long as the text.
