@@ -153,7 +153,7 @@ impl Database {
     }
 
     /// How much article history writes keep.
-    pub(crate) fn retention(&self) -> Retention {
+    pub fn retention(&self) -> Retention {
         self.retention
     }
 

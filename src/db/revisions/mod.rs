@@ -15,11 +15,12 @@ use super::articles::lookup::{ArticleKey, find};
 use super::changes::ChangeRow;
 use super::embedding::{self, assemble};
 use super::schema::revisions;
-use super::{DbConn, DbError, stored_uuid};
+use super::{DbConn, DbError, quotes, related_links, stored_uuid};
 use crate::domain::access::Visibility;
 use crate::domain::article_filter::Include;
 use crate::domain::change::{ChangeType, ResourceKind};
 use crate::domain::merge_patch;
+use crate::domain::resource::{Quote, RelatedLink};
 use crate::domain::revision::{Author, Retention, Revision, SNAPSHOT_EVERY};
 use crate::domain::revision_delta::Delta;
 
@@ -89,12 +90,19 @@ pub(crate) fn record(
 ) -> Result<(), DbError> {
     let context = WriteContext::current();
     for (article_id, change, version) in per_article(rows) {
-        let latest: Option<(i32, Option<String>)> = revisions::table
-            .filter(revisions::article_id.eq(&article_id))
-            .order(revisions::revision.desc())
-            .select((revisions::revision, revisions::snapshot))
-            .first(conn)
-            .optional()?;
+        let mine: Vec<&ChangeRow> = rows.iter().filter(|r| r.article_id == article_id).collect();
+        // A new article has no history yet, and its records hold all of it.
+        let created = (change == ChangeType::ArticleCreated).then(|| from_records(&mine)).flatten();
+        let latest: Option<(i32, Option<String>)> = if created.is_some() {
+            None
+        } else {
+            revisions::table
+                .filter(revisions::article_id.eq(&article_id))
+                .order(revisions::revision.desc())
+                .select((revisions::revision, revisions::snapshot))
+                .first(conn)
+                .optional()?
+        };
         let previous = match &latest {
             Some((number, Some(text))) => Some((*number, parse(text)?)),
             _ => None,
@@ -103,9 +111,16 @@ pub(crate) fn record(
             // Nothing stands after a deletion: its row keeps the last content.
             (previous.as_ref().map_or(Value::Null, |(_, s)| s.clone()), version)
         } else {
-            let Some(article) = current_snapshot(conn, &article_id)? else { continue };
-            let version = article.get("version").and_then(Value::as_i64).unwrap_or(0);
-            (article, i32::try_from(version).map_err(|_| DbError::Corrupt("article version".into()))?)
+            let snapshot = match (created, &previous) {
+                (Some(created), _) => created,
+                (None, Some((_, before))) => refreshed(conn, &article_id, before, &mine)?,
+                (None, None) => match current_snapshot(conn, &article_id)? {
+                    Some(snapshot) => snapshot,
+                    None => continue,
+                },
+            };
+            let version = snapshot.get("version").and_then(Value::as_i64).unwrap_or(0);
+            (snapshot, i32::try_from(version).map_err(|_| DbError::Corrupt("article version".into()))?)
         };
         if let Some((number, before)) = &previous
             && number % SNAPSHOT_EVERY != 0
@@ -135,6 +150,69 @@ pub(crate) fn record(
         prune_article(conn, &article_id, number, context.retention, now)?;
     }
     Ok(())
+}
+
+/// The snapshot of an article created in this transaction, from its records: the
+/// article's own and each child's, ordered by position. `None` when a record
+/// lacks its data.
+fn from_records(mine: &[&ChangeRow]) -> Option<Value> {
+    let data = |row: &&ChangeRow| row.data.as_deref().and_then(|d| serde_json::from_str::<Value>(d).ok());
+    let of_kind = |kind: ResourceKind| -> Option<Vec<Value>> {
+        let mut items: Vec<Value> =
+            mine.iter().filter(|r| r.resource_kind == kind.as_str()).map(data).collect::<Option<_>>()?;
+        items.sort_by_key(|item| item.get("position").and_then(Value::as_i64));
+        Some(items)
+    };
+    let own = mine.iter().find(|r| r.change_type == ChangeType::ArticleCreated.as_str())?;
+    let Value::Object(mut article) = data(own)? else { return None };
+    article.insert("quotes".into(), Value::Array(of_kind(ResourceKind::Quote)?));
+    article.insert("related_links".into(), Value::Array(of_kind(ResourceKind::RelatedLink)?));
+    Some(Value::Object(article))
+}
+
+/// The previous snapshot brought up to date: the article's own members from its
+/// record when it changed, and each child list read again when one of its items
+/// changed (a move shifts the others, which have no records of their own). Links
+/// to other articles are read again in any case: they show their target's
+/// current title and status.
+fn refreshed(conn: &mut DbConn, article_id: &str, before: &Value, mine: &[&ChangeRow]) -> Result<Value, DbError> {
+    let Some(before) = before.as_object() else {
+        return current_snapshot(conn, article_id).map(Option::unwrap_or_default);
+    };
+    let mut doc = before.clone();
+    let touched = |kind: ResourceKind| mine.iter().any(|r| r.resource_kind == kind.as_str());
+    let own = mine.iter().rev().find(|r| r.resource_kind == ResourceKind::Article.as_str() && r.data.is_some());
+    if let Some(own) = own {
+        let Value::Object(article) = parse(own.data.as_deref().unwrap_or("null"))? else {
+            return Err(DbError::Corrupt("article record".into()));
+        };
+        doc.retain(|name, _| name == "quotes" || name == "related_links");
+        doc.extend(article);
+    }
+    let ids = [article_id.to_owned()];
+    if touched(ResourceKind::Quote) {
+        let quotes: Vec<Value> = quotes::for_articles(conn, &ids)?
+            .into_iter()
+            .map(|row| Quote::try_from(row).and_then(|q| json(&q)))
+            .collect::<Result<_, _>>()?;
+        doc.insert("quotes".into(), Value::Array(quotes));
+    }
+    let internal = doc
+        .get("related_links")
+        .and_then(Value::as_array)
+        .is_some_and(|links| links.iter().any(|l| !l["target_article_id"].is_null()));
+    if touched(ResourceKind::RelatedLink) || internal {
+        let links: Vec<Value> = related_links::for_articles(conn, &ids, Visibility::All)?
+            .into_iter()
+            .map(|row| RelatedLink::try_from(row).and_then(|l| json(&l)))
+            .collect::<Result<_, _>>()?;
+        doc.insert("related_links".into(), Value::Array(links));
+    }
+    Ok(Value::Object(doc))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<Value, DbError> {
+    serde_json::to_value(value).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
 /// Each article the records touch, in order of first appearance, with the change
