@@ -15,8 +15,8 @@ use super::quote::{QuoteFields, QuoteInput};
 use super::related_link::{RelatedLinkFields, RelatedLinkInput};
 use super::resource::{Article, RelatedLink};
 
-/// Every this many revisions one keeps its whole snapshot when a newer one comes,
-/// so that reading an old revision replays at most this many deltas.
+/// Every this many revisions one is stored whole, so that reading any revision
+/// replays fewer deltas than this.
 pub(crate) const SNAPSHOT_EVERY: i32 = 50;
 
 /// The API token that made a change.

@@ -1,7 +1,7 @@
-//! How revisions are stored compactly: the newest snapshot of an article whole, and
-//! each older one as the `Delta` that turns the snapshot after it back into it.
-//! A one-word edit of a long body is then a splice of a few bytes, not a second
-//! copy of the body, and a quote edit names only that quote.
+//! How revisions are stored compactly: every so often a whole snapshot of the
+//! article, and in between each revision as the `Delta` from the one before. A
+//! one-word edit of a long body is then a splice of a few bytes, not a second copy
+//! of the body, and a quote edit names only that quote.
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -306,33 +306,59 @@ async fn retention_keeps_the_newest_by_count_and_age(app: TestApp) {
     assert_eq!(numbers, [6, 5, 4]);
     snapshot(&app, &article, 3).await.assert_problem(404, "not-found");
     assert_eq!(snapshot(&app, &article, 4).await.body["title"], "Edit 4");
-    // The oldest kept carries its whole snapshot, so the diffs still rebuild them all.
+    // The oldest shown carries its whole snapshot, so the diffs still rebuild them all.
     let mut doc = json!({});
     for revision in revisions.iter().rev() {
         merge(&mut doc, &revision["diff"]);
     }
     assert_eq!(without_nulls(&doc), without_nulls(&full(&app, &article).await));
+    // Stored rows go a whole snapshot's stretch at a time: once revision 51 (whole)
+    // is the one the first shown revision replays from, 1..=50 are deleted.
+    assert_eq!(stored_revisions(&app, &article).await, 6);
+    for i in 7..=56 {
+        assert_eq!(app.patch(&article_path(&article), &json!({"title": format!("Edit {i}")})).await.status, 200);
+    }
+    assert_eq!(stored_revisions(&app, &article).await, 6, "51..=56 stay, 54..=56 shown");
+    let numbers: Vec<i64> =
+        history(&app, &revisions_path(&article), 100).await.iter().map(|r| r["revision"].as_i64().unwrap()).collect();
+    assert_eq!(numbers, [56, 55, 54]);
+    assert_eq!(snapshot(&app, &article, 54).await.body["title"], "Edit 54");
 
-    // By age: revisions older than the limit go at the next write, or on the
-    // worker's round; the newest stays whatever its age.
+    // By age: revisions older than the limit are out of view at once, the newest
+    // excepted whatever its age; the worker's round deletes the stored rows
+    // nothing shown replays from.
     let app = TestApp::spawn_configured(app.backend, HttpSettings::default(), |db| db.revisions_max_age_days = 2).await;
     let article = app.create_article(&json!({"title": "Old story", "body": "text"})).await;
-    let other = app.create_article(&json!({"title": "Untouched", "body": "text"})).await;
-    assert_eq!(app.patch(&article_path(&article), &json!({"title": "Old story, v2"})).await.status, 200);
-    assert_eq!(app.patch(&article_path(&other), &json!({"title": "Untouched, v2"})).await.status, 200);
+    for i in 2..=52 {
+        assert_eq!(app.patch(&article_path(&article), &json!({"title": format!("Old story, v{i}")})).await.status, 200);
+    }
     age_revisions(&app, 3).await;
-    assert_eq!(app.patch(&article_path(&article), &json!({"title": "Old story, v3"})).await.status, 200);
-    let kept: Vec<i64> =
-        history(&app, &revisions_path(&article), 100).await.iter().map(|r| r["revision"].as_i64().unwrap()).collect();
-    assert_eq!(kept, [3], "the write pruned its own article's old history");
-    assert_eq!(history(&app, &revisions_path(&other), 100).await.len(), 2, "not yet pruned: nobody wrote it");
+    let kept = history(&app, &revisions_path(&article), 100).await;
+    assert_eq!(kept.len(), 1, "only the newest, though old");
+    assert_eq!((kept[0]["revision"].clone(), kept[0]["diff"]["title"].clone()), (json!(52), json!("Old story, v52")));
+    snapshot(&app, &article, 51).await.assert_problem(404, "not-found");
     let retention = app.db.retention();
     let pruned =
         app.db.run(move |c| newsdesk::db::revisions::prune_old(c, retention, chrono::Utc::now())).await.unwrap();
-    assert_eq!(pruned, 1);
-    let kept = history(&app, &revisions_path(&other), 100).await;
-    assert_eq!(kept.len(), 1, "the newest stays");
-    assert_eq!(kept[0]["revision"], 2);
+    assert_eq!(pruned, 50, "1..=50: 51 is whole and old itself");
+    assert_eq!(stored_revisions(&app, &article).await, 2);
+    assert_eq!(snapshot(&app, &article, 52).await.body["title"], "Old story, v52");
+    assert_eq!(app.patch(&article_path(&article), &json!({"title": "Old story, v53"})).await.status, 200);
+    let numbers: Vec<i64> =
+        history(&app, &revisions_path(&article), 100).await.iter().map(|r| r["revision"].as_i64().unwrap()).collect();
+    assert_eq!(numbers, [53], "the old newest is out of view once a newer one comes");
+    assert_eq!(snapshot(&app, &article, 53).await.body["title"], "Old story, v53");
+}
+
+/// How many revision rows the database holds for the article.
+async fn stored_revisions(app: &TestApp, article: &Value) -> i64 {
+    use diesel::prelude::*;
+    use newsdesk::db::schema::revisions;
+    let id = id_of(article).to_owned();
+    app.db
+        .run(move |c| revisions::table.filter(revisions::article_id.eq(id)).count().get_result::<i64>(c))
+        .await
+        .unwrap()
 }
 
 /// Makes every stored revision `days` older.
@@ -462,7 +488,12 @@ async fn a_restore_racing_a_patch_leaves_one_of_them_whole(app: TestApp) {
             .body(json!({"title": "Patched", "body": "Patched body"}).to_string());
         let (patched, restored) = tokio::join!(app.send(patch), restore(&app, &article, 1, Some(tag.as_str())));
         let statuses = (patched.status, restored.status);
-        assert!(statuses == (200, 412) || statuses == (412, 200), "round {round}: {statuses:?}");
+        assert!(
+            statuses == (200, 412) || statuses == (412, 200),
+            "round {round}: {statuses:?}: {} / {}",
+            patched.text,
+            restored.text
+        );
         let now = full(&app, &article).await;
         if restored.status == 200 {
             assert_eq!((&now["title"], &now["body"]), (&json!(format!("Race {round}")), &json!("text")));

@@ -42,11 +42,11 @@ def call(method, path, body=None, content_type="application/merge-patch+json"):
 
 
 def sql(query):
-    """One value from the service's database."""
+    """One value from the service's database (0 for a statement that returns none)."""
     if BACKEND == "postgres":
         out = subprocess.run(["psql", "-w", "-Atq", "-d", DATABASE_URL, "-c", query],
-                             check=True, capture_output=True, text=True).stdout
-        return int(out.strip().splitlines()[-1] or 0)
+                             check=True, capture_output=True, text=True).stdout.split()
+        return int(out[-1]) if out else 0
     with sqlite3.connect(DATABASE_URL, timeout=30) as db:
         return int(db.execute(query).fetchone()[0] or 0)
 

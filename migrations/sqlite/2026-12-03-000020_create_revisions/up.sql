@@ -2,11 +2,11 @@
 -- or its quotes and links, written in the same transaction as its change records.
 -- No foreign key: a deleted article's history outlives it (for the retention time),
 -- so that the story can be found and restored as a new article.
--- Stored compactly: the newest revision of an article, and every 50th, hold the
--- whole snapshot (the article with its quotes and links, as JSON); each other one
--- holds only the delta that turns the next revision's snapshot back into its own
--- (JSON, see `domain::revision_delta`). An article deleted holds its last content
--- in its deletion's snapshot ('null' when it had no history before).
+-- Stored compactly, and never rewritten: an article's first revision and every
+-- 50th after it hold the whole snapshot (the article with its quotes and links, as
+-- JSON); each other one only the delta from the revision before (JSON, see
+-- `domain::revision_delta`). A deletion's delta is empty: it keeps the last content
+-- ('null' when the article had no history before).
 CREATE TABLE revisions (
     article_id    TEXT NOT NULL,
     revision      INTEGER NOT NULL,

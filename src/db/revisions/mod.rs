@@ -1,5 +1,7 @@
 //! Revisions, recorded from the change log in the same transaction (`record`), and
-//! read back by replaying stored deltas from the nearest whole snapshot above.
+//! read back by replaying stored deltas forward from the nearest whole snapshot
+//! before. Rows are only ever added, and deleted by retention a whole snapshot's
+//! stretch at a time: a write never rewrites an earlier revision.
 
 mod restore;
 
@@ -36,9 +38,10 @@ struct RevisionRow {
     token_name: Option<String>,
     version: i32,
     restored_from: Option<i32>,
-    /// The whole snapshot (JSON): the newest revision and every `SNAPSHOT_EVERY`th.
+    /// The whole snapshot (JSON): the first revision and every `SNAPSHOT_EVERY`th
+    /// after it.
     snapshot: Option<String>,
-    /// Turns the next revision's snapshot into this one's (a `Delta` as JSON).
+    /// Turns the previous revision's snapshot into this one's (a `Delta` as JSON).
     delta: Option<String>,
 }
 
@@ -93,25 +96,14 @@ pub(crate) fn record(
         let mine: Vec<&ChangeRow> = rows.iter().filter(|r| r.article_id == article_id).collect();
         // A new article has no history yet, and its records hold all of it.
         let created = (change == ChangeType::ArticleCreated).then(|| from_records(&mine)).flatten();
-        let latest: Option<(i32, Option<String>)> = if created.is_some() {
-            None
-        } else {
-            revisions::table
-                .filter(revisions::article_id.eq(&article_id))
-                .order(revisions::revision.desc())
-                .select((revisions::revision, revisions::snapshot))
-                .first(conn)
-                .optional()?
-        };
-        let previous = match &latest {
-            Some((number, Some(text))) => Some((*number, parse(text)?)),
-            _ => None,
-        };
+        let history = if created.is_some() { Vec::new() } else { replay_newest(conn, &article_id)? };
+        let whole_at = history.first().map(|(row, _)| row.revision);
+        let previous = history.last().map(|(row, snapshot)| (row.revision, snapshot));
         let (snapshot, version) = if change == ChangeType::ArticleDeleted {
-            // Nothing stands after a deletion: its row keeps the last content.
-            (previous.as_ref().map_or(Value::Null, |(_, s)| s.clone()), version)
+            // Nothing stands after a deletion: it keeps the last content.
+            (previous.map_or(Value::Null, |(_, s)| s.clone()), version)
         } else {
-            let snapshot = match (created, &previous) {
+            let snapshot = match (created, previous) {
                 (Some(created), _) => created,
                 (None, Some((_, before))) => refreshed(conn, &article_id, before, &mine)?,
                 (None, None) => match current_snapshot(conn, &article_id)? {
@@ -122,18 +114,23 @@ pub(crate) fn record(
             let version = snapshot.get("version").and_then(Value::as_i64).unwrap_or(0);
             (snapshot, i32::try_from(version).map_err(|_| DbError::Corrupt("article version".into()))?)
         };
-        if let Some((number, before)) = &previous
-            && number % SNAPSHOT_EVERY != 0
-        {
-            let delta = match (snapshot.as_object(), before.as_object()) {
-                (Some(after), Some(before)) => Delta::between(after, before),
-                _ => Delta::default(),
-            };
-            diesel::update(revisions::table.find((&article_id, number)))
-                .set((revisions::snapshot.eq(None::<String>), revisions::delta.eq(Some(stored(&delta)?))))
-                .execute(conn)?;
-        }
-        let number = latest.as_ref().map_or(1, |(n, _)| n + 1);
+        let number = previous.map_or(1, |(n, _)| n + 1);
+        // Whole every SNAPSHOT_EVERY revisions (and the first), so that no read
+        // replays more deltas than that; otherwise the delta from the one before.
+        let delta = match (previous, whole_at) {
+            (Some((_, before)), Some(whole_at)) if number - whole_at < SNAPSHOT_EVERY => {
+                match (before.as_object(), snapshot.as_object()) {
+                    (Some(before), Some(after)) => Some(Delta::between(before, after)),
+                    (_, None) => Some(Delta::default()),
+                    (None, Some(_)) => None,
+                }
+            }
+            _ => None,
+        };
+        let (whole, delta) = match delta {
+            Some(delta) => (None, Some(stored(&delta)?)),
+            None => (Some(snapshot.to_string()), None),
+        };
         let row = RevisionRow {
             article_id: article_id.clone(),
             revision: number,
@@ -143,8 +140,8 @@ pub(crate) fn record(
             token_name: context.by.as_ref().map(|a| a.token_name.clone()),
             version,
             restored_from,
-            snapshot: Some(snapshot.to_string()),
-            delta: None,
+            snapshot: whole,
+            delta,
         };
         diesel::insert_into(revisions::table).values(&row).execute(conn)?;
         prune_article(conn, &article_id, number, context.retention, now)?;
@@ -248,8 +245,31 @@ fn current_snapshot(conn: &mut DbConn, article_id: &str) -> Result<Option<Value>
     serde_json::to_value(article).map(Some).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
-/// Drops what retention no longer keeps of one article's history, the newest
-/// revision (`newest`) excepted.
+/// The first revision of an article that retention still shows, once `newest` is
+/// its newest: later than the count allows, and recorded within the age limit,
+/// the newest always.
+fn first_kept(
+    conn: &mut DbConn,
+    article_id: &str,
+    newest: i32,
+    retention: Retention,
+    now: DateTime<Utc>,
+) -> QueryResult<i32> {
+    let mut first = retention.dropped_through(newest).map_or(1, |through| through + 1);
+    if let Some(before) = retention.too_old_before(now) {
+        let young: Option<i32> = revisions::table
+            .filter(revisions::article_id.eq(article_id))
+            .filter(revisions::recorded_at.ge(before.naive_utc()))
+            .select(diesel::dsl::min(revisions::revision))
+            .first(conn)?;
+        first = first.max(young.unwrap_or(newest));
+    }
+    Ok(first)
+}
+
+/// Deletes what retention no longer shows of one article's history: the rows
+/// before the whole snapshot its first kept revision is replayed from (rows from
+/// there up to it stay, unseen, until the next whole snapshot passes out of view).
 fn prune_article(
     conn: &mut DbConn,
     article_id: &str,
@@ -257,32 +277,46 @@ fn prune_article(
     retention: Retention,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    let mine = || revisions::table.filter(revisions::article_id.eq(article_id));
-    if let Some(through) = retention.dropped_through(newest) {
-        diesel::delete(mine().filter(revisions::revision.le(through))).execute(conn)?;
+    if retention == (Retention { keep: 0, max_age_days: 0 }) {
+        return Ok(());
     }
-    if let Some(before) = retention.too_old_before(now) {
-        diesel::delete(
-            mine().filter(revisions::recorded_at.lt(before.naive_utc())).filter(revisions::revision.lt(newest)),
-        )
-        .execute(conn)?;
+    let first = first_kept(conn, article_id, newest, retention, now)?;
+    if first <= 1 {
+        return Ok(());
+    }
+    let mine = || revisions::table.filter(revisions::article_id.eq(article_id));
+    let anchor: Option<i32> = mine()
+        .filter(revisions::revision.le(first))
+        .filter(revisions::snapshot.is_not_null())
+        .select(diesel::dsl::max(revisions::revision))
+        .first(conn)?;
+    if let Some(anchor) = anchor {
+        diesel::delete(mine().filter(revisions::revision.lt(anchor))).execute(conn)?;
     }
     Ok(())
 }
 
-/// Drops every revision older than retention's age limit that is not its article's
-/// newest (the history of articles nobody edits any more, deleted ones included).
-/// Returns how many went.
+/// Deletes the revisions past retention's age limit of every article, also those
+/// nobody writes any more (deleted ones included): the rows before a whole
+/// snapshot that is itself past the limit, which no revision still shown replays
+/// from. Returns how many went.
 pub fn prune_old(conn: &mut DbConn, retention: Retention, now: DateTime<Utc>) -> QueryResult<usize> {
     let Some(before) = retention.too_old_before(now) else { return Ok(0) };
-    let newer = diesel::alias!(revisions as newer);
-    let has_newer = diesel::dsl::exists(
-        newer
-            .filter(newer.field(revisions::article_id).eq(revisions::article_id))
-            .filter(newer.field(revisions::revision).gt(revisions::revision)),
+    let whole = diesel::alias!(revisions as whole);
+    let past_an_old_whole_snapshot = diesel::dsl::exists(
+        whole
+            .filter(whole.field(revisions::article_id).eq(revisions::article_id))
+            .filter(whole.field(revisions::revision).gt(revisions::revision))
+            .filter(whole.field(revisions::snapshot).is_not_null())
+            .filter(whole.field(revisions::recorded_at).lt(before.naive_utc())),
     );
-    diesel::delete(revisions::table.filter(revisions::recorded_at.lt(before.naive_utc())).filter(has_newer))
-        .execute(conn)
+    diesel::delete(revisions::table.filter(past_an_old_whole_snapshot)).execute(conn)
+}
+
+/// The revisions of an article that retention shows: from this number on.
+fn shown_from(conn: &mut DbConn, article_id: &str) -> QueryResult<Option<i32>> {
+    let Some(newest) = newest(conn, article_id)? else { return Ok(None) };
+    first_kept(conn, article_id, newest, WriteContext::current().retention, Utc::now()).map(Some)
 }
 
 /// One page of an article's history, newest first: up to `limit` revisions below
@@ -293,43 +327,46 @@ pub(crate) fn page(
     before: Option<i32>,
     limit: i64,
 ) -> Result<Vec<Revision>, DbError> {
-    let mut query = revisions::table.filter(revisions::article_id.eq(article_id)).into_boxed();
+    let Some(first) = shown_from(conn, article_id)? else { return Ok(Vec::new()) };
+    let mut query = revisions::table
+        .filter(revisions::article_id.eq(article_id))
+        .filter(revisions::revision.ge(first))
+        .into_boxed();
     if let Some(before) = before {
         query = query.filter(revisions::revision.lt(before));
     }
     let numbers: Vec<i32> =
         query.order(revisions::revision.desc()).limit(limit).select(revisions::revision).load(conn)?;
     let (Some(&top), Some(&low)) = (numbers.first(), numbers.last()) else { return Ok(Vec::new()) };
-    // The snapshots from the page's newest down to the one before its oldest.
-    let replayed = replay(conn, article_id, low - 1, top)?;
+    // The snapshots from the one before the page's oldest (unless that is out of
+    // view: the first shown carries its whole snapshot as its diff) to its newest.
+    let replayed = replay(conn, article_id, (low - 1).max(first), top)?;
     let mut out = Vec::with_capacity(numbers.len());
-    for pair in replayed.windows(2).map(|w| (&w[0], Some(&w[1]))).chain(replayed.last().map(|last| (last, None))) {
-        let ((row, snapshot), before) = pair;
-        if row.revision < low {
-            break;
+    let empty = Value::Object(Map::new());
+    let mut before = &empty;
+    for (row, snapshot) in &replayed {
+        if row.revision >= low {
+            let diff = (row.change != ChangeType::ArticleDeleted.as_str()).then(|| merge_patch::diff(before, snapshot));
+            out.push(revision(row.clone(), diff)?);
         }
-        let diff = if row.change == ChangeType::ArticleDeleted.as_str() {
-            None
-        } else {
-            let empty = Value::Object(Map::new());
-            let before = before.map_or(&empty, |(_, s)| s);
-            Some(merge_patch::diff(before, snapshot))
-        };
-        out.push(revision(row.clone(), diff)?);
+        before = snapshot;
     }
+    out.reverse();
     Ok(out)
 }
 
 /// One revision's metadata and snapshot; `None` when the article has no such
-/// revision (never had, or pruned).
+/// revision (never had, or no longer kept).
 pub(crate) fn snapshot(conn: &mut DbConn, article_id: &str, number: i32) -> Result<Option<(Revision, Value)>, DbError> {
+    if shown_from(conn, article_id)?.is_none_or(|first| number < first) {
+        return Ok(None);
+    }
     let mut replayed = replay(conn, article_id, number, number)?;
     let Some((row, snapshot)) = replayed.pop().filter(|(row, _)| row.revision == number) else { return Ok(None) };
     Ok(Some((revision(row, None)?, snapshot)))
 }
 
-/// The newest revision of an article (the number a restore's `If-Match` is
-/// checked against is the article's version; this is for the response).
+/// The newest revision number of an article.
 pub(crate) fn newest(conn: &mut DbConn, article_id: &str) -> QueryResult<Option<i32>> {
     revisions::table
         .filter(revisions::article_id.eq(article_id))
@@ -337,37 +374,65 @@ pub(crate) fn newest(conn: &mut DbConn, article_id: &str) -> QueryResult<Option<
         .first(conn)
 }
 
-/// The snapshots of revisions `low..=high` (those kept), newest first, rebuilt
-/// from the nearest whole snapshot at or above `high`.
+/// The newest revision's history from its whole snapshot on, replayed, oldest
+/// first (empty when the article has none).
+fn replay_newest(conn: &mut DbConn, article_id: &str) -> Result<Vec<(RevisionRow, Value)>, DbError> {
+    replay_through(conn, article_id, i32::MAX, i32::MAX)
+}
+
+/// The snapshots of the revisions from `low` to `high` (those stored), oldest
+/// first.
 fn replay(conn: &mut DbConn, article_id: &str, low: i32, high: i32) -> Result<Vec<(RevisionRow, Value)>, DbError> {
-    let mine = || revisions::table.filter(revisions::article_id.eq(article_id));
-    let whole: Option<i32> = mine()
-        .filter(revisions::revision.ge(high))
-        .filter(revisions::snapshot.is_not_null())
-        .select(diesel::dsl::min(revisions::revision))
-        .first(conn)?;
-    let Some(whole) = whole else { return Ok(Vec::new()) };
-    let rows: Vec<RevisionRow> = mine()
-        .filter(revisions::revision.between(low, whole))
-        .order(revisions::revision.desc())
+    let mut out = replay_through(conn, article_id, low, high)?;
+    out.retain(|(row, _)| row.revision >= low);
+    Ok(out)
+}
+
+/// The revisions from the nearest whole snapshot at or below `low` up to `high`,
+/// replayed forward, oldest first.
+fn replay_through(
+    conn: &mut DbConn,
+    article_id: &str,
+    low: i32,
+    high: i32,
+) -> Result<Vec<(RevisionRow, Value)>, DbError> {
+    // One statement, so that it reads one state of the table: a write pruning this
+    // article's history meanwhile cannot leave it a delta without the rows before.
+    let whole = diesel::alias!(revisions as whole);
+    let from = whole
+        .filter(whole.field(revisions::article_id).eq(article_id))
+        .filter(whole.field(revisions::revision).le(low))
+        .filter(whole.field(revisions::snapshot).is_not_null())
+        .select(diesel::dsl::max(whole.field(revisions::revision)))
+        .single_value();
+    let rows: Vec<RevisionRow> = revisions::table
+        .filter(revisions::article_id.eq(article_id))
+        .filter(revisions::revision.le(high))
+        .filter(revisions::revision.nullable().ge(from))
+        .order(revisions::revision.asc())
         .select(RevisionRow::as_select())
         .load(conn)?;
     let mut out: Vec<(RevisionRow, Value)> = Vec::with_capacity(rows.len());
     for mut row in rows {
         let snapshot = match (row.snapshot.take(), &row.delta, out.last()) {
             (Some(text), _, _) => parse(&text)?,
-            (None, Some(delta), Some((next, after))) if next.revision == row.revision + 1 => {
+            (None, Some(delta), Some((before, doc))) if before.revision + 1 == row.revision => {
                 let delta: Delta = serde_json::from_str(delta).map_err(|e| corrupt(&row, &e.to_string()))?;
-                let mut doc = after.as_object().cloned().ok_or_else(|| corrupt(&row, "snapshot is not an object"))?;
-                delta.apply(&mut doc).map_err(|e| corrupt(&row, &e.to_string()))?;
-                Value::Object(doc)
+                match doc {
+                    Value::Object(doc) => {
+                        let mut doc = doc.clone();
+                        delta.apply(&mut doc).map_err(|e| corrupt(&row, &e.to_string()))?;
+                        Value::Object(doc)
+                    }
+                    other => other.clone(),
+                }
             }
             _ => return Err(corrupt(&row, "neither a snapshot nor a delta that follows")),
         };
         row.delta = None;
         out.push((row, snapshot));
     }
-    Ok(out.into_iter().filter(|(row, _)| row.revision <= high).collect())
+    Ok(out)
 }
 
 fn revision(row: RevisionRow, diff: Option<Value>) -> Result<Revision, DbError> {
