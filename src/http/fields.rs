@@ -143,7 +143,7 @@ impl<S: Sparse> IntoParams for FieldsParam<S> {
                 .name(FIELDS)
                 .parameter_in(ParameterIn::Query)
                 .required(Required::False)
-                .description(Some(description(&S::SHAPE)))
+                .description(Some(description(&S::SHAPE, S::EXAMPLE)))
                 .style(Some(ParameterStyle::Form))
                 .explode(Some(false))
                 .schema(Some(ArrayBuilder::new().items(item).min_items(Some(1))))
@@ -154,13 +154,15 @@ impl<S: Sparse> IntoParams for FieldsParam<S> {
 }
 
 /// The rule of `fields` on this read, in words.
-fn description(shape: &Shape) -> String {
+fn description(shape: &Shape, example: &str) -> String {
+    let mut names = example.split(',');
+    let (first, second) = (names.next().unwrap_or("id"), names.next().unwrap_or("version"));
     let always: Vec<String> =
         shape.members.iter().filter(|m| m.kind == Kind::Always).map(|m| format!("`{}`", m.name)).collect();
     let mut text = format!(
-        "Only these members of each {}, comma-separated (`fields=id,title`) or repeated \
-         (`fields=id&fields=title`); without `fields`, every member. Always present, whatever it names: {} \
-         (what a client needs to address the item and to write it with `If-Match`; the schema's required \
+        "Only these members of each {}, comma-separated (`fields={first},{second}`) or repeated \
+         (`fields={first}&fields={second}`); without `fields`, every member. Always present, whatever it names: \
+         {} (what a client needs to address the item and to write it with `If-Match`; the schema's required \
          members).",
         shape.noun.trim_start_matches("an ").trim_start_matches("a "),
         always.join(", ")
