@@ -19,7 +19,7 @@ use crate::domain::article::{ArticleFields, ArticleInput, ArticleStatus, Replace
 use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
 use crate::domain::cache_tag;
 use crate::domain::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
-use crate::domain::fields::BodyRead;
+use crate::domain::fields::{BodyRead, Selection};
 use crate::domain::resource::Article;
 use crate::domain::time::now;
 use crate::error::ApiError;
@@ -80,16 +80,7 @@ pub(crate) async fn list_articles(
     params: QueryParams<ArticleListParams>,
     secret: CursorSecret,
 ) -> Result<HttpResponse, ApiError> {
-    let mut params = params.0;
-    let fields = std::mem::take(&mut params.fields);
-    let (mut filter, mut selection) = sparse::together(
-        ArticleFilter::parse(params, &secret).map_err(list_error),
-        sparse::selection::<Article>(&fields),
-    )?;
-    if let Some(selection) = selection.as_mut() {
-        filter.include = selection.embedding(filter.include);
-    }
-    filter.body = BodyRead::for_selection(selection.as_ref());
+    let (filter, selection) = list_request(params.0, &secret)?;
     let (sort, limit, include) = (filter.sort, filter.limit, filter.include);
     let at = now();
     let visibility = caller.visibility(at);
@@ -110,6 +101,24 @@ pub(crate) async fn list_articles(
     let response = page_response(&req, next_cursor.as_deref());
     let page = sparse::page(response, &ArticlePage { items, next_cursor, total }, selection.as_ref());
     Ok(reply::with_cache_tags(page, &tags))
+}
+
+/// The list's filter and `fields`, all their broken rules in one 422; the filter
+/// embeds the children `fields` names and reads the bodies only when shown.
+fn list_request(
+    mut params: ArticleListParams,
+    secret: &CursorSecret,
+) -> Result<(ArticleFilter, Option<Selection>), ApiError> {
+    let fields = std::mem::take(&mut params.fields);
+    let (mut filter, mut selection) = sparse::together(
+        ArticleFilter::parse(params, secret).map_err(list_error),
+        sparse::selection::<Article>(&fields),
+    )?;
+    if let Some(selection) = selection.as_mut() {
+        filter.include = selection.embedding(filter.include);
+    }
+    filter.body = BodyRead::for_selection(selection.as_ref());
+    Ok((filter, selection))
 }
 
 fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError> {
@@ -159,11 +168,9 @@ pub(crate) async fn get_article(
     cached: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let key = article.key;
-    let include = Include::parse(&params.0.include).map_err(|e| FieldError::parameter("include", e));
-    let (mut include, mut selection) = sparse::together(
-        include.map_err(|e| ApiError::Invalid(vec![e])),
-        sparse::selection::<Article>(&params.0.fields),
-    )?;
+    let include =
+        Include::parse(&params.0.include).map_err(|e| ApiError::Invalid(vec![FieldError::parameter("include", e)]));
+    let (mut include, mut selection) = sparse::together(include, sparse::selection::<Article>(&params.0.fields))?;
     // Invisible articles are a 404, not a 403, so that their existence does not leak.
     let visibility = caller.visibility(now());
     if crate::http::accept::wants_json_ld(&req) {

@@ -191,7 +191,7 @@ async fn every_read_of_quotes_and_links_takes_fields(app: TestApp) {
     assert_eq!(keys(&one.body), quote_keys);
     assert_eq!(one.body["text"], "First words");
     let listed = app.get(&format!("{}?fields=text&limit=1", quotes_path(&article))).await;
-    assert_eq!(listed.items().iter().map(keys).collect::<Vec<_>>(), [quote_keys.clone()]);
+    assert_eq!(listed.items().iter().map(keys).collect::<Vec<_>>(), std::slice::from_ref(&quote_keys));
     assert!(listed.body["next_cursor"].is_string(), "{}", listed.text);
     let found = app.get("/v1/quotes?speaker=Kim&fields=speaker_name,context").await;
     assert_eq!(
