@@ -71,6 +71,10 @@ pub(crate) struct ArticleListParams {
     /// `true` adds `total`, the number of matching articles.
     #[param(value_type = Option<bool>)]
     pub count: Option<String>,
+    /// Read by `http::fields`, which documents it.
+    #[serde(default)]
+    #[param(ignore)]
+    pub fields: Vec<String>,
 }
 
 /// Full-text search words.
@@ -121,6 +125,8 @@ pub(crate) struct ArticleFilter {
     pub after: Option<Cursor>,
     pub count: bool,
     pub include: Include,
+    /// Whether the page reads the articles' text (`fields` may leave it out).
+    pub body: super::fields::BodyRead,
 }
 
 /// Which children to embed in each article.
@@ -158,6 +164,10 @@ pub(crate) struct ArticleReadParams {
     #[serde(default)]
     #[param(value_type = Option<Vec<IncludeOption>>, style = Form, explode = false, min_items = 1, example = json!(["quotes", "related_links"]))]
     pub include: Vec<String>,
+    /// Read by `http::fields`, which documents it.
+    #[serde(default)]
+    #[param(ignore)]
+    pub fields: Vec<String>,
 }
 
 /// A child collection that `include` can embed.

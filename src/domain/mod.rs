@@ -11,6 +11,7 @@ pub mod change;
 pub mod change_feed;
 pub mod cursor;
 pub mod digest;
+pub mod fields;
 pub mod id;
 pub mod import;
 pub mod language;

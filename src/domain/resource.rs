@@ -35,44 +35,54 @@ use crate::domain::related_link::{LinkRelation, RelatedLinkInput};
 pub(crate) struct Article {
     /// Server-generated UUID (version 7).
     pub id: Uuid,
-    /// Unique URL name; usable in place of the id in paths.
-    #[schema(example = "north-korea-fires-missiles-as-allies-meet")]
+    /// Unique URL name; usable in place of the id in paths. Present unless left out by
+    /// `fields`.
+    #[schema(required = false, example = "north-korea-fires-missiles-as-allies-meet")]
     pub slug: String,
-    /// Headline.
+    /// Headline. Present unless left out by `fields`.
+    #[schema(required = false)]
     pub title: String,
-    /// Standfirst.
+    /// Standfirst. Present unless left out by `fields`.
     pub summary: Option<String>,
-    /// The text (Markdown allowed).
+    /// The text (Markdown allowed). Present unless left out by `fields`.
+    #[schema(required = false)]
     pub body: String,
-    /// Author credit.
+    /// Author credit. Present unless left out by `fields`.
     pub byline: Option<String>,
-    /// Life-cycle state.
+    /// Life-cycle state. Present unless left out by `fields`.
+    #[schema(required = false)]
     pub status: ArticleStatus,
-    /// Publication time in UTC; may lie in the future (scheduled).
+    /// Publication time in UTC; may lie in the future (scheduled). Present unless left
+    /// out by `fields`.
     pub published_at: Option<DateTime<Utc>>,
-    /// Section or programme name.
+    /// Section or programme name. Present unless left out by `fields`.
     pub section: Option<String>,
-    /// Tags, as sent.
+    /// Tags, as sent. Present unless left out by `fields`.
+    #[schema(required = false)]
     pub tags: Vec<String>,
-    /// BCP 47 language tag.
+    /// BCP 47 language tag. Present unless left out by `fields`.
+    #[schema(required = false)]
     pub language: String,
-    /// Name of the original source.
+    /// Name of the original source. Present unless left out by `fields`.
     pub source_name: Option<String>,
-    /// URL of the original.
+    /// URL of the original. Present unless left out by `fields`.
     #[schema(format = "uri")]
     pub source_url: Option<String>,
     /// Starts at 1 and grows by one on every change; the ETag carries it.
     #[schema(minimum = 1, example = 1)]
     pub version: i32,
-    /// When the article was created (UTC).
+    /// When the article was created (UTC). Present unless left out by `fields`.
+    #[schema(required = false)]
     pub created_at: DateTime<Utc>,
-    /// When the article last changed (UTC).
+    /// When the article last changed (UTC). Present unless left out by `fields`.
+    #[schema(required = false)]
     pub updated_at: DateTime<Utc>,
-    /// The article's quotes in position order; only with `include=quotes`.
+    /// The article's quotes in position order; only with `include=quotes` or when
+    /// `fields` names them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quotes: Option<Vec<Quote>>,
     /// The article's related links in position order; only with
-    /// `include=related_links`.
+    /// `include=related_links` or when `fields` names them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub related_links: Option<Vec<RelatedLink>>,
 }
@@ -116,23 +126,28 @@ pub(crate) struct Quote {
     pub id: Uuid,
     /// The article the quote belongs to.
     pub article_id: Uuid,
-    /// What was said, exactly as sent.
+    /// What was said, exactly as sent. Present unless left out by `fields`.
+    #[schema(required = false)]
     pub text: String,
-    /// Who said it.
+    /// Who said it. Present unless left out by `fields`.
+    #[schema(required = false)]
     pub speaker_name: String,
-    /// The speaker's role or description.
+    /// The speaker's role or description. Present unless left out by `fields`.
     pub speaker_title: Option<String>,
-    /// Where or how it was said.
+    /// Where or how it was said. Present unless left out by `fields`.
     pub context: Option<String>,
-    /// Place in the article's quote list, 0 first; always 0..n without gaps.
-    #[schema(minimum = 0)]
+    /// Place in the article's quote list, 0 first; always 0..n without gaps. Present
+    /// unless left out by `fields`.
+    #[schema(required = false, minimum = 0)]
     pub position: i32,
     /// Starts at 1 and grows by one on every change; the ETag carries it.
     #[schema(minimum = 1)]
     pub version: i32,
-    /// When the quote was created (UTC).
+    /// When the quote was created (UTC). Present unless left out by `fields`.
+    #[schema(required = false)]
     pub created_at: DateTime<Utc>,
-    /// When the quote last changed (UTC).
+    /// When the quote last changed (UTC). Present unless left out by `fields`.
+    #[schema(required = false)]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -183,27 +198,33 @@ pub(crate) struct RelatedLink {
     pub id: Uuid,
     /// The article the link belongs to.
     pub article_id: Uuid,
-    /// The Newsdesk article linked to, for an internal link.
+    /// The Newsdesk article linked to, for an internal link. Present unless left out by
+    /// `fields`.
     pub target_article_id: Option<Uuid>,
-    /// The URL linked to, for an external link.
+    /// The URL linked to, for an external link. Present unless left out by `fields`.
     #[schema(format = "uri")]
     pub url: Option<String>,
     /// Display text: the link's own title, or for an internal link without one the
-    /// target's current title.
+    /// target's current title. Present unless left out by `fields`.
     pub title: Option<String>,
-    /// Kind of link.
+    /// Kind of link. Present unless left out by `fields`.
+    #[schema(required = false)]
     pub relation: LinkRelation,
-    /// Place in the article's link list, 0 first; always 0..n without gaps.
-    #[schema(minimum = 0)]
+    /// Place in the article's link list, 0 first; always 0..n without gaps. Present
+    /// unless left out by `fields`.
+    #[schema(required = false, minimum = 0)]
     pub position: i32,
-    /// The target article's id, slug, title and status (internal links only).
+    /// The target article's id, slug, title and status (internal links only). Present
+    /// unless left out by `fields`.
     pub target: Option<LinkTargetSummary>,
     /// Starts at 1 and grows by one on every change; the ETag carries it.
     #[schema(minimum = 1)]
     pub version: i32,
-    /// When the link was created (UTC).
+    /// When the link was created (UTC). Present unless left out by `fields`.
+    #[schema(required = false)]
     pub created_at: DateTime<Utc>,
-    /// When the link last changed (UTC).
+    /// When the link last changed (UTC). Present unless left out by `fields`.
+    #[schema(required = false)]
     pub updated_at: DateTime<Utc>,
     /// The link's own title as stored (`null` when it shows the target's).
     #[serde(skip)]

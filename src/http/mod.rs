@@ -11,6 +11,7 @@ pub mod auth;
 pub mod compress;
 pub mod conditional;
 pub mod fallback;
+pub mod fields;
 pub mod head;
 pub mod headers;
 pub mod idempotency;

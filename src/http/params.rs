@@ -401,7 +401,7 @@ impl IntoParams for RevisionNumber {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-struct PageParams {
+pub(crate) struct PageParams {
     /// Page size, 1..=100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     limit: Option<String>,
@@ -409,16 +409,31 @@ struct PageParams {
     cursor: Option<String>,
 }
 
+/// The query string of a paged list: its `limit` and `cursor`, and whatever else
+/// the list takes.
+pub(crate) trait PageQuery: serde::de::DeserializeOwned {
+    /// `limit` and `cursor`, as sent.
+    fn limit_and_cursor(&self) -> (Option<&str>, Option<&str>);
+}
+
+impl PageQuery for PageParams {
+    fn limit_and_cursor(&self) -> (Option<&str>, Option<&str>) {
+        (self.limit.as_deref(), self.cursor.as_deref())
+    }
+}
+
 /// `?limit=&cursor=` of a list in order `O`, checked (422 for a bad limit or an
-/// unknown parameter, 400 for a cursor this list did not hand out).
+/// unknown parameter, 400 for a cursor this list did not hand out), and the rest
+/// of the query `Q` as parsed.
 #[derive(Debug)]
-pub(crate) struct Page<O> {
+pub(crate) struct Page<O, Q = PageParams> {
     pub paging: Paging,
+    pub query: Q,
     secret: CursorSecret,
     order: PhantomData<O>,
 }
 
-impl<O: ListOrder> Page<O> {
+impl<O: ListOrder, Q> Page<O, Q> {
     /// Keeps `limit` of the rows fetched with `limit + 1` and, when there were
     /// more, the cursor that continues after the last one kept.
     pub(crate) fn split<R>(
@@ -430,21 +445,22 @@ impl<O: ListOrder> Page<O> {
     }
 }
 
-impl<O: ListOrder> FromRequest for Page<O> {
+impl<O: ListOrder, Q: PageQuery> FromRequest for Page<O, Q> {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let secret = cursor_secret(req);
-        ready(query::parse::<PageParams>(req.query_string()).and_then(|params| {
-            let paging = Paging::parse(params.limit.as_deref(), params.cursor.as_deref(), O::NAME, &secret)
-                .map_err(list_error)?;
-            Ok(Self { paging, secret, order: PhantomData })
+        ready(query::parse::<Q>(req.query_string()).and_then(|query| {
+            let (limit, cursor) = query.limit_and_cursor();
+            let paging = Paging::parse(limit, cursor, O::NAME, &secret).map_err(list_error)?;
+            Ok(Self { paging, query, secret, order: PhantomData })
         }))
     }
 }
 
-impl<O> IntoParams for Page<O> {
+impl<O, Q> IntoParams for Page<O, Q> {
+    /// The page parameters (a list's own are declared by the list).
     fn into_params(parameter_in_provider: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         PageParams::into_params(parameter_in_provider)
     }

@@ -19,10 +19,12 @@ use crate::domain::article::{ArticleFields, ArticleInput, ArticleStatus, Replace
 use crate::domain::article_filter::{ArticleFilter, ArticleListParams, ArticleReadParams, Include};
 use crate::domain::cache_tag;
 use crate::domain::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
+use crate::domain::fields::{BodyRead, Selection};
 use crate::domain::resource::Article;
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
+use crate::http::fields::{self as sparse, FieldsParam};
 use crate::http::json::{JsonBody, from_value, from_value_under};
 use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, Remove, WithExample, list_error, split_page};
 use crate::http::problems::Conflict;
@@ -59,10 +61,12 @@ fn tagged(article: &Article) -> Result<Tagged, ApiError> {
 /// repeated (all must match). Pages are keyset-paginated: follow `next_cursor` (or
 /// the `Link: rel="next"` header) until it is `null`. `include` embeds each
 /// article's quotes and related links at a fixed number of queries per page.
+/// `fields` returns only the members named (a page without the bodies is a
+/// fraction of the size, and the bodies are not read).
 #[utoipa::path(
     operation_id = "listArticles", tag = "articles",
     security((), ("bearer" = ["read:drafts"])),
-    params(ArticleListParams),
+    params(ArticleListParams, FieldsParam<Article>),
     responses(
         (status = 200, description = "One page of articles", body = ArticlePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -76,7 +80,7 @@ pub(crate) async fn list_articles(
     params: QueryParams<ArticleListParams>,
     secret: CursorSecret,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = ArticleFilter::parse(params.0, &secret).map_err(list_error)?;
+    let (filter, selection) = list_request(params.0, &secret)?;
     let (sort, limit, include) = (filter.sort, filter.limit, filter.include);
     let at = now();
     let visibility = caller.visibility(at);
@@ -94,8 +98,27 @@ pub(crate) async fn list_articles(
     let (rows, next_cursor) = split_page(rows, limit, sort.as_str(), &secret, |row| cursor_after(row, sort))?;
     let items = assemble(rows, children)?;
     let tags = cache_tag::of_list(cache_tag::ARTICLES.to_owned(), &items, cache_tag::of_article);
-    let page = page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total });
+    let response = page_response(&req, next_cursor.as_deref());
+    let page = sparse::page(response, &ArticlePage { items, next_cursor, total }, selection.as_ref());
     Ok(reply::with_cache_tags(page, &tags))
+}
+
+/// The list's filter and `fields`, all their broken rules in one 422; the filter
+/// embeds the children `fields` names and reads the bodies only when shown.
+fn list_request(
+    mut params: ArticleListParams,
+    secret: &CursorSecret,
+) -> Result<(ArticleFilter, Option<Selection>), ApiError> {
+    let fields = std::mem::take(&mut params.fields);
+    let (mut filter, mut selection) = sparse::together(
+        ArticleFilter::parse(params, secret).map_err(list_error),
+        sparse::selection::<Article>(&fields),
+    )?;
+    if let Some(selection) = selection.as_mut() {
+        filter.include = selection.embedding(filter.include);
+    }
+    filter.body = BodyRead::for_selection(selection.as_ref());
+    Ok((filter, selection))
 }
 
 fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError> {
@@ -118,14 +141,17 @@ fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError>
 /// parts, with a weak digest ETag; it links to the article's page on the site, so
 /// it answers 503 while `NEWSDESK_PUBLIC_URL` is not set. Both representations
 /// carry `Vary: Accept`.
+///
+/// With `fields`, only the members named, with a weak digest ETag of that
+/// representation; JSON-LD takes no `fields`.
 #[utoipa::path(
     operation_id = "getArticle", tag = "articles",
     security((), ("bearer" = ["read:drafts"])),
-    params(ArticleRef<WithExample>, ArticleReadParams, IfNoneMatch),
+    params(ArticleRef<WithExample>, ArticleReadParams, FieldsParam<Article>, IfNoneMatch),
     responses(
         (status = 200, description = "The article (as JSON-LD when asked for)",
          content((Article = "application/json"), (NewsArticleLd = "application/ld+json")),
-         headers(("ETag" = String, description = "The article's version as a strong ETag (a weak digest for JSON-LD)"),
+         headers(("ETag" = String, description = "The article's version as a strong ETag (a weak digest for JSON-LD, with `include` or with `fields`)"),
                  ("Vary" = String, description = "`Accept, Authorization, Accept-Encoding`: the representation depends on all three"))),
         (status = 304, description = "The cached copy is current",
          headers(("ETag" = String, description = "The same ETag the 200 response would carry"))),
@@ -143,22 +169,34 @@ pub(crate) async fn get_article(
 ) -> Result<HttpResponse, ApiError> {
     let key = article.key;
     let include =
-        Include::parse(&params.0.include).map_err(|e| ApiError::Invalid(vec![FieldError::parameter("include", e)]))?;
+        Include::parse(&params.0.include).map_err(|e| ApiError::Invalid(vec![FieldError::parameter("include", e)]));
+    let (mut include, mut selection) = sparse::together(include, sparse::selection::<Article>(&params.0.fields))?;
     // Invisible articles are a 404, not a 403, so that their existence does not leak.
     let visibility = caller.visibility(now());
     if crate::http::accept::wants_json_ld(&req) {
+        if selection.is_some() {
+            return Err(ApiError::Invalid(vec![FieldError::parameter(
+                sparse::FIELDS,
+                "shapes the JSON representation only; JSON-LD (`Accept: application/ld+json`) is always whole",
+            )]));
+        }
         return structured_data::article_json_ld(&req, db, key, visibility, &cached).await;
     }
+    if let Some(selection) = selection.as_mut() {
+        include = selection.embedding(include);
+    }
+    let body = BodyRead::for_selection(selection.as_ref());
     let (row, children) = db
         .run(move |c| -> diesel::QueryResult<_> {
-            let Some(row) = store::find_visible(c, &key, visibility)? else { return Ok(None) };
+            let Some(row) = store::columns::find_visible_reading(c, &key, visibility, body)? else { return Ok(None) };
             let children = embedding::load(c, std::slice::from_ref(&row.id), include, visibility)?;
             Ok(Some((row, children)))
         })
         .await?
         .ok_or_else(|| ApiError::not_found("article"))?;
     let article = assemble(vec![row], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
-    let mut response = reply::conditional(&cached, tagged(&article)?);
+    let representation = sparse::tagged(&article, article.version, selection.as_ref(), tagged)?;
+    let mut response = reply::conditional(&cached, representation);
     structured_data::vary_on_accept(&mut response);
     Ok(reply::with_cache_tags(response, &cache_tag::of_article(&article)))
 }

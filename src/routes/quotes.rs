@@ -25,6 +25,7 @@ use crate::domain::text::trimmed_required;
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
+use crate::http::fields::{self as sparse, FieldsParam, FieldsQuery, SparsePage};
 use crate::http::json::JsonBody;
 use crate::http::params::{
     ArticleRef, IfMatch, IfNoneMatch, Page, Remove, Resource, ResourceId, article_ref_schema, list_error, split_page,
@@ -70,6 +71,10 @@ pub(crate) struct QuoteSearchParams {
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page; empty (or left out) for the first page.
     pub cursor: Option<String>,
+    /// Read by `http::fields`, which documents it.
+    #[serde(default)]
+    #[param(ignore)]
+    pub fields: Vec<String>,
 }
 
 /// The search's parameters as the document shows them: the `article` filter takes
@@ -88,6 +93,7 @@ impl IntoParams for QuoteSearchDoc {
 
 impl QuoteSearchParams {
     fn parse(self, secret: &CursorSecret) -> Result<QuoteSearch, ListError> {
+        // `fields` is parsed apart (`search_quotes`).
         let mut errors = Vec::new();
         let speaker = self.speaker.and_then(|s| match trimmed_required(&s, MAX_SPEAKER_NAME_LEN) {
             Ok(name) => Some(speaker_key(&name)),
@@ -135,7 +141,7 @@ fn position_cursor(quote: &store::QuoteRow) -> Result<Cursor, ApiError> {
 #[utoipa::path(
     operation_id = "listArticleQuotes", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
-    params(ArticleRef, Page<ByPosition>),
+    params(ArticleRef, Page<ByPosition>, FieldsParam<Quote>),
     responses(
         (status = 200, description = "One page of the article's quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -147,8 +153,9 @@ pub(crate) async fn list_article_quotes(
     req: HttpRequest,
     db: web::Data<Database>,
     article: ArticleRef,
-    page: Page<ByPosition>,
+    page: Page<ByPosition, SparsePage>,
 ) -> Result<HttpResponse, ApiError> {
+    let selection = sparse::selected::<Quote>(&page.query.fields)?;
     let (key, paging) = (article.key, page.paging.clone());
     let visibility = caller.visibility(now());
     let rows = db
@@ -163,10 +170,8 @@ pub(crate) async fn list_article_quotes(
     let (rows, next_cursor) = page.split(rows, position_cursor)?;
     let items: Vec<Quote> = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
     let tags = cache_tag::of_list(cache_tag::article(&article_id), &items, cache_tag::of_quote);
-    Ok(reply::with_cache_tags(
-        page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }),
-        &tags,
-    ))
+    let response = page_response(&req, next_cursor.as_deref());
+    Ok(reply::with_cache_tags(sparse::page(response, &QuotePage { items, next_cursor }, selection.as_ref()), &tags))
 }
 
 /// Add a quote to an article
@@ -210,7 +215,7 @@ pub(crate) async fn create_quote(
 #[utoipa::path(
     operation_id = "searchQuotes", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
-    params(QuoteSearchDoc),
+    params(QuoteSearchDoc, FieldsParam<Quote>),
     responses(
         (status = 200, description = "One page of matching quotes", body = QuotePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -224,7 +229,10 @@ pub(crate) async fn search_quotes(
     params: QueryParams<QuoteSearchParams>,
     secret: CursorSecret,
 ) -> Result<HttpResponse, ApiError> {
-    let search = params.0.parse(&secret).map_err(list_error)?;
+    let mut params = params.0;
+    let fields = std::mem::take(&mut params.fields);
+    let (search, selection) =
+        sparse::together(params.parse(&secret).map_err(list_error), sparse::selection::<Quote>(&fields))?;
     let limit = search.paging.limit;
     let visibility = caller.visibility(now());
     let rows = db.run(move |c| store::search(c, &search, visibility)).await?;
@@ -233,25 +241,24 @@ pub(crate) async fn search_quotes(
     })?;
     let items: Vec<Quote> = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
     let tags = cache_tag::of_list(cache_tag::QUOTES.to_owned(), &items, cache_tag::of_quote);
-    Ok(reply::with_cache_tags(
-        page_response(&req, next_cursor.as_deref()).json(QuotePage { items, next_cursor }),
-        &tags,
-    ))
+    let response = page_response(&req, next_cursor.as_deref());
+    Ok(reply::with_cache_tags(sparse::page(response, &QuotePage { items, next_cursor }, selection.as_ref()), &tags))
 }
 
 /// Get a quote
 ///
 /// By id. Send the ETag back in `If-None-Match` to get a 304 when the quote has not
-/// changed.
+/// changed. With `fields`, only the members named, with a weak digest ETag of that
+/// representation.
 #[utoipa::path(
     operation_id = "getQuote", tag = "quotes",
     security((), ("bearer" = ["read:drafts"])),
-    params(ResourceId<Quote>, IfNoneMatch),
+    params(ResourceId<Quote>, FieldsParam<Quote>, IfNoneMatch),
     responses(
         (status = 200, description = "The quote", body = Quote,
-         headers(("ETag" = String, description = "The quote's version as a strong ETag"))),
+         headers(("ETag" = String, description = "The quote's version as a strong ETag (a weak digest with `fields`)"))),
         (status = 304, description = "The cached copy is current",
-         headers(("ETag" = String, description = "The quote's current version as a strong ETag"))),
+         headers(("ETag" = String, description = "The same ETag the 200 response would carry"))),
     )
 )]
 #[get("/quotes/{id}")]
@@ -259,8 +266,10 @@ pub(crate) async fn get_quote(
     caller: Caller,
     db: web::Data<Database>,
     quote: ResourceId<Quote>,
+    params: QueryParams<FieldsQuery>,
     cached: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
+    let selection = sparse::selected::<Quote>(&params.0.fields)?;
     let id = quote.id;
     let visibility = caller.visibility(now());
     // A quote in an article the caller may not see does not exist for them.
@@ -275,7 +284,8 @@ pub(crate) async fn get_quote(
         .await?
         .ok_or_else(|| ApiError::not_found("quote"))?;
     let quote = Quote::try_from(row)?;
-    Ok(reply::with_cache_tags(reply::conditional(&cached, tagged(&quote)?), &cache_tag::of_quote(&quote)))
+    let representation = sparse::tagged(&quote, quote.version, selection.as_ref(), tagged)?;
+    Ok(reply::with_cache_tags(reply::conditional(&cached, representation), &cache_tag::of_quote(&quote)))
 }
 
 /// Replace a quote

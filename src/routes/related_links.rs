@@ -21,9 +21,11 @@ use crate::domain::resource::{Article, RelatedLink};
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
+use crate::http::fields::{self as sparse, FieldsParam, FieldsQuery, LinkingArticle, SparsePage};
 use crate::http::json::JsonBody;
 use crate::http::params::{ArticleRef, IfMatch, IfNoneMatch, ListOrder, Page, Remove, Resource, ResourceId};
 use crate::http::problems::Conflict;
+use crate::http::query::QueryParams;
 use crate::http::reply::{self, Tagged};
 
 /// The order backlinks page in: by the linking article's id.
@@ -63,7 +65,7 @@ fn to_links(rows: Vec<LinkWithTarget>) -> Result<Vec<RelatedLink>, ApiError> {
 #[utoipa::path(
     operation_id = "listRelatedLinks", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(ArticleRef, Page<ByPosition>),
+    params(ArticleRef, Page<ByPosition>, FieldsParam<RelatedLink>),
     responses(
         (status = 200, description = "One page of the article's links", body = RelatedLinkPage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -75,8 +77,9 @@ pub(crate) async fn list_related_links(
     req: HttpRequest,
     db: web::Data<Database>,
     article: ArticleRef,
-    page: Page<ByPosition>,
+    page: Page<ByPosition, SparsePage>,
 ) -> Result<HttpResponse, ApiError> {
+    let selection = sparse::selected::<RelatedLink>(&page.query.fields)?;
     let (key, paging) = (article.key, page.paging.clone());
     let visibility = caller.visibility(now());
     let rows = db
@@ -92,7 +95,8 @@ pub(crate) async fn list_related_links(
         .split(rows, |(link, _)| Ok(Cursor { key: CursorKey::Position(link.position), id: stored_uuid(&link.id)? }))?;
     let items = to_links(rows)?;
     let tags = cache_tag::of_list(cache_tag::article(&article_id), &items, cache_tag::of_link);
-    let page = page_response(&req, next_cursor.as_deref()).json(RelatedLinkPage { items, next_cursor });
+    let response = page_response(&req, next_cursor.as_deref());
+    let page = sparse::page(response, &RelatedLinkPage { items, next_cursor }, selection.as_ref());
     Ok(reply::with_cache_tags(page, &tags))
 }
 
@@ -195,7 +199,7 @@ fn validate_list(inputs: Vec<RelatedLinkListItem>) -> Result<Vec<RelatedLinkFiel
 #[utoipa::path(
     operation_id = "listBacklinks", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(ArticleRef, Page<BySource>),
+    params(ArticleRef, Page<BySource>, FieldsParam<LinkingArticle>),
     responses(
         (status = 200, description = "One page of linking articles", body = ArticlePage,
          headers(("Link" = String, description = "`<URL>; rel=\"next\"` when there is a next page"))),
@@ -207,8 +211,9 @@ pub(crate) async fn list_backlinks(
     req: HttpRequest,
     db: web::Data<Database>,
     article: ArticleRef,
-    page: Page<BySource>,
+    page: Page<BySource, SparsePage>,
 ) -> Result<HttpResponse, ApiError> {
+    let selection = sparse::selected::<LinkingArticle>(&page.query.fields)?;
     let (key, paging) = (article.key, page.paging.clone());
     let visibility = caller.visibility(now());
     let rows = db
@@ -224,23 +229,25 @@ pub(crate) async fn list_backlinks(
     let items: Vec<Article> = rows.into_iter().map(Article::try_from).collect::<Result<_, _>>()?;
     // A new link to the target changes this list: link changes purge the target's tag.
     let tags = cache_tag::of_list(cache_tag::article(&target_id), &items, cache_tag::of_article);
-    let page = page_response(&req, next_cursor.as_deref()).json(ArticlePage { items, next_cursor, total: None });
+    let response = page_response(&req, next_cursor.as_deref());
+    let page = sparse::page(response, &ArticlePage { items, next_cursor, total: None }, selection.as_ref());
     Ok(reply::with_cache_tags(page, &tags))
 }
 
 /// Get a related link
 ///
 /// By id. Send the ETag back in `If-None-Match` to get a 304 when the link has not
-/// changed.
+/// changed. With `fields`, only the members named, with a weak digest ETag of that
+/// representation.
 #[utoipa::path(
     operation_id = "getRelatedLink", tag = "related-links",
     security((), ("bearer" = ["read:drafts"])),
-    params(ResourceId<RelatedLink>, IfNoneMatch),
+    params(ResourceId<RelatedLink>, FieldsParam<RelatedLink>, IfNoneMatch),
     responses(
         (status = 200, description = "The link", body = RelatedLink,
-         headers(("ETag" = String, description = "The link's version as a strong ETag"))),
+         headers(("ETag" = String, description = "The link's version as a strong ETag (a weak digest with `fields`)"))),
         (status = 304, description = "The cached copy is current",
-         headers(("ETag" = String, description = "The link's current version as a strong ETag"))),
+         headers(("ETag" = String, description = "The same ETag the 200 response would carry"))),
     )
 )]
 #[get("/related-links/{id}")]
@@ -248,8 +255,10 @@ pub(crate) async fn get_related_link(
     caller: Caller,
     db: web::Data<Database>,
     link: ResourceId<RelatedLink>,
+    params: QueryParams<FieldsQuery>,
     cached: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
+    let selection = sparse::selected::<RelatedLink>(&params.0.fields)?;
     let id = link.id;
     let visibility = caller.visibility(now());
     let row = db
@@ -257,7 +266,8 @@ pub(crate) async fn get_related_link(
         .await?
         .ok_or_else(|| ApiError::not_found("related link"))?;
     let link = RelatedLink::try_from(row)?;
-    Ok(reply::with_cache_tags(reply::conditional(&cached, tagged(&link)?), &cache_tag::of_link(&link)))
+    let representation = sparse::tagged(&link, link.version, selection.as_ref(), tagged)?;
+    Ok(reply::with_cache_tags(reply::conditional(&cached, representation), &cache_tag::of_link(&link)))
 }
 
 /// Update a related link

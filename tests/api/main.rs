@@ -13,6 +13,7 @@ mod discovery;
 mod dump;
 mod embedding;
 mod errors;
+mod fields;
 mod fuzz_findings;
 mod head_and_compression;
 mod headers;
@@ -40,6 +41,7 @@ fn main() {
         discovery::tests(),
         embedding::tests(),
         errors::tests(),
+        fields::tests(),
         fuzz_findings::tests(),
         head_and_compression::tests(),
         headers::tests(),

@@ -35,7 +35,7 @@ pub(crate) fn list(
         }
         None => ordered_page(matching(filter), filter),
     };
-    let rows = page.select(ArticleRow::as_select()).limit(filter.limit + 1).load(conn)?;
+    let rows = super::columns::select_row(page, filter.body).limit(filter.limit + 1).load(conn)?;
     Ok((rows, total))
 }
 

@@ -37,7 +37,8 @@ pub(crate) use crate::domain::article_ref::ArticleKey;
 
 pub(crate) type ArticleQuery<'a> = articles::BoxedQuery<'a, MultiBackend>;
 
-fn by_key(key: &ArticleKey) -> ArticleQuery<'static> {
+/// The article with this id or slug.
+pub(crate) fn by_key(key: &ArticleKey) -> ArticleQuery<'static> {
     match key {
         ArticleKey::Id(id) => articles::table.filter(articles::id.eq(id.to_string())).into_boxed(),
         ArticleKey::Slug(slug) => articles::table.filter(articles::slug.eq(slug.to_string())).into_boxed(),

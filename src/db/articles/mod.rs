@@ -1,5 +1,6 @@
 //! Article rows and the synchronous queries on them.
 
+pub(crate) mod columns;
 pub(crate) mod discovery;
 mod list;
 pub(crate) mod lookup;

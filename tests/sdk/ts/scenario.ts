@@ -115,6 +115,18 @@ async function main(): Promise<void> {
   check(seen.length === 5 && new Set(seen).size === 5, `every article exactly once: ${seen}`);
   check(seen.includes(article.id) && seen.includes(target.id), 'the created articles are listed');
 
+  // Sparse fields: the members named and the required ones (id, version); no body.
+  const sparse = expectOk(await listArticles({
+    client,
+    query: { section, fields: ['title', 'quotes.text'] },
+  }), 200, 'list with fields');
+  check(sparse.items.length === 5, `fields keeps every item: ${sparse.items.length}`);
+  check(sparse.items.every((a) => a.body === undefined && a.title !== undefined && a.version >= 1),
+    'fields leaves the body out and keeps the required members');
+  const shaped = sparse.items.find((a) => a.id === article.id);
+  check(shaped?.quotes?.length === 2 && shaped.quotes.every((q) => q.text !== undefined && q.speaker_name === undefined),
+    'a dot path embeds the quotes with only the members named');
+
   // Quotes by speaker.
   const quotes = expectOk(await searchQuotes({ client, query: { speaker } }), 200, 'search quotes');
   const texts = quotes.items.map((q) => q.text).sort();
