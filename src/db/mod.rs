@@ -35,6 +35,7 @@ pub mod quotes;
 pub mod related_links;
 pub mod replica;
 pub(crate) mod schedule;
+pub(crate) mod search;
 pub mod schema;
 pub(crate) mod suggestions;
 pub mod tokens;

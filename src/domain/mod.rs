@@ -22,6 +22,7 @@ pub mod quote;
 pub mod related_link;
 pub mod resource;
 pub mod retry_schedule;
+pub mod search;
 pub mod slug;
 pub mod suggestion;
 pub mod tags;

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::domain::article::{ArticleInput, ArticleStatus};
 use crate::domain::quote::QuoteInput;
 use crate::domain::related_link::{LinkRelation, RelatedLinkInput};
+use crate::domain::search::SearchHit;
 
 /// A news article.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -75,6 +76,10 @@ pub(crate) struct Article {
     /// `include=related_links`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub related_links: Option<Vec<RelatedLink>>,
+    /// How the article matched the search: only in the items of a list searched
+    /// with `q`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<SearchHit>,
 }
 
 impl From<Article> for ArticleInput {
@@ -134,6 +139,10 @@ pub(crate) struct Quote {
     pub created_at: DateTime<Utc>,
     /// When the quote last changed (UTC).
     pub updated_at: DateTime<Utc>,
+    /// How the quote matched the search: only in the items of `searchQuotes`
+    /// with `q`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<SearchHit>,
 }
 
 impl From<Quote> for QuoteInput {
