@@ -201,16 +201,17 @@ pub(crate) fn hits(
         DbConn::Sqlite(lite) => {
             let ids = serde_json::to_string(ids).map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
             // The ids drive the join (CROSS JOIN keeps that order): one index probe
-            // per shown row, not a walk through every hit.
+            // per shown row, not a walk through every hit. (SQLite numbers `$n` in
+            // the order they appear.)
             diesel::sql_query(format!(
                 "SELECT t.id AS id, {bm25} AS rank, \
                  CAST(snippet({fts}, -1, X'FF', X'FE', '…', 24) AS BLOB) AS snippet \
-                 FROM json_each($2) AS j CROSS JOIN {table} AS t CROSS JOIN {fts} \
-                 WHERE t.id = j.value AND {fts}.rowid = t.seq AND {fts} MATCH $1",
+                 FROM json_each($1) AS j CROSS JOIN {table} AS t CROSS JOIN {fts} \
+                 WHERE t.id = j.value AND {fts}.rowid = t.seq AND {fts} MATCH $2",
                 bm25 = searched.bm25()
             ))
-            .bind::<Text, _>(fts5)
             .bind::<Text, _>(ids)
+            .bind::<Text, _>(fts5)
             .load::<SqliteHit>(lite)?
             .into_iter()
             .map(|h| (h.id, SearchHit { rank: h.rank, snippet: marked_html(&h.snippet, SQLITE_OPEN, SQLITE_CLOSE) }))

@@ -56,7 +56,7 @@ crate::tests![
     q_uses_english_stemming,
     q_requires_every_word_but_the_words_may_sit_in_different_fields,
     q_does_not_find_drafts_by_default,
-    search_syntax_in_q_is_matched_as_plain_words,
+    fts5_syntax_in_q_is_matched_as_plain_words,
     hostile_q_values_get_200_or_422_and_never_a_server_error,
     q_without_any_letter_or_digit_is_no_search,
     nul_character_in_a_filter_value_is_422_naming_the_parameter,
