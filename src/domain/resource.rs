@@ -79,6 +79,7 @@ pub(crate) struct Article {
     /// How the article matched the search: only in the items of a list searched
     /// with `q`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub search: Option<SearchHit>,
 }
 
@@ -142,6 +143,7 @@ pub(crate) struct Quote {
     /// How the quote matched the search: only in the items of `searchQuotes`
     /// with `q`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub search: Option<SearchHit>,
 }
 

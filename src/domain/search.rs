@@ -159,10 +159,15 @@ impl Group {
 /// How a list item matched the search: only in the items of a list searched with `q`.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub(crate) struct SearchHit {
-    /// Relevance to `q`, higher is better; `sort=relevance` orders by it. Comparable
-    /// only within one search on one server: PostgreSQL gives `ts_rank` (title
-    /// weighted 1.0, summary 0.4, body 0.2; mostly between 0 and 1), SQLite BM25
-    /// (`-bm25()`, title weighted 5, summary 2, body 1; mostly between 0 and 20).
+    /// Relevance to `q`, higher is better; `sort=relevance` orders by it. Its scale
+    /// differs per backend, so compare ranks only within one search on one server.
+    /// PostgreSQL: `ts_rank` over the title (weight 1.0), summary (0.4) and body
+    /// (0.2), from the article alone; mostly between 0 and 1. SQLite: BM25
+    /// (`-bm25()`, title weighted 5, summary 2, body 1), which also weighs how rare
+    /// each word is in the whole archive: a word in more than half of the articles
+    /// counts for next to nothing (ranks near 0.000001), and a write while a client
+    /// pages can shift every rank a little (the pages may then skip or repeat a hit
+    /// near their edge; on PostgreSQL they cannot).
     #[serde(serialize_with = "shortest")]
     #[schema(example = 0.6079)]
     pub rank: f64,
