@@ -13,11 +13,11 @@ use super::schema::quotes;
 use super::search::{self, Searched};
 use super::{Backend, DbConn, MultiBackend, Versioned, WriteError, locked, locked_for_write, write_transaction};
 use crate::domain::access::Visibility;
-use crate::domain::search::SearchText;
 use crate::domain::change::ChangeType;
 use crate::domain::cursor::CursorKey;
 use crate::domain::paging::Paging;
 use crate::domain::quote::QuoteFields;
+use crate::domain::search::SearchText;
 use crate::domain::version::Expected;
 
 /// What `GET /v1/quotes` searches for.

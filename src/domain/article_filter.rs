@@ -347,8 +347,16 @@ mod tests {
 
     #[test]
     fn a_relevance_cursor_is_bound_to_its_search() {
-        let one = ArticleFilter::parse(ArticleListParams { q: Some("kim".into()), ..Default::default() }, &CursorSecret::default()).unwrap();
-        let other = ArticleFilter::parse(ArticleListParams { q: Some("park".into()), ..Default::default() }, &CursorSecret::default()).unwrap();
+        let one = ArticleFilter::parse(
+            ArticleListParams { q: Some("kim".into()), ..Default::default() },
+            &CursorSecret::default(),
+        )
+        .unwrap();
+        let other = ArticleFilter::parse(
+            ArticleListParams { q: Some("park".into()), ..Default::default() },
+            &CursorSecret::default(),
+        )
+        .unwrap();
         assert!(one.cursor_order().starts_with("relevance:"));
         assert_ne!(one.cursor_order(), other.cursor_order());
     }

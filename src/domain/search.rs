@@ -109,11 +109,8 @@ impl SearchText {
             excluded = false;
         }
         groups.push(current);
-        let groups = groups
-            .into_iter()
-            .filter(|terms| terms.iter().any(|t| !t.excluded))
-            .map(|terms| Group { terms })
-            .collect();
+        let groups =
+            groups.into_iter().filter(|terms| terms.iter().any(|t| !t.excluded)).map(|terms| Group { terms }).collect();
         Ok(Some(Self { groups }))
     }
 

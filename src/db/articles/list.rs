@@ -26,6 +26,9 @@ pub(crate) fn list(
     Ok((rows.into_iter().map(|(row, _)| row).collect(), total))
 }
 
+/// A listed row with its search rank, when the list is sorted by relevance.
+pub(crate) type Ranked = (ArticleRow, Option<f64>);
+
 /// `list`, with each row's search rank when the list is sorted by relevance (the
 /// rank it was ordered by, which its cursor carries).
 pub(crate) fn list_ranked(
@@ -33,7 +36,7 @@ pub(crate) fn list_ranked(
     filter: &ArticleFilter,
     now: DateTime<Utc>,
     visibility: Visibility,
-) -> QueryResult<(Vec<(ArticleRow, Option<f64>)>, Option<i64>)> {
+) -> QueryResult<(Vec<Ranked>, Option<i64>)> {
     match (&filter.search, filter.sort) {
         (Some(text), ArticleSort::Relevance) => search::with_ranks(conn, Searched::Articles, text, |c| {
             let backend = c.backend();

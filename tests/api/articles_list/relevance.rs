@@ -186,7 +186,9 @@ pub(super) async fn a_relevance_cursor_continues_only_its_own_search_and_order(a
 pub(super) async fn sort_relevance_without_a_search_is_422_naming_sort(app: TestApp) {
     article(&app, "Zeppelin", json!({"published_at": day(1)})).await;
 
-    for query in [vec![("sort", "relevance")], vec![("sort", "relevance"), ("q", "")], vec![("sort", "relevance"), ("q", "?!")]] {
+    for query in
+        [vec![("sort", "relevance")], vec![("sort", "relevance"), ("q", "")], vec![("sort", "relevance"), ("q", "?!")]]
+    {
         assert_invalid(&list(&app, &query).await, &["sort"], &format!("{query:?}"));
     }
     let reply = list(&app, &[("sort", "best")]).await;
@@ -221,12 +223,69 @@ pub(super) async fn snippets_mark_the_matched_words_and_escape_everything_else(a
 pub(super) async fn hostile_queries_give_hits_or_an_empty_list_never_an_error(app: TestApp) {
     article(&app, "Missile launch", json!({"body": "A missile \"test\" was launched.", "published_at": day(1)})).await;
     let hostile = [
-        "\"", "\"\"", "\"\"\"", "-", "--", "- -", "-\"", "*", "**", "NEAR(", "NEAR(missile, 2)", "AND", "OR", "NOT",
-        "or", "-or", "\"or\"", "missile AND", "AND missile", "missile OR", "missile NOT", "NOT missile", "\"missile",
-        "missile\"", "\"missile\" \"", "-\"missile", "missile -\"", "missile -", "missile --test", "(", ")", "()",
-        "(missile", "missile)", "^missile", "missile^2", "+missile", "missile*", "*missile", "missile:*", "title:missile",
-        "{title body}:missile", "col:", ":", "''", "'", "\\", "\\\"", "missile\\", "&", "|", "!", "<->", "a <-> b",
-        "missile & !test", "🚀", "missile 🚀", "ि", "\u{301}missile", "ǅ", "١٢٣", "漢字", "\u{200b}missile",
+        "\"",
+        "\"\"",
+        "\"\"\"",
+        "-",
+        "--",
+        "- -",
+        "-\"",
+        "*",
+        "**",
+        "NEAR(",
+        "NEAR(missile, 2)",
+        "AND",
+        "OR",
+        "NOT",
+        "or",
+        "-or",
+        "\"or\"",
+        "missile AND",
+        "AND missile",
+        "missile OR",
+        "missile NOT",
+        "NOT missile",
+        "\"missile",
+        "missile\"",
+        "\"missile\" \"",
+        "-\"missile",
+        "missile -\"",
+        "missile -",
+        "missile --test",
+        "(",
+        ")",
+        "()",
+        "(missile",
+        "missile)",
+        "^missile",
+        "missile^2",
+        "+missile",
+        "missile*",
+        "*missile",
+        "missile:*",
+        "title:missile",
+        "{title body}:missile",
+        "col:",
+        ":",
+        "''",
+        "'",
+        "\\",
+        "\\\"",
+        "missile\\",
+        "&",
+        "|",
+        "!",
+        "<->",
+        "a <-> b",
+        "missile & !test",
+        "🚀",
+        "missile 🚀",
+        "ि",
+        "\u{301}missile",
+        "ǅ",
+        "١٢٣",
+        "漢字",
+        "\u{200b}missile",
     ];
     for q in hostile {
         for sort in ["relevance", "-published_at"] {
