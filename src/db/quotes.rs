@@ -208,9 +208,9 @@ pub(crate) fn search(
                 query = query.filter(rank().lt(key).or(rank().eq(key).and(quotes::id.lt(last))));
             }
             let rows: Vec<(QuoteRow, f64)> = query
-                .order_by((rank().desc(), quotes::id.desc()))
+                .order_by((search::by_selected_rank::<quotes::table>().desc(), quotes::id.desc()))
                 .limit(search.paging.limit + 1)
-                .select((QuoteRow::as_select(), rank()))
+                .select((QuoteRow::as_select(), search::selected_rank(backend, Searched::Quotes, text)))
                 .load(c)?;
             Ok(rows.into_iter().map(|(row, rank)| (row, Some(rank))).collect())
         }),

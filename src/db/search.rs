@@ -107,18 +107,34 @@ pub(crate) fn condition<T: 'static>(
     }
 }
 
-/// The rank of a row of `searched`, for ordering and paging a relevance list: in the
-/// statement itself on PostgreSQL, from the table `with_ranks` filled on SQLite.
+/// The rank of a row of `searched`, for paging a relevance list: in the statement
+/// itself on PostgreSQL, from the table `with_ranks` filled on SQLite.
 pub(crate) fn rank<T: 'static>(backend: Backend, searched: Searched, search: &SearchText) -> Sql<T, Double> {
+    rank_sql(backend, searched, search, "")
+}
+
+/// `rank` as the select list's `search_rank`, which `by_rank` orders by: the rank
+/// is computed once per row (written twice, it is twice: each copy has its own
+/// bound query, so PostgreSQL does not see that they are the same).
+pub(crate) fn selected_rank<T: 'static>(backend: Backend, searched: Searched, search: &SearchText) -> Sql<T, Double> {
+    rank_sql(backend, searched, search, " AS search_rank")
+}
+
+/// Best rank first, by the select list's `search_rank`.
+pub(crate) fn by_selected_rank<T: 'static>() -> Sql<T, Double> {
+    Box::new(sql::<Double>("search_rank"))
+}
+
+fn rank_sql<T: 'static>(backend: Backend, searched: Searched, search: &SearchText, alias: &str) -> Sql<T, Double> {
     let table = searched.table();
     match backend {
         Backend::Postgres => Box::new(
             sql::<Double>(&format!("ts_rank({table}.search, websearch_to_tsquery('english', "))
                 .bind::<Text, _>(search.websearch())
-                .sql("))::float8"),
+                .sql(&format!("))::float8{alias}")),
         ),
         Backend::Sqlite => Box::new(sql::<Double>(&format!(
-            "coalesce((SELECT h.rank FROM temp.search_hits AS h WHERE h.seq = {table}.seq), 0.0)"
+            "coalesce((SELECT h.rank FROM temp.search_hits AS h WHERE h.seq = {table}.seq), 0.0){alias}"
         ))),
     }
 }

@@ -43,7 +43,7 @@ pub(crate) fn list_ranked(
             let matching = |f| only_visible(filtered(f, backend, now), visibility);
             let total = if filter.count { Some(matching(filter).count().get_result(c)?) } else { None };
             let rows: Vec<(ArticleRow, f64)> = by_rank(matching(filter), filter, backend, text)
-                .select((ArticleRow::as_select(), search::rank(backend, Searched::Articles, text)))
+                .select((ArticleRow::as_select(), search::selected_rank(backend, Searched::Articles, text)))
                 .limit(filter.limit + 1)
                 .load(c)?;
             Ok((rows.into_iter().map(|(row, rank)| (row, Some(rank))).collect(), total))
@@ -80,7 +80,8 @@ fn list_by_column(
     Ok((rows, total))
 }
 
-/// `sort=relevance`: best rank first, ties by id, after the cursor's `(rank, id)`.
+/// `sort=relevance`: best rank first, ties by id, after the cursor's `(rank, id)`;
+/// the select list must carry `search::selected_rank`.
 fn by_rank<'a>(
     mut query: ArticleQuery<'a>,
     filter: &ArticleFilter,
@@ -95,7 +96,7 @@ fn by_rank<'a>(
         let last = after.id.to_string();
         query = query.filter(rank().lt(key).or(rank().eq(key).and(id.lt(last))));
     }
-    query.order_by((rank().desc(), id.desc()))
+    query.order_by((search::by_selected_rank::<articles::table>().desc(), id.desc()))
 }
 
 // The statement type of `tag_page_ids`, built up step by step.
