@@ -107,12 +107,26 @@ pub struct DatabaseSettings {
     /// (reads go to the primary until it has caught up).
     #[arg(long = "replica-max-lag", env = "NEWSDESK_REPLICA_MAX_LAG_MS", default_value_t = 2000)]
     pub replica_max_lag_ms: u64,
+
+    /// Revisions kept per article (0 keeps all); the newest is always kept.
+    #[arg(long = "revisions-keep", env = "NEWSDESK_REVISIONS_KEEP", default_value_t = 100)]
+    pub revisions_keep: u32,
+
+    /// Days a revision is kept (0: no age limit); the newest is always kept.
+    #[arg(long = "revisions-max-age-days", env = "NEWSDESK_REVISIONS_MAX_AGE_DAYS", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=36500))]
+    pub revisions_max_age_days: u32,
 }
 
 impl DatabaseSettings {
     /// Settings for a given URL with every other value at its default.
     pub fn for_url(url: DatabaseUrl) -> Self {
         Self { url, ..defaults() }
+    }
+
+    /// How much article history is kept.
+    pub(crate) fn retention(&self) -> crate::domain::revision::Retention {
+        crate::domain::revision::Retention { keep: self.revisions_keep, max_age_days: self.revisions_max_age_days }
     }
 
     /// The pool checkout and connect timeout.

@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 use super::articles::lookup::{ArticleRow, is_public};
 use super::child_rows::{self, LinkWithTarget, QuoteRow, RelatedLinkRow};
 use super::schema::{articles, change_log_state, changes, quotes};
-use super::{DbConn, DbError, stored_uuid};
+use super::{DbConn, DbError, revisions, stored_uuid};
 use crate::domain::cache_tag;
 use crate::domain::change::{ChangeRecord, ChangeType, ResourceKind};
 use crate::domain::resource::{Article, Quote, RelatedLink};
@@ -82,11 +82,18 @@ pub(crate) struct ChangeLog {
     noted: Vec<Noted>,
     /// Articles whose visibility may have changed (written, or due).
     visibility: Vec<String>,
+    /// The revision this write restores, for the revision it records.
+    restored_from: Option<i32>,
 }
 
 impl ChangeLog {
     pub(crate) fn new(now: DateTime<Utc>) -> Self {
-        Self { now, noted: Vec::new(), visibility: Vec::new() }
+        Self { now, noted: Vec::new(), visibility: Vec::new(), restored_from: None }
+    }
+
+    /// This write restores `revision` of the article it changes.
+    pub(crate) fn restoring(&mut self, revision: i32) {
+        self.restored_from = Some(revision);
     }
 
     /// The article was created or its own fields changed.
@@ -212,8 +219,8 @@ pub(crate) fn appended() -> &'static Notify {
 
 /// Appends the records of what `log` noted, reading each changed resource as it
 /// stands now, plus `article.published` / `article.unpublished` for the articles
-/// whose visibility changed. Runs inside the write transaction, last. Returns how
-/// many records it appended.
+/// whose visibility changed, and the revisions of the articles they changed. Runs
+/// inside the write transaction, last. Returns how many records it appended.
 pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError> {
     if log.noted.is_empty() && log.visibility.is_empty() {
         return Ok(0);
@@ -234,6 +241,7 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
         return Ok(0);
     }
     append(conn, &rows)?;
+    revisions::record(conn, &rows, now, log.restored_from)?;
     Ok(rows.len())
 }
 

@@ -34,6 +34,7 @@ pub mod positions;
 pub mod quotes;
 pub mod related_links;
 pub mod replica;
+pub mod revisions;
 pub(crate) mod schedule;
 pub mod schema;
 pub(crate) mod search;
@@ -61,6 +62,8 @@ use scheduled_thread_pool::{OnPoolDropBehavior, ScheduledThreadPool};
 use tokio::sync::Semaphore;
 
 use crate::config::DatabaseSettings;
+use crate::domain::revision::{Author, Retention};
+use revisions::WriteContext;
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -128,6 +131,10 @@ pub struct Database {
     migrated: Arc<AtomicBool>,
     /// The read replica anonymous reads go to (`replica.rs`), when one is set.
     replica: Option<Arc<replica::Replica>>,
+    /// How much article history writes keep.
+    retention: Retention,
+    /// The API token on whose behalf this handle writes (`Database::by`).
+    author: Option<Arc<Author>>,
 }
 
 impl Database {
@@ -141,7 +148,20 @@ impl Database {
             queries: Arc::new(AtomicU64::new(0)),
             failures: Arc::new(AtomicU64::new(0)),
         };
-        Self::with_pool(connector, settings.pool_size, Arc::new(AtomicBool::new(false)))
+        let mut db = Self::with_pool(connector, settings.pool_size, Arc::new(AtomicBool::new(false)));
+        db.retention = settings.retention();
+        db
+    }
+
+    /// How much article history writes keep.
+    pub fn retention(&self) -> Retention {
+        self.retention
+    }
+
+    /// The same database, writing on behalf of `author`: the revisions its writes
+    /// record name that token.
+    pub(crate) fn by(&self, author: Option<&Author>) -> Self {
+        Self { author: author.cloned().map(Arc::new), ..self.clone() }
     }
 
     /// The same database with a read replica at `url` (a PostgreSQL standby), used
@@ -157,7 +177,7 @@ impl Database {
     /// not counted in `queries_run`, which then measures requests alone.
     pub(crate) fn for_workers(&self) -> Self {
         let connector = Connector { queries: Arc::new(AtomicU64::new(0)), ..self.connector.clone() };
-        Self::with_pool(connector, WORKER_POOL_SIZE, Arc::clone(&self.migrated))
+        Self { retention: self.retention, ..Self::with_pool(connector, WORKER_POOL_SIZE, Arc::clone(&self.migrated)) }
     }
 
     fn with_pool(connector: Connector, pool_size: u32, migrated: Arc<AtomicBool>) -> Self {
@@ -187,6 +207,8 @@ impl Database {
             waiting: Arc::new(AtomicI64::new(0)),
             migrated,
             replica: None,
+            retention: Retention::default(),
+            author: None,
         }
     }
 
@@ -311,6 +333,7 @@ impl Database {
         let db = self.clone();
         let work = actix_web::web::block(move || -> Result<T, E::Error> {
             let _permit = permit;
+            let _context = WriteContext { by: db.author.as_deref().cloned(), retention: db.retention }.enter();
             let mut pooled = db.checkout(deadline)?;
             let result = f(&mut pooled.conn).map_err(IntoWorkError::into_work_error);
             if let Err(e) = &result

@@ -185,3 +185,18 @@ diesel::table! {
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::allow_tables_to_appear_in_same_query!(webhooks, webhook_deliveries, webhook_attempts);
+
+diesel::table! {
+    revisions (article_id, revision) {
+        article_id -> Text,
+        revision -> Integer,
+        recorded_at -> Timestamp,
+        change -> Text,
+        token_id -> Nullable<Text>,
+        token_name -> Nullable<Text>,
+        version -> Integer,
+        restored_from -> Nullable<Integer>,
+        snapshot -> Nullable<Text>,
+        delta -> Nullable<Text>,
+    }
+}

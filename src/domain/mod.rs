@@ -22,6 +22,8 @@ pub mod quote;
 pub mod related_link;
 pub mod resource;
 pub mod retry_schedule;
+pub mod revision;
+pub mod revision_delta;
 pub mod search;
 pub mod slug;
 pub mod suggestion;

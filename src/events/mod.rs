@@ -15,7 +15,7 @@ use chrono::Utc;
 use tokio::sync::watch;
 
 use crate::config::EventSettings;
-use crate::db::{Database, changes, schedule};
+use crate::db::{Database, changes, revisions, schedule};
 
 /// How often scheduled articles are checked: "within a few seconds" of their time.
 const SCHEDULE_TICK: Duration = Duration::from_secs(1);
@@ -106,7 +106,8 @@ async fn announce_scheduled(db: Database, mut stop: StopSignal) {
     }
 }
 
-/// Deletes records past the retention, at start and then every hour.
+/// Deletes change records and revisions past their retention, at start and then
+/// every hour.
 async fn prune_old(db: Database, retention_days: u32, mut stop: StopSignal) {
     let mut tick = tokio::time::interval(PRUNE_TICK);
     loop {
@@ -128,6 +129,14 @@ async fn prune_old(db: Database, retention_days: u32, mut stop: StopSignal) {
             Ok(0) => {}
             Ok(n) => log::info!("pruned {n} change record(s) older than {retention_days} days"),
             Err(e) => log::warn!("pruning the change log failed (retried in an hour): {e}"),
+        }
+        // Revisions past their age limit, of articles nobody writes any more too
+        // (a write prunes its own article's history as it goes).
+        let retention = db.retention();
+        match db.run(move |c| revisions::prune_old(c, retention, Utc::now())).await {
+            Ok(0) => {}
+            Ok(n) => log::info!("pruned {n} revision(s) older than {} days", retention.max_age_days),
+            Err(e) => log::warn!("pruning old revisions failed (retried in an hour): {e}"),
         }
     }
 }

@@ -13,6 +13,7 @@ use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
 
 use crate::db::{Database, tokens};
 use crate::domain::access::{Scope, Scopes, Visibility};
+use crate::domain::revision::Author;
 use crate::domain::time::now;
 use crate::domain::token::{digest, well_formed};
 use crate::error::ApiError;
@@ -27,6 +28,8 @@ pub(crate) enum Caller {
     Token {
         /// What it may do.
         scopes: Scopes,
+        /// Which token it is, for the revisions its writes record.
+        author: Author,
     },
 }
 
@@ -62,16 +65,27 @@ impl FromRequest for Caller {
 }
 
 /// A caller holding the `write` scope. Listed first among a handler's arguments,
-/// so that its 401/403 comes before any complaint about the body.
+/// so that its 401/403 comes before any complaint about the body. It names the
+/// token, which the revisions of its writes record (`Database::by`).
 #[derive(Debug, Clone)]
-pub(crate) struct Writer;
+pub(crate) struct Writer(Option<Author>);
+
+impl Writer {
+    /// The token writing.
+    pub(crate) fn author(&self) -> Option<&Author> {
+        self.0.as_ref()
+    }
+}
 
 impl FromRequest for Writer {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(required(req, Scope::Write).map(|_| Self))
+        ready(required(req, Scope::Write).map(|caller| match caller {
+            Caller::Token { author, .. } => Self(Some(author)),
+            Caller::Anonymous => Self(None),
+        }))
     }
 }
 
@@ -154,5 +168,7 @@ async fn resolve(req: &ServiceRequest, value: &header::HeaderValue) -> Result<Ca
         .ok_or(ApiError::Unauthorized { invalid_token: true })?;
     let scopes = Scopes::parse_stored(&row.scopes)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("token {} has unreadable scopes: {e}", row.id)))?;
-    Ok(Caller::Token { scopes })
+    let token_id = uuid::Uuid::try_parse(&row.id)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("token {} has an unreadable id: {e}", row.id)))?;
+    Ok(Caller::Token { scopes, author: Author { token_id, token_name: row.name } })
 }

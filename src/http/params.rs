@@ -368,6 +368,35 @@ pub(crate) trait ListOrder {
     const NAME: &'static str;
 }
 
+/// `{revision}`: a revision number of an article, 1 or more.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RevisionNumber(pub i32);
+
+impl FromRequest for RevisionNumber {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(segment(req, "revision").and_then(|raw| {
+            raw.parse::<i32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(Self)
+                .ok_or_else(|| ApiError::BadRequest(format!("`{raw}` is not a revision number (1 or more)")))
+        }))
+    }
+}
+
+impl IntoParams for RevisionNumber {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(1));
+        vec![path_parameter("revision", "The revision's number, 1 for the oldest", schema).build()]
+    }
+}
+
 /// Page parameters of a child list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -60,6 +60,7 @@ coding appended inside the quotes (`\"3\"` becomes `\"3-gzip\"`, `\"3-br\"` or `
         (name = "imports", description = "Scraped news pages (plain text, or NDJSON lines of them) read into articles with their quotes and \"More:\" links."),
         (name = "quotes", description = "Quotations inside articles: who said what, in what role, where; searchable by speaker and text."),
         (name = "related-links", description = "An article's \"More:\" and \"Related posts\" lists, pointing at other articles or external URLs, and the backlinks they make."),
+        (name = "revisions", description = "Each article's history: a revision per committed change to it or its quotes and links, with merge-patch diffs, every revision's snapshot, and restoring one as a new revision."),
         (name = "changes", description = "The change log: every committed change to an article, a quote or a related link, in commit order, as a feed a client polls or long-polls."),
         (name = "discovery", description = "What news front ends and crawlers read: Atom, RSS and JSON feeds, sitemaps (a Google News sitemap and a sitemap index over the whole archive). Public; they link to the site's pages (`NEWSDESK_PUBLIC_URL`, `NEWSDESK_ARTICLE_URL_TEMPLATE`) and answer 503 while no public URL is set."),
         (name = "tokens", description = "API tokens for `Authorization: Bearer` (the `admin` scope): create, list, read, revoke."),

@@ -8,11 +8,11 @@ use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::article_types::{ArticlePage, ArticlePatch, NewArticleInput};
-use super::embedding::assemble;
 use super::paging::page_response;
 use super::patching::{merged, patch_errors, require_object};
 use super::structured_data::{self, NewsArticleLd};
 use crate::db::articles::{self as store, ArticleRow, NewChildren};
+use crate::db::embedding::assemble;
 use crate::db::search::{self, Searched};
 use crate::db::stored_uuid;
 use crate::db::{Database, WriteError, embedding};
@@ -212,7 +212,7 @@ pub(crate) async fn get_article(
 )]
 #[post("/articles")]
 pub(crate) async fn create_article(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     body: JsonBody<Value>,
 ) -> Result<HttpResponse, ApiError> {
@@ -222,6 +222,7 @@ pub(crate) async fn create_article(
     let include = Include { quotes: input.quotes.is_some(), related_links: input.related_links.is_some() };
     let (fields, children) = validate_new(input, at)?;
     let (row, children) = db
+        .by(writer.author())
         .run(move |c| -> Result<_, WriteError> {
             let row = store::create(c, &fields, &children, at)?;
             let children = embedding::load(c, std::slice::from_ref(&row.id), include, Visibility::All)?;
@@ -280,7 +281,7 @@ fn validate_new(
 )]
 #[put("/articles/{article}")]
 pub(crate) async fn replace_article(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
     precondition: IfMatch,
@@ -295,6 +296,7 @@ pub(crate) async fn replace_article(
         Ok(replacement.over(status, current.published_at.map(|t| t.and_utc())))
     };
     let row = db
+        .by(writer.author())
         .run(move |c| store::update(c, &key, &expected, over, at))
         .await
         .map_err(|e| ApiError::from_write(e, "article"))?;
@@ -318,7 +320,7 @@ pub(crate) async fn replace_article(
 )]
 #[patch("/articles/{article}")]
 pub(crate) async fn update_article(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
     precondition: IfMatch,
@@ -334,6 +336,7 @@ pub(crate) async fn update_article(
         ArticleFields::validate(input, at).map_err(|e| patch_errors(&patch, e))
     };
     let row = db
+        .by(writer.author())
         .run(move |c| store::update(c, &key, &expected, apply, at))
         .await
         .map_err(|e| ApiError::from_write(e, "article"))?;
@@ -353,12 +356,15 @@ pub(crate) async fn update_article(
 )]
 #[delete("/articles/{article}")]
 pub(crate) async fn delete_article(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
     precondition: IfMatch<Remove>,
 ) -> Result<HttpResponse, ApiError> {
     let (key, expected) = (article.key, precondition.expected);
-    db.run(move |c| store::delete(c, &key, &expected, now())).await.map_err(|e| ApiError::from_write(e, "article"))?;
+    db.by(writer.author())
+        .run(move |c| store::delete(c, &key, &expected, now()))
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
     Ok(HttpResponse::NoContent().finish())
 }

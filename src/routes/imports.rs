@@ -6,9 +6,9 @@ use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::embedding::assemble;
 use super::import_types::{ImportLine, ImportParams, ImportReport, ImportResultLine, ImportedArticle};
 use crate::db::articles::{self as store, NewChildren};
+use crate::db::embedding::assemble;
 use crate::db::{Database, WriteError, embedding, imports as lookup};
 use crate::domain::FieldError;
 use crate::domain::access::Visibility;
@@ -66,7 +66,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 )]
 #[post("/imports")]
 pub(crate) async fn create_import(
-    _writer: Writer,
+    writer: Writer,
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Database>,
@@ -76,6 +76,7 @@ pub(crate) async fn create_import(
     let ImportParams { source_url, status, dry_run } = params.0;
     let options = ImportOptions::parse(source_url, status, dry_run).map_err(ApiError::Invalid)?;
     let visibility = caller.visibility(now());
+    let db = db.by(writer.author());
     match body.kind {
         TextKind::Plain => {
             let imported = import_page(&db, visibility, &options, &body.text).await?;

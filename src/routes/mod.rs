@@ -4,7 +4,6 @@
 pub mod article_types;
 pub mod articles;
 pub mod changes;
-pub mod embedding;
 pub mod feeds;
 pub mod import_types;
 pub mod imports;
@@ -14,6 +13,7 @@ pub mod patching;
 pub mod quote_types;
 pub mod quotes;
 pub mod related_links;
+pub mod revisions;
 pub mod service;
 pub mod sitemaps;
 pub mod structured_data;
@@ -36,6 +36,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
             .configure(feeds::configure)
             .configure(quotes::configure)
             .configure(related_links::configure)
+            .configure(revisions::configure)
             .configure(sitemaps::configure)
             .configure(suggestions::configure)
             .configure(tokens::configure)

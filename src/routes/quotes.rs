@@ -220,7 +220,7 @@ pub(crate) async fn list_article_quotes(
 )]
 #[post("/articles/{article}/quotes")]
 pub(crate) async fn create_quote(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
     body: JsonBody<QuoteInput>,
@@ -228,8 +228,11 @@ pub(crate) async fn create_quote(
     let key = article.key;
     let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
-    let row =
-        db.run(move |c| store::create(c, &key, &fields, at)).await.map_err(|e| ApiError::from_write(e, "article"))?;
+    let row = db
+        .by(writer.author())
+        .run(move |c| store::create(c, &key, &fields, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
     let quote = Quote::try_from(row)?;
     Ok(reply::created(format!("/v1/quotes/{}", quote.id), tagged(&quote)?))
 }
@@ -348,7 +351,7 @@ pub(crate) async fn get_quote(
 )]
 #[put("/quotes/{id}")]
 pub(crate) async fn replace_quote(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     quote: ResourceId<Quote>,
     precondition: IfMatch,
@@ -358,6 +361,7 @@ pub(crate) async fn replace_quote(
     let fields = QuoteFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
     let row = db
+        .by(writer.author())
         .run(move |c| store::update(c, &id, &expected, |_| Ok(fields), at))
         .await
         .map_err(|e| ApiError::from_write(e, "quote"))?;
@@ -381,7 +385,7 @@ pub(crate) async fn replace_quote(
 )]
 #[patch("/quotes/{id}")]
 pub(crate) async fn update_quote(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     quote: ResourceId<Quote>,
     precondition: IfMatch,
@@ -396,6 +400,7 @@ pub(crate) async fn update_quote(
     };
     let at = now();
     let row = db
+        .by(writer.author())
         .run(move |c| store::update(c, &id, &expected, apply, at))
         .await
         .map_err(|e| ApiError::from_write(e, "quote"))?;
@@ -415,12 +420,15 @@ pub(crate) async fn update_quote(
 )]
 #[delete("/quotes/{id}")]
 pub(crate) async fn delete_quote(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     quote: ResourceId<Quote>,
     precondition: IfMatch<Remove>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, expected) = (quote.id, precondition.expected);
-    db.run(move |c| store::delete(c, &id, &expected, now())).await.map_err(|e| ApiError::from_write(e, "quote"))?;
+    db.by(writer.author())
+        .run(move |c| store::delete(c, &id, &expected, now()))
+        .await
+        .map_err(|e| ApiError::from_write(e, "quote"))?;
     Ok(HttpResponse::NoContent().finish())
 }

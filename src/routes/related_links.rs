@@ -114,7 +114,7 @@ pub(crate) async fn list_related_links(
 )]
 #[post("/articles/{article}/related-links")]
 pub(crate) async fn create_related_link(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
     body: JsonBody<RelatedLinkInput>,
@@ -122,8 +122,11 @@ pub(crate) async fn create_related_link(
     let key = article.key;
     let fields = RelatedLinkFields::validate(body.0).map_err(ApiError::Invalid)?;
     let at = now();
-    let row =
-        db.run(move |c| store::create(c, &key, &fields, at)).await.map_err(|e| ApiError::from_write(e, "article"))?;
+    let row = db
+        .by(writer.author())
+        .run(move |c| store::create(c, &key, &fields, at))
+        .await
+        .map_err(|e| ApiError::from_write(e, "article"))?;
     let link = RelatedLink::try_from(row)?;
     Ok(reply::created(format!("/v1/related-links/{}", link.id), tagged(&link)?))
 }
@@ -150,7 +153,7 @@ pub(crate) async fn create_related_link(
 )]
 #[put("/articles/{article}/related-links")]
 pub(crate) async fn replace_related_links(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     article: ArticleRef,
     body: JsonBody<Vec<RelatedLinkListItem>>,
@@ -159,6 +162,7 @@ pub(crate) async fn replace_related_links(
     let items = validate_list(body.0)?;
     let at = now();
     let rows = db
+        .by(writer.author())
         .run(move |c| store::replace_all(c, &key, &items, at))
         .await
         .map_err(|e| ApiError::from_write(e, "article"))?;
@@ -273,7 +277,7 @@ pub(crate) async fn get_related_link(
 )]
 #[patch("/related-links/{id}")]
 pub(crate) async fn update_related_link(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     link: ResourceId<RelatedLink>,
     precondition: IfMatch,
@@ -289,6 +293,7 @@ pub(crate) async fn update_related_link(
     };
     let at = now();
     let row = db
+        .by(writer.author())
         .run(move |c| store::update(c, &id, &expected, apply, at))
         .await
         .map_err(|e| ApiError::from_write(e, "related link"))?;
@@ -308,13 +313,14 @@ pub(crate) async fn update_related_link(
 )]
 #[delete("/related-links/{id}")]
 pub(crate) async fn delete_related_link(
-    _writer: Writer,
+    writer: Writer,
     db: web::Data<Database>,
     link: ResourceId<RelatedLink>,
     precondition: IfMatch<Remove>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, expected) = (link.id, precondition.expected);
-    db.run(move |c| store::delete(c, &id, &expected, now()))
+    db.by(writer.author())
+        .run(move |c| store::delete(c, &id, &expected, now()))
         .await
         .map_err(|e| ApiError::from_write(e, "related link"))?;
     Ok(HttpResponse::NoContent().finish())

@@ -23,6 +23,7 @@ mod limits;
 mod observability;
 mod quotes;
 mod related_links;
+mod revisions;
 mod seed;
 mod service;
 mod suggestions;
@@ -49,6 +50,7 @@ fn main() {
         observability::tests(),
         quotes::tests(),
         related_links::tests(),
+        revisions::tests(),
         seed::tests(),
         service::tests(),
         suggestions::tests(),

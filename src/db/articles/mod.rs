@@ -7,7 +7,7 @@ mod write;
 
 pub(crate) use list::{list, list_ranked};
 pub(crate) use lookup::{ArticleRow, find_visible, is_visible, only_visible};
-pub(crate) use write::{NewChildren, create, delete, update};
+pub(crate) use write::{NewChildren, create, delete, store_fields, update};
 
 use crate::db::{DbError, stored_uuid};
 use crate::domain::article::ArticleStatus;

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::lookup::{ArticleKey, ArticleRow, find};
+use crate::db::changes::ChangeLog;
 use crate::db::positions::{OrderedList, OrderedTable};
 use crate::db::schema::{article_tags, articles};
 use crate::db::{
@@ -151,21 +152,33 @@ pub(crate) fn update(
     write_transaction(conn, now, |c, log| {
         let current = locked_for_write(c, |c| find(c, key), expected)?;
         let fields = fields_for(&current)?;
-        let slug = fields.slug.as_ref().map_or_else(|| current.slug.clone(), ToString::to_string);
-        let mut row = new_row(&fields, slug, now);
-        row.id = current.id.clone();
-        row.version = current.version + 1;
-        row.created_at = current.created_at;
-        diesel::update(articles::table)
-            .filter(articles::id.eq(&current.id))
-            .set(changes(&row))
-            .execute(c)
-            .map_err(|e| slug_conflict(e, &row.slug))?;
-        diesel::delete(article_tags::table.filter(article_tags::article_id.eq(&current.id))).execute(c)?;
-        insert_tags(c, &row, &fields.tags.keys())?;
-        log.article(ChangeType::ArticleUpdated, &row.id);
-        Ok(row)
+        store_fields(c, log, &current, &fields, now)
     })
+}
+
+/// Stores `fields` over the article `current` (read under its lock, inside a write
+/// transaction) as its next version; `slug == None` keeps the current slug.
+pub(crate) fn store_fields(
+    c: &mut DbConn,
+    log: &mut ChangeLog,
+    current: &ArticleRow,
+    fields: &ArticleFields,
+    now: DateTime<Utc>,
+) -> Result<ArticleRow, WriteError> {
+    let slug = fields.slug.as_ref().map_or_else(|| current.slug.clone(), ToString::to_string);
+    let mut row = new_row(fields, slug, now);
+    row.id = current.id.clone();
+    row.version = current.version + 1;
+    row.created_at = current.created_at;
+    diesel::update(articles::table)
+        .filter(articles::id.eq(&current.id))
+        .set(changes(&row))
+        .execute(c)
+        .map_err(|e| slug_conflict(e, &row.slug))?;
+    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(&current.id))).execute(c)?;
+    insert_tags(c, &row, &fields.tags.keys())?;
+    log.article(ChangeType::ArticleUpdated, &row.id);
+    Ok(row)
 }
 
 #[expect(clippy::type_complexity, reason = "diesel's changeset tuple type")]

@@ -1,0 +1,401 @@
+//! Revisions, recorded from the change log in the same transaction (`record`), and
+//! read back by replaying stored deltas from the nearest whole snapshot above.
+
+mod restore;
+
+pub(crate) use restore::{RestoreInput, RestoreOutcome, restore};
+
+use std::cell::RefCell;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::{Map, Value};
+
+use super::articles::lookup::{ArticleKey, find};
+use super::changes::ChangeRow;
+use super::embedding::{self, assemble};
+use super::schema::revisions;
+use super::{DbConn, DbError, quotes, related_links, stored_uuid};
+use crate::domain::access::Visibility;
+use crate::domain::article_filter::Include;
+use crate::domain::change::{ChangeType, ResourceKind};
+use crate::domain::merge_patch;
+use crate::domain::resource::{Quote, RelatedLink};
+use crate::domain::revision::{Author, Retention, Revision, SNAPSHOT_EVERY};
+use crate::domain::revision_delta::Delta;
+
+/// A revision as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = revisions, treat_none_as_default_value = false)]
+struct RevisionRow {
+    article_id: String,
+    revision: i32,
+    recorded_at: NaiveDateTime,
+    change: String,
+    token_id: Option<String>,
+    token_name: Option<String>,
+    version: i32,
+    restored_from: Option<i32>,
+    /// The whole snapshot (JSON): the newest revision and every `SNAPSHOT_EVERY`th.
+    snapshot: Option<String>,
+    /// Turns the next revision's snapshot into this one's (a `Delta` as JSON).
+    delta: Option<String>,
+}
+
+/// Who is writing, and how much history to keep: set for the duration of one
+/// `Database::run` on the thread that runs it (`WriteContext::enter`), and read by
+/// `record` at the end of each write transaction. Passing them down every write
+/// function would change every signature for two values only this seam reads.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WriteContext {
+    pub by: Option<Author>,
+    pub retention: Retention,
+}
+
+thread_local! {
+    static CONTEXT: RefCell<WriteContext> = RefCell::new(WriteContext::default());
+}
+
+impl WriteContext {
+    /// Makes this the context of the current thread until the guard is dropped.
+    pub(crate) fn enter(self) -> ContextGuard {
+        ContextGuard(Some(CONTEXT.with(|c| c.replace(self))))
+    }
+
+    fn current() -> Self {
+        CONTEXT.with(|c| c.borrow().clone())
+    }
+}
+
+/// Puts the thread's previous context back when dropped (also on a panic).
+pub(crate) struct ContextGuard(Option<WriteContext>);
+
+impl Drop for ContextGuard {
+    fn drop(&mut self) {
+        if let Some(previous) = self.0.take() {
+            CONTEXT.with(|c| c.replace(previous));
+        }
+    }
+}
+
+/// Records one revision for each article that `rows` (one transaction's change
+/// records) changed: the article itself, or any of its quotes or links. Changes of
+/// visibility alone (a scheduled article's time coming) change no content and make
+/// none. `restored_from`: the revision a restore brought back.
+pub(crate) fn record(
+    conn: &mut DbConn,
+    rows: &[ChangeRow],
+    now: DateTime<Utc>,
+    restored_from: Option<i32>,
+) -> Result<(), DbError> {
+    let context = WriteContext::current();
+    for (article_id, change, version) in per_article(rows) {
+        let mine: Vec<&ChangeRow> = rows.iter().filter(|r| r.article_id == article_id).collect();
+        // A new article has no history yet, and its records hold all of it.
+        let created = (change == ChangeType::ArticleCreated).then(|| from_records(&mine)).flatten();
+        let latest: Option<(i32, Option<String>)> = if created.is_some() {
+            None
+        } else {
+            revisions::table
+                .filter(revisions::article_id.eq(&article_id))
+                .order(revisions::revision.desc())
+                .select((revisions::revision, revisions::snapshot))
+                .first(conn)
+                .optional()?
+        };
+        let previous = match &latest {
+            Some((number, Some(text))) => Some((*number, parse(text)?)),
+            _ => None,
+        };
+        let (snapshot, version) = if change == ChangeType::ArticleDeleted {
+            // Nothing stands after a deletion: its row keeps the last content.
+            (previous.as_ref().map_or(Value::Null, |(_, s)| s.clone()), version)
+        } else {
+            let snapshot = match (created, &previous) {
+                (Some(created), _) => created,
+                (None, Some((_, before))) => refreshed(conn, &article_id, before, &mine)?,
+                (None, None) => match current_snapshot(conn, &article_id)? {
+                    Some(snapshot) => snapshot,
+                    None => continue,
+                },
+            };
+            let version = snapshot.get("version").and_then(Value::as_i64).unwrap_or(0);
+            (snapshot, i32::try_from(version).map_err(|_| DbError::Corrupt("article version".into()))?)
+        };
+        if let Some((number, before)) = &previous
+            && number % SNAPSHOT_EVERY != 0
+        {
+            let delta = match (snapshot.as_object(), before.as_object()) {
+                (Some(after), Some(before)) => Delta::between(after, before),
+                _ => Delta::default(),
+            };
+            diesel::update(revisions::table.find((&article_id, number)))
+                .set((revisions::snapshot.eq(None::<String>), revisions::delta.eq(Some(stored(&delta)?))))
+                .execute(conn)?;
+        }
+        let number = latest.as_ref().map_or(1, |(n, _)| n + 1);
+        let row = RevisionRow {
+            article_id: article_id.clone(),
+            revision: number,
+            recorded_at: now.naive_utc(),
+            change: change.as_str().to_owned(),
+            token_id: context.by.as_ref().map(|a| a.token_id.to_string()),
+            token_name: context.by.as_ref().map(|a| a.token_name.clone()),
+            version,
+            restored_from,
+            snapshot: Some(snapshot.to_string()),
+            delta: None,
+        };
+        diesel::insert_into(revisions::table).values(&row).execute(conn)?;
+        prune_article(conn, &article_id, number, context.retention, now)?;
+    }
+    Ok(())
+}
+
+/// The snapshot of an article created in this transaction, from its records: the
+/// article's own and each child's, ordered by position. `None` when a record
+/// lacks its data.
+fn from_records(mine: &[&ChangeRow]) -> Option<Value> {
+    let data = |row: &&ChangeRow| row.data.as_deref().and_then(|d| serde_json::from_str::<Value>(d).ok());
+    let of_kind = |kind: ResourceKind| -> Option<Vec<Value>> {
+        let mut items: Vec<Value> =
+            mine.iter().filter(|r| r.resource_kind == kind.as_str()).map(data).collect::<Option<_>>()?;
+        items.sort_by_key(|item| item.get("position").and_then(Value::as_i64));
+        Some(items)
+    };
+    let own = mine.iter().find(|r| r.change_type == ChangeType::ArticleCreated.as_str())?;
+    let Value::Object(mut article) = data(own)? else { return None };
+    article.insert("quotes".into(), Value::Array(of_kind(ResourceKind::Quote)?));
+    article.insert("related_links".into(), Value::Array(of_kind(ResourceKind::RelatedLink)?));
+    Some(Value::Object(article))
+}
+
+/// The previous snapshot brought up to date: the article's own members from its
+/// record when it changed, and each child list read again when one of its items
+/// changed (a move shifts the others, which have no records of their own). Links
+/// to other articles are read again in any case: they show their target's
+/// current title and status.
+fn refreshed(conn: &mut DbConn, article_id: &str, before: &Value, mine: &[&ChangeRow]) -> Result<Value, DbError> {
+    let Some(before) = before.as_object() else {
+        return current_snapshot(conn, article_id).map(Option::unwrap_or_default);
+    };
+    let mut doc = before.clone();
+    let touched = |kind: ResourceKind| mine.iter().any(|r| r.resource_kind == kind.as_str());
+    let own = mine.iter().rev().find(|r| r.resource_kind == ResourceKind::Article.as_str() && r.data.is_some());
+    if let Some(own) = own {
+        let Value::Object(article) = parse(own.data.as_deref().unwrap_or("null"))? else {
+            return Err(DbError::Corrupt("article record".into()));
+        };
+        doc.retain(|name, _| name == "quotes" || name == "related_links");
+        doc.extend(article);
+    }
+    let ids = [article_id.to_owned()];
+    if touched(ResourceKind::Quote) {
+        let quotes: Vec<Value> = quotes::for_articles(conn, &ids)?
+            .into_iter()
+            .map(|row| Quote::try_from(row).and_then(|q| json(&q)))
+            .collect::<Result<_, _>>()?;
+        doc.insert("quotes".into(), Value::Array(quotes));
+    }
+    let internal = doc
+        .get("related_links")
+        .and_then(Value::as_array)
+        .is_some_and(|links| links.iter().any(|l| !l["target_article_id"].is_null()));
+    if touched(ResourceKind::RelatedLink) || internal {
+        let links: Vec<Value> = related_links::for_articles(conn, &ids, Visibility::All)?
+            .into_iter()
+            .map(|row| RelatedLink::try_from(row).and_then(|l| json(&l)))
+            .collect::<Result<_, _>>()?;
+        doc.insert("related_links".into(), Value::Array(links));
+    }
+    Ok(Value::Object(doc))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<Value, DbError> {
+    serde_json::to_value(value).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// Each article the records touch, in order of first appearance, with the change
+/// its revision is named after (its own record when it has one, else the first
+/// record of a child) and that record's version.
+fn per_article(rows: &[ChangeRow]) -> Vec<(String, ChangeType, i32)> {
+    let mut out: Vec<(String, ChangeType, i32)> = Vec::new();
+    for row in rows {
+        let Some(change) = ChangeType::parse(&row.change_type) else { continue };
+        if matches!(change, ChangeType::ArticlePublished | ChangeType::ArticleUnpublished) {
+            continue;
+        }
+        let own = change.resource_kind() == ResourceKind::Article;
+        match out.iter_mut().find(|(id, _, _)| *id == row.article_id) {
+            Some(entry) if own && entry.1.resource_kind() != ResourceKind::Article => {
+                (entry.1, entry.2) = (change, row.version);
+            }
+            Some(_) => {}
+            None => out.push((row.article_id.clone(), change, row.version)),
+        }
+    }
+    out
+}
+
+/// The article with its quotes and links, as `GET` with
+/// `include=quotes,related_links` shows it to a caller who sees drafts.
+fn current_snapshot(conn: &mut DbConn, article_id: &str) -> Result<Option<Value>, DbError> {
+    let Ok(id) = uuid::Uuid::try_parse(article_id) else { return Ok(None) };
+    let Some(row) = find(conn, &ArticleKey::Id(id))? else { return Ok(None) };
+    let include = Include { quotes: true, related_links: true };
+    let children = embedding::load(conn, std::slice::from_ref(&row.id), include, Visibility::All)?;
+    let article = assemble(vec![row], children)?.pop().ok_or(DbError::Corrupt("article vanished".into()))?;
+    serde_json::to_value(article).map(Some).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// Drops what retention no longer keeps of one article's history, the newest
+/// revision (`newest`) excepted.
+fn prune_article(
+    conn: &mut DbConn,
+    article_id: &str,
+    newest: i32,
+    retention: Retention,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let mine = || revisions::table.filter(revisions::article_id.eq(article_id));
+    if let Some(through) = retention.dropped_through(newest) {
+        diesel::delete(mine().filter(revisions::revision.le(through))).execute(conn)?;
+    }
+    if let Some(before) = retention.too_old_before(now) {
+        diesel::delete(
+            mine().filter(revisions::recorded_at.lt(before.naive_utc())).filter(revisions::revision.lt(newest)),
+        )
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Drops every revision older than retention's age limit that is not its article's
+/// newest (the history of articles nobody edits any more, deleted ones included).
+/// Returns how many went.
+pub fn prune_old(conn: &mut DbConn, retention: Retention, now: DateTime<Utc>) -> QueryResult<usize> {
+    let Some(before) = retention.too_old_before(now) else { return Ok(0) };
+    let newer = diesel::alias!(revisions as newer);
+    let has_newer = diesel::dsl::exists(
+        newer
+            .filter(newer.field(revisions::article_id).eq(revisions::article_id))
+            .filter(newer.field(revisions::revision).gt(revisions::revision)),
+    );
+    diesel::delete(revisions::table.filter(revisions::recorded_at.lt(before.naive_utc())).filter(has_newer))
+        .execute(conn)
+}
+
+/// One page of an article's history, newest first: up to `limit` revisions below
+/// `before` (all when `None`), each with its diff.
+pub(crate) fn page(
+    conn: &mut DbConn,
+    article_id: &str,
+    before: Option<i32>,
+    limit: i64,
+) -> Result<Vec<Revision>, DbError> {
+    let mut query = revisions::table.filter(revisions::article_id.eq(article_id)).into_boxed();
+    if let Some(before) = before {
+        query = query.filter(revisions::revision.lt(before));
+    }
+    let numbers: Vec<i32> =
+        query.order(revisions::revision.desc()).limit(limit).select(revisions::revision).load(conn)?;
+    let (Some(&top), Some(&low)) = (numbers.first(), numbers.last()) else { return Ok(Vec::new()) };
+    // The snapshots from the page's newest down to the one before its oldest.
+    let replayed = replay(conn, article_id, low - 1, top)?;
+    let mut out = Vec::with_capacity(numbers.len());
+    for pair in replayed.windows(2).map(|w| (&w[0], Some(&w[1]))).chain(replayed.last().map(|last| (last, None))) {
+        let ((row, snapshot), before) = pair;
+        if row.revision < low {
+            break;
+        }
+        let diff = if row.change == ChangeType::ArticleDeleted.as_str() {
+            None
+        } else {
+            let empty = Value::Object(Map::new());
+            let before = before.map_or(&empty, |(_, s)| s);
+            Some(merge_patch::diff(before, snapshot))
+        };
+        out.push(revision(row.clone(), diff)?);
+    }
+    Ok(out)
+}
+
+/// One revision's metadata and snapshot; `None` when the article has no such
+/// revision (never had, or pruned).
+pub(crate) fn snapshot(conn: &mut DbConn, article_id: &str, number: i32) -> Result<Option<(Revision, Value)>, DbError> {
+    let mut replayed = replay(conn, article_id, number, number)?;
+    let Some((row, snapshot)) = replayed.pop().filter(|(row, _)| row.revision == number) else { return Ok(None) };
+    Ok(Some((revision(row, None)?, snapshot)))
+}
+
+/// The newest revision of an article (the number a restore's `If-Match` is
+/// checked against is the article's version; this is for the response).
+pub(crate) fn newest(conn: &mut DbConn, article_id: &str) -> QueryResult<Option<i32>> {
+    revisions::table
+        .filter(revisions::article_id.eq(article_id))
+        .select(diesel::dsl::max(revisions::revision))
+        .first(conn)
+}
+
+/// The snapshots of revisions `low..=high` (those kept), newest first, rebuilt
+/// from the nearest whole snapshot at or above `high`.
+fn replay(conn: &mut DbConn, article_id: &str, low: i32, high: i32) -> Result<Vec<(RevisionRow, Value)>, DbError> {
+    let mine = || revisions::table.filter(revisions::article_id.eq(article_id));
+    let whole: Option<i32> = mine()
+        .filter(revisions::revision.ge(high))
+        .filter(revisions::snapshot.is_not_null())
+        .select(diesel::dsl::min(revisions::revision))
+        .first(conn)?;
+    let Some(whole) = whole else { return Ok(Vec::new()) };
+    let rows: Vec<RevisionRow> = mine()
+        .filter(revisions::revision.between(low, whole))
+        .order(revisions::revision.desc())
+        .select(RevisionRow::as_select())
+        .load(conn)?;
+    let mut out: Vec<(RevisionRow, Value)> = Vec::with_capacity(rows.len());
+    for mut row in rows {
+        let snapshot = match (row.snapshot.take(), &row.delta, out.last()) {
+            (Some(text), _, _) => parse(&text)?,
+            (None, Some(delta), Some((next, after))) if next.revision == row.revision + 1 => {
+                let delta: Delta = serde_json::from_str(delta).map_err(|e| corrupt(&row, &e.to_string()))?;
+                let mut doc = after.as_object().cloned().ok_or_else(|| corrupt(&row, "snapshot is not an object"))?;
+                delta.apply(&mut doc).map_err(|e| corrupt(&row, &e.to_string()))?;
+                Value::Object(doc)
+            }
+            _ => return Err(corrupt(&row, "neither a snapshot nor a delta that follows")),
+        };
+        row.delta = None;
+        out.push((row, snapshot));
+    }
+    Ok(out.into_iter().filter(|(row, _)| row.revision <= high).collect())
+}
+
+fn revision(row: RevisionRow, diff: Option<Value>) -> Result<Revision, DbError> {
+    let by = match (row.token_id, row.token_name) {
+        (Some(id), Some(name)) => Some(Author { token_id: stored_uuid(&id)?, token_name: name }),
+        _ => None,
+    };
+    Ok(Revision {
+        revision: row.revision,
+        article_id: stored_uuid(&row.article_id)?,
+        recorded_at: row.recorded_at.and_utc(),
+        change: ChangeType::parse(&row.change)
+            .ok_or_else(|| DbError::Corrupt(format!("revision {}: unknown change", row.revision)))?,
+        by,
+        version: row.version,
+        restored_from: row.restored_from,
+        diff,
+    })
+}
+
+fn corrupt(row: &RevisionRow, what: &str) -> DbError {
+    DbError::Corrupt(format!("revision {} of article {}: {what}", row.revision, row.article_id))
+}
+
+fn parse(text: &str) -> Result<Value, DbError> {
+    serde_json::from_str(text).map_err(|e| DbError::Corrupt(format!("revision snapshot: {e}")))
+}
+
+fn stored(delta: &Delta) -> Result<String, DbError> {
+    serde_json::to_string(delta).map_err(|e| DbError::Corrupt(e.to_string()))
+}
