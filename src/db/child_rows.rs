@@ -44,6 +44,7 @@ impl TryFrom<QuoteRow> for Quote {
             version: row.version,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
+            search: None,
         })
     }
 }

@@ -37,6 +37,7 @@ pub mod replica;
 pub mod revisions;
 pub(crate) mod schedule;
 pub mod schema;
+pub(crate) mod search;
 pub(crate) mod suggestions;
 pub mod tokens;
 pub mod webhook_queue;

@@ -10,13 +10,14 @@ use super::changes::ChangeLog;
 pub(crate) use super::child_rows::QuoteRow;
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::quotes;
-use super::{Backend, DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};
+use super::search::{self, Searched};
+use super::{Backend, DbConn, MultiBackend, Versioned, WriteError, locked, locked_for_write, write_transaction};
 use crate::domain::access::Visibility;
-use crate::domain::article_filter::SearchText;
 use crate::domain::change::ChangeType;
 use crate::domain::cursor::CursorKey;
 use crate::domain::paging::Paging;
 use crate::domain::quote::QuoteFields;
+use crate::domain::search::SearchText;
 use crate::domain::version::Expected;
 
 /// What `GET /v1/quotes` searches for.
@@ -26,6 +27,8 @@ pub(crate) struct QuoteSearch {
     pub speaker: Option<String>,
     pub article: Option<ArticleKey>,
     pub text: Option<SearchText>,
+    /// Best match first (`sort=relevance`, only with `text`) instead of newest first.
+    pub by_relevance: bool,
     pub paging: Paging,
 }
 
@@ -186,9 +189,54 @@ pub(crate) fn delete(conn: &mut DbConn, id: &str, expected: &Expected, now: Date
     })
 }
 
-/// One page of quotes across all articles, newest first.
-pub(crate) fn search(conn: &mut DbConn, search: &QuoteSearch, visibility: Visibility) -> QueryResult<Vec<QuoteRow>> {
-    let backend = conn.backend();
+/// One page of quotes across all articles, newest first or best match first; with
+/// each row's rank when by relevance (the one its cursor carries).
+pub(crate) fn search(
+    conn: &mut DbConn,
+    search: &QuoteSearch,
+    visibility: Visibility,
+) -> QueryResult<Vec<(QuoteRow, Option<f64>)>> {
+    match (&search.text, search.by_relevance) {
+        (Some(text), true) => search::with_ranks(conn, Searched::Quotes, text, |c| {
+            let backend = c.backend();
+            let rank = || search::rank::<quotes::table>(backend, Searched::Quotes, text);
+            let mut query = matching(backend, search, visibility);
+            if let Some(after) = &search.paging.after
+                && let Some(key) = after.key.as_rank()
+            {
+                let last = after.id.to_string();
+                query = query.filter(rank().lt(key).or(rank().eq(key).and(quotes::id.lt(last))));
+            }
+            let rows: Vec<(QuoteRow, f64)> = query
+                .order_by((search::by_selected_rank::<quotes::table>().desc(), quotes::id.desc()))
+                .limit(search.paging.limit + 1)
+                .select((QuoteRow::as_select(), search::selected_rank(backend, Searched::Quotes, text)))
+                .load(c)?;
+            Ok(rows.into_iter().map(|(row, rank)| (row, Some(rank))).collect())
+        }),
+        _ => {
+            let mut query = matching(conn.backend(), search, visibility);
+            if let Some(after) = &search.paging.after
+                && let CursorKey::Time(at) = after.key
+            {
+                let (at, id) = (at.naive_utc(), after.id.to_string());
+                // The plain bound lets the index scan start at the cursor (see articles::ordered_page).
+                query = query
+                    .filter(quotes::created_at.le(at))
+                    .filter(quotes::created_at.lt(at).or(quotes::created_at.eq(at).and(quotes::id.lt(id))));
+            }
+            let rows: Vec<QuoteRow> = query
+                .order_by((quotes::created_at.desc(), quotes::id.desc()))
+                .limit(search.paging.limit + 1)
+                .select(QuoteRow::as_select())
+                .load(conn)?;
+            Ok(rows.into_iter().map(|row| (row, None)).collect())
+        }
+    }
+}
+
+/// The quotes the search's filters admit, before ordering and paging.
+fn matching(backend: Backend, search: &QuoteSearch, visibility: Visibility) -> quotes::BoxedQuery<'_, MultiBackend> {
     let mut query = quotes::table.into_boxed();
     if let Visibility::PublishedBy(now) = visibility {
         query = query.filter(quotes::article_id.eq_any(articles::public_ids(now)));
@@ -212,31 +260,7 @@ pub(crate) fn search(conn: &mut DbConn, search: &QuoteSearch, visibility: Visibi
         };
     }
     if let Some(text) = &search.text {
-        query = match backend {
-            Backend::Postgres => query.filter(
-                sql::<Bool>("quotes.search @@ plainto_tsquery('english', ")
-                    .bind::<Text, _>(text.raw().to_owned())
-                    .sql(")"),
-            ),
-            Backend::Sqlite => query.filter(
-                sql::<Bool>("quotes.seq IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ")
-                    .bind::<Text, _>(text.fts5_query())
-                    .sql(")"),
-            ),
-        };
-    }
-    if let Some(after) = &search.paging.after
-        && let CursorKey::Time(at) = after.key
-    {
-        let (at, id) = (at.naive_utc(), after.id.to_string());
-        // The plain bound lets the index scan start at the cursor (see articles::ordered_page).
-        query = query
-            .filter(quotes::created_at.le(at))
-            .filter(quotes::created_at.lt(at).or(quotes::created_at.eq(at).and(quotes::id.lt(id))));
+        query = query.filter(search::condition(backend, Searched::Quotes, text, search.by_relevance));
     }
     query
-        .order_by((quotes::created_at.desc(), quotes::id.desc()))
-        .limit(search.paging.limit + 1)
-        .select(QuoteRow::as_select())
-        .load(conn)
 }

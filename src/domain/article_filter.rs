@@ -9,6 +9,7 @@ use super::FieldError;
 use super::article::ArticleStatus;
 use super::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
 use super::paging::{DEFAULT_LIMIT, ListError, Paging};
+use super::search::SearchText;
 use super::tags;
 use super::text::{bounded, trimmed_required};
 use super::time::storable_time;
@@ -16,8 +17,7 @@ use super::time::storable_time;
 /// Longest `section`, `source_name` and `language` filter, in characters: a bound on
 /// the text a query carries, above every stored field's own limit.
 pub const MAX_FILTER_LEN: usize = 300;
-/// Longest full-text search (`q`), in characters.
-pub const MAX_SEARCH_LEN: usize = 500;
+pub use super::search::MAX_SEARCH_LEN;
 
 /// Query parameters of the article list, as sent. Every value arrives as text so
 /// that each bad one is reported by name.
@@ -49,13 +49,22 @@ pub(crate) struct ArticleListParams {
     /// Only articles published before this time (RFC 3339).
     #[param(format = DateTime, value_type = Option<String>, example = "2024-04-01T00:00:00Z")]
     pub published_before: Option<String>,
-    /// Full-text search over title, summary and body: every word must match
-    /// (English stemming, so `elections` finds `election`). Text without any letter
-    /// or digit, such as an empty `q=`, means no search.
-    #[param(example = "missile launch", max_length = 500)]
+    /// Full-text search over title, summary and body, in the syntax of web search
+    /// boxes (PostgreSQL's `websearch_to_tsquery`, the same on SQLite): every word
+    /// must match (English stemming, so `elections` finds `election`), `"a phrase"`
+    /// matches the words next to each other, `-word` or `-"a phrase"` excludes, and
+    /// `or` between words gives either (`or` binds loosest: `a b or c` is `(a b) or
+    /// c`). Other punctuation is no syntax. Exclusions only narrow the words beside
+    /// them: a query (or `or` branch) of exclusions alone finds nothing. Text without
+    /// any letter or digit, such as an empty `q=`, means no search. With `q`, each
+    /// item carries `search` (its rank and the passage that matched) and the list is
+    /// sorted by relevance unless `sort` says otherwise.
+    #[param(example = "\"short-range missile\" -test", max_length = 500)]
     pub q: Option<String>,
-    /// Order: `-published_at` (default), `published_at`, `-updated_at`, `updated_at`.
-    #[param(pattern = "^-?(published_at|updated_at)$", example = "-published_at")]
+    /// Order: `relevance` (the default with `q`; only with `q`), `-published_at`
+    /// (the default without `q`), `published_at`, `-updated_at`, `updated_at`.
+    /// `relevance` is by `search.rank`, best first, ties by id.
+    #[param(pattern = "^(-?(published_at|updated_at)|relevance)$", example = "-published_at")]
     pub sort: Option<String>,
     /// Page size, 1..=100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
@@ -75,36 +84,6 @@ pub(crate) struct ArticleListParams {
     #[serde(default)]
     #[param(ignore)]
     pub fields: Vec<String>,
-}
-
-/// Full-text search words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SearchText {
-    raw: String,
-    words: Vec<String>,
-}
-
-impl SearchText {
-    /// Parses `q` (at most `MAX_SEARCH_LEN` characters). Text without a letter or digit, such
-    /// as the empty `q=` of a blank search box, has nothing to search for and means
-    /// no search (`None`).
-    pub(crate) fn parse(raw: &str) -> Result<Option<Self>, String> {
-        bounded(raw, MAX_SEARCH_LEN)?;
-        let words: Vec<String> =
-            raw.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
-        Ok((!words.is_empty()).then(|| Self { raw: raw.to_owned(), words }))
-    }
-
-    /// The text as the client sent it (PostgreSQL's parser splits it itself).
-    pub(crate) fn raw(&self) -> &str {
-        &self.raw
-    }
-
-    /// An FTS5 query requiring every word: each one quoted, so no character the
-    /// client sends can be read as FTS5 syntax.
-    pub(crate) fn fts5_query(&self) -> String {
-        self.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ")
-    }
 }
 
 /// A validated article list request.
@@ -181,7 +160,16 @@ pub(crate) enum IncludeOption {
     RelatedLinks,
 }
 
+/// Why `sort=relevance` is refused without a search.
+pub(crate) const RELEVANCE_NEEDS_Q: &str = "relevance needs a search: give q with at least one letter or digit";
+
 impl ArticleFilter {
+    /// The order a cursor of this list is bound to: the sort, and for relevance the
+    /// search too (ranks compare only within one search).
+    pub(crate) fn cursor_order(&self) -> String {
+        relevance_order(self.sort.as_str(), self.search.as_ref())
+    }
+
     /// The tag whose index alone yields this page, in order: one tag, published
     /// articles only, newest first, and nothing else narrowing the list (any other
     /// condition could drop rows from the page the index gives).
@@ -251,8 +239,13 @@ impl ArticleFilter {
         if let Some(q) = params.q.as_deref() {
             check("q", SearchText::parse(q).map(|s| filter.search = s));
         }
-        if let Some(sort) = params.sort.as_deref() {
-            check("sort", ArticleSort::parse(sort).map(|s| filter.sort = s));
+        match params.sort.as_deref() {
+            Some(sort) => check("sort", ArticleSort::parse(sort).map(|s| filter.sort = s)),
+            None if filter.search.is_some() => filter.sort = ArticleSort::Relevance,
+            None => {}
+        }
+        if filter.sort == ArticleSort::Relevance && filter.search.is_none() {
+            check("sort", Err(RELEVANCE_NEEDS_Q.into()));
         }
         check("limit", Paging::limit(params.limit.as_deref()).map(|limit| filter.limit = limit));
         if let Some(count) = params.count.as_deref() {
@@ -264,11 +257,12 @@ impl ArticleFilter {
         }
         // An empty `cursor=` is how forms and many clients ask for the first page.
         if let Some(cursor) = params.cursor.as_deref().filter(|c| !c.is_empty()) {
-            let cursor = Cursor::decode(cursor, filter.sort.as_str(), secret).map_err(ListError::BadCursor)?;
-            let fits = match cursor.key {
-                CursorKey::Time(_) => true,
-                CursorKey::Absent => !matches!(filter.sort, ArticleSort::UpdatedAsc | ArticleSort::UpdatedDesc),
-                CursorKey::Position(_) => false,
+            let cursor = Cursor::decode(cursor, &filter.cursor_order(), secret).map_err(ListError::BadCursor)?;
+            let fits = match (filter.sort, cursor.key) {
+                (ArticleSort::Relevance, key) => matches!(key, CursorKey::Rank(_)),
+                (_, CursorKey::Time(_)) => true,
+                (sort, CursorKey::Absent) => !matches!(sort, ArticleSort::UpdatedAsc | ArticleSort::UpdatedDesc),
+                (_, CursorKey::Position(_) | CursorKey::Rank(_)) => false,
             };
             if !fits {
                 return Err(ListError::BadCursor("is not a cursor this list handed out".into()));
@@ -276,6 +270,14 @@ impl ArticleFilter {
             filter.after = Some(cursor);
         }
         Ok(filter)
+    }
+}
+
+/// A list's cursor order: `sort`, with the search's digest after a relevance sort.
+pub(crate) fn relevance_order(sort: &str, search: Option<&SearchText>) -> String {
+    match search {
+        Some(search) if sort == ArticleSort::Relevance.as_str() => format!("{sort}:{}", search.digest()),
+        _ => sort.to_owned(),
     }
 }
 
@@ -337,15 +339,35 @@ mod tests {
     }
 
     #[test]
-    fn text_without_words_is_no_search() {
-        assert!(SearchText::parse("").unwrap().is_none());
-        assert!(SearchText::parse(" !? ").unwrap().is_none());
-        assert!(SearchText::parse("kim!").unwrap().is_some());
+    fn q_sorts_by_relevance_unless_sort_says_otherwise() {
+        let parse = |q: Option<&str>, sort: Option<&str>| {
+            let params =
+                ArticleListParams { q: q.map(str::to_owned), sort: sort.map(str::to_owned), ..Default::default() };
+            ArticleFilter::parse(params, &CursorSecret::default())
+        };
+        assert_eq!(parse(Some("kim"), None).unwrap().sort, ArticleSort::Relevance);
+        assert_eq!(parse(Some("kim"), Some("relevance")).unwrap().sort, ArticleSort::Relevance);
+        assert_eq!(parse(Some("kim"), Some("updated_at")).unwrap().sort, ArticleSort::UpdatedAsc);
+        assert_eq!(parse(Some("!"), None).unwrap().sort, ArticleSort::PublishedDesc);
+        for (q, sort) in [(None, Some("relevance")), (Some(" "), Some("relevance"))] {
+            let Err(ListError::Invalid(errors)) = parse(q, sort) else { panic!("accepted {q:?}") };
+            assert_eq!(errors[0].parameter.as_deref(), Some("sort"));
+        }
     }
 
     #[test]
-    fn search_words_cannot_inject_fts5_syntax() {
-        let q = SearchText::parse("kim\" OR body:* NEAR(").unwrap().unwrap();
-        assert_eq!(q.fts5_query(), "\"kim\" \"OR\" \"body\" \"NEAR\"");
+    fn a_relevance_cursor_is_bound_to_its_search() {
+        let one = ArticleFilter::parse(
+            ArticleListParams { q: Some("kim".into()), ..Default::default() },
+            &CursorSecret::default(),
+        )
+        .unwrap();
+        let other = ArticleFilter::parse(
+            ArticleListParams { q: Some("park".into()), ..Default::default() },
+            &CursorSecret::default(),
+        )
+        .unwrap();
+        assert!(one.cursor_order().starts_with("relevance:"));
+        assert_ne!(one.cursor_order(), other.cursor_order());
     }
 }

@@ -74,11 +74,14 @@ pub(crate) enum ArticleSort {
     UpdatedDesc,
     /// Least recently changed first.
     UpdatedAsc,
+    /// Best match for the search first (by rank); only with `q`.
+    Relevance,
 }
 
 impl ArticleSort {
     /// Every accepted `sort` value.
-    pub(crate) const VALUES: [&'static str; 4] = ["-published_at", "published_at", "-updated_at", "updated_at"];
+    pub(crate) const VALUES: [&'static str; 5] =
+        ["-published_at", "published_at", "-updated_at", "updated_at", "relevance"];
 
     /// Parses a `sort` query value.
     pub(crate) fn parse(raw: &str) -> Result<Self, String> {
@@ -87,6 +90,7 @@ impl ArticleSort {
             "published_at" => Ok(Self::PublishedAsc),
             "-updated_at" => Ok(Self::UpdatedDesc),
             "updated_at" => Ok(Self::UpdatedAsc),
+            "relevance" => Ok(Self::Relevance),
             _ => Err(format!("must be one of {}", Self::VALUES.join(", "))),
         }
     }
@@ -98,12 +102,13 @@ impl ArticleSort {
             Self::PublishedAsc => Self::VALUES[1],
             Self::UpdatedDesc => Self::VALUES[2],
             Self::UpdatedAsc => Self::VALUES[3],
+            Self::Relevance => Self::VALUES[4],
         }
     }
 
     /// Whether the order runs from high to low.
     pub(crate) fn descending(self) -> bool {
-        matches!(self, Self::PublishedDesc | Self::UpdatedDesc)
+        matches!(self, Self::PublishedDesc | Self::UpdatedDesc | Self::Relevance)
     }
 }
 
@@ -116,6 +121,8 @@ pub(crate) enum CursorKey {
     Position(i32),
     /// No key: the row has no value for the sort column (an unpublished article).
     Absent,
+    /// A search rank (`f64::to_bits`, so that the key compares exactly).
+    Rank(u64),
 }
 
 impl CursorKey {
@@ -123,6 +130,19 @@ impl CursorKey {
     pub(crate) fn time(self) -> Option<DateTime<Utc>> {
         match self {
             Self::Time(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// A search rank as a key.
+    pub(crate) fn rank(rank: f64) -> Self {
+        Self::Rank(rank.to_bits())
+    }
+
+    /// The search rank, if this key is one.
+    pub(crate) fn as_rank(self) -> Option<f64> {
+        match self {
+            Self::Rank(bits) => Some(f64::from_bits(bits)),
             _ => None,
         }
     }
@@ -147,6 +167,8 @@ impl Cursor {
             CursorKey::Time(t) => format!("t{}", t.timestamp_micros()),
             CursorKey::Position(p) => format!("p{p}"),
             CursorKey::Absent => "-".to_owned(),
+            // The shortest decimal that reads back as the same value.
+            CursorKey::Rank(bits) => format!("r{}", f64::from_bits(bits)),
         };
         secret.seal(&format!("{VERSION}|{order}|{key}|{}", self.id.simple()))
     }
@@ -162,7 +184,12 @@ impl Cursor {
             return Err(malformed());
         }
         if made_for != order {
-            return Err(format!("was made for another list order ({made_for}), not {order}"));
+            // A relevance order carries its search's digest (`relevance:…`).
+            let sort = |o: &str| o.split(':').next().unwrap_or_default().to_owned();
+            if sort(made_for) == sort(order) {
+                return Err("was made for another search (q); start again without a cursor".into());
+            }
+            return Err(format!("was made for another list order ({}), not {}", sort(made_for), sort(order)));
         }
         let key = match key.split_at_checked(1) {
             Some(("-", "")) => CursorKey::Absent,
@@ -171,6 +198,13 @@ impl Cursor {
                 CursorKey::Time(DateTime::from_timestamp_micros(micros).ok_or_else(malformed)?)
             }
             Some(("p", position)) => CursorKey::Position(position.parse().map_err(|_| malformed())?),
+            Some(("r", rank)) => {
+                let rank: f64 = rank.parse().map_err(|_| malformed())?;
+                if !rank.is_finite() {
+                    return Err(malformed());
+                }
+                CursorKey::rank(rank)
+            }
             _ => return Err(malformed()),
         };
         let id = Uuid::try_parse(id).map_err(|_| malformed())?;
@@ -192,6 +226,9 @@ mod tests {
             CursorKey::Time(DateTime::from_timestamp_micros(1_711_618_200_123_456).unwrap()),
             CursorKey::Position(7),
             CursorKey::Absent,
+            CursorKey::rank(0.060_792_703_181_505_2),
+            CursorKey::rank(f64::from(0.1_f32)),
+            CursorKey::rank(13.25e-7),
         ] {
             let cursor = Cursor { key, id: Uuid::now_v7() };
             assert_eq!(Cursor::decode(&cursor.encode("updated_at", &secret()), "updated_at", &secret()), Ok(cursor));
@@ -226,6 +263,16 @@ mod tests {
         let good = Cursor { key: CursorKey::Position(1), id: Uuid::now_v7() }.encode("quotes", &secret());
         assert!(Cursor::decode(&good, "quotes", &CursorSecret::new(Some("another"))).is_err());
         assert!(Cursor::decode(&good, "quotes", &CursorSecret::new(None)).is_ok());
+    }
+
+    #[test]
+    fn a_relevance_cursor_only_continues_its_own_search() {
+        let good = Cursor { key: CursorKey::rank(0.5), id: Uuid::now_v7() }.encode("relevance:aa", &secret());
+        assert!(Cursor::decode(&good, "relevance:aa", &secret()).is_ok());
+        let other = Cursor::decode(&good, "relevance:bb", &secret()).unwrap_err();
+        assert!(other.contains("another search"), "{other}");
+        let sort = Cursor::decode(&good, "-published_at", &secret()).unwrap_err();
+        assert!(sort.contains("(relevance), not -published_at"), "{sort}");
     }
 
     #[test]

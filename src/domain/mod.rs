@@ -25,6 +25,7 @@ pub mod resource;
 pub mod retry_schedule;
 pub mod revision;
 pub mod revision_delta;
+pub mod search;
 pub mod slug;
 pub mod suggestion;
 pub mod tags;

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::domain::article::{ArticleInput, ArticleStatus};
 use crate::domain::quote::QuoteInput;
 use crate::domain::related_link::{LinkRelation, RelatedLinkInput};
+use crate::domain::search::SearchHit;
 
 /// A news article.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -85,6 +86,11 @@ pub(crate) struct Article {
     /// `include=related_links` or when `fields` names them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub related_links: Option<Vec<RelatedLink>>,
+    /// How the article matched the search: only in the items of a list searched
+    /// with `q`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub search: Option<SearchHit>,
 }
 
 impl From<Article> for ArticleInput {
@@ -149,6 +155,11 @@ pub(crate) struct Quote {
     /// When the quote last changed (UTC). Present unless left out by `fields`.
     #[schema(required = false)]
     pub updated_at: DateTime<Utc>,
+    /// How the quote matched the search: only in the items of `searchQuotes`
+    /// with `q`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub search: Option<SearchHit>,
 }
 
 impl From<Quote> for QuoteInput {

@@ -1,6 +1,8 @@
 //! `/v1/articles`: create (with nested quotes and links), read by id or slug,
 //! replace, merge-patch, delete, list; `include=` embeds children.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -11,6 +13,7 @@ use super::patching::{merged, patch_errors, require_object};
 use super::structured_data::{self, NewsArticleLd};
 use crate::db::articles::{self as store, ArticleRow, NewChildren};
 use crate::db::embedding::assemble;
+use crate::db::search::{self, Searched};
 use crate::db::stored_uuid;
 use crate::db::{Database, WriteError, embedding};
 use crate::domain::FieldError;
@@ -21,6 +24,7 @@ use crate::domain::cache_tag;
 use crate::domain::cursor::{ArticleSort, Cursor, CursorKey, CursorSecret};
 use crate::domain::fields::{BodyRead, Selection};
 use crate::domain::resource::Article;
+use crate::domain::search::SearchHit;
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Writer};
@@ -81,22 +85,33 @@ pub(crate) async fn list_articles(
     secret: CursorSecret,
 ) -> Result<HttpResponse, ApiError> {
     let (filter, selection) = list_request(params.0, &secret)?;
-    let (sort, limit, include) = (filter.sort, filter.limit, filter.include);
+    let (sort, limit, include, order) = (filter.sort, filter.limit, filter.include, filter.cursor_order());
     let at = now();
     let visibility = caller.visibility(at);
-    let (rows, total, children) = db
+    let (rows, total, children, mut hits) = db
         .run(move |c| -> diesel::QueryResult<_> {
-            let (rows, total) = store::list(c, &filter, at, visibility)?;
-            // Children only for the rows that will be shown (not the look-ahead
-            // row), in one query per kind.
+            let (rows, total) = store::list_ranked(c, &filter, at, visibility)?;
+            // Children and search hits only for the rows that will be shown (not the
+            // look-ahead row), in one query per kind.
             let shown = usize::try_from(filter.limit).unwrap_or(usize::MAX);
-            let ids: Vec<String> = rows.iter().take(shown).map(|r| r.id.clone()).collect();
+            let ids: Vec<String> = rows.iter().take(shown).map(|(r, _)| r.id.clone()).collect();
             let children = embedding::load(c, &ids, include, visibility)?;
-            Ok((rows, total, children))
+            let hits = match &filter.search {
+                Some(text) => Some(search::hits(c, Searched::Articles, text, &ids)?),
+                None => None,
+            };
+            Ok((rows, total, children, hits))
         })
         .await?;
-    let (rows, next_cursor) = split_page(rows, limit, sort.as_str(), &secret, |row| cursor_after(row, sort))?;
-    let items = assemble(rows, children)?;
+    let (rows, next_cursor) = split_page(rows, limit, &order, &secret, |row| cursor_after(row, sort))?;
+    // A relevance list shows the rank it was ordered by (the one its cursor carries).
+    let ranks: Vec<Option<f64>> = rows.iter().map(|(_, rank)| *rank).collect();
+    let mut items = assemble(rows.into_iter().map(|(row, _)| row).collect(), children)?;
+    if let Some(hits) = hits.as_mut() {
+        for (item, rank) in items.iter_mut().zip(ranks) {
+            item.search = Some(search_hit(hits, &item.id.to_string(), rank));
+        }
+    }
     let tags = cache_tag::of_list(cache_tag::ARTICLES.to_owned(), &items, cache_tag::of_article);
     let response = page_response(&req, next_cursor.as_deref());
     let page = sparse::page(response, &ArticlePage { items, next_cursor, total }, selection.as_ref());
@@ -121,10 +136,26 @@ fn list_request(
     Ok((filter, selection))
 }
 
-fn cursor_after(row: &ArticleRow, sort: ArticleSort) -> Result<Cursor, ApiError> {
+/// A shown row's search hit: its passage, with the rank the list was ordered by
+/// when there is one. A row changed since the list was read so that it no longer
+/// matches still gets one (rank 0, its passage unmarked): every item of a search
+/// carries `search`.
+pub(super) fn search_hit(hits: &mut HashMap<String, SearchHit>, id: &str, rank: Option<f64>) -> SearchHit {
+    let mut hit = hits.remove(id).unwrap_or(SearchHit { rank: 0.0, snippet: String::new() });
+    if let Some(rank) = rank {
+        hit.rank = rank;
+    }
+    hit
+}
+
+fn cursor_after((row, rank): &(ArticleRow, Option<f64>), sort: ArticleSort) -> Result<Cursor, ApiError> {
     let key = match sort {
         ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => row.published_at,
         ArticleSort::UpdatedDesc | ArticleSort::UpdatedAsc => Some(row.updated_at),
+        ArticleSort::Relevance => {
+            let rank = rank.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a relevance row without its rank")))?;
+            return Ok(Cursor { key: CursorKey::rank(rank), id: stored_uuid(&row.id)? });
+        }
     };
     let key = key.map_or(CursorKey::Absent, |k| CursorKey::Time(k.and_utc()));
     Ok(Cursor { key, id: stored_uuid(&row.id)? })

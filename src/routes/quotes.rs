@@ -7,20 +7,23 @@ use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::articles::search_hit;
 use super::paging::{ByPosition, page_response};
 use super::patching::{merged, patch_errors, require_object};
 use super::quote_types::{QuotePage, QuotePatch};
 use crate::db::quotes::{self as store, QuoteSearch};
+use crate::db::search::{self as db_search, Searched};
 use crate::db::stored_uuid;
 use crate::db::{Database, articles};
 use crate::domain::FieldError;
-use crate::domain::article_filter::SearchText;
+use crate::domain::article_filter::{RELEVANCE_NEEDS_Q, relevance_order};
 use crate::domain::article_ref::ArticleKey;
 use crate::domain::cache_tag;
 use crate::domain::cursor::{Cursor, CursorKey, CursorSecret};
 use crate::domain::paging::{ListError, Paging};
 use crate::domain::quote::{MAX_SPEAKER_NAME_LEN, QuoteFields, QuoteInput, speaker_key};
 use crate::domain::resource::Quote;
+use crate::domain::search::SearchText;
 use crate::domain::text::trimmed_required;
 use crate::domain::time::now;
 use crate::error::ApiError;
@@ -49,8 +52,14 @@ impl Resource for Quote {
     const NOUN: &'static str = "quote";
 }
 
-/// The order quote search pages in.
+/// The orders quote search pages in: newest first, or by relevance.
 const NEWEST_ORDER: &str = "-created_at";
+const RELEVANCE: &str = "relevance";
+
+/// The order a search's cursors are bound to (a relevance order to its search too).
+fn search_order(by_relevance: bool, text: Option<&SearchText>) -> String {
+    relevance_order(if by_relevance { RELEVANCE } else { NEWEST_ORDER }, text)
+}
 
 /// Query parameters of the quote search.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -62,10 +71,17 @@ pub(crate) struct QuoteSearchParams {
     pub speaker: Option<String>,
     /// Only quotes in this article (id or slug).
     pub article: Option<String>,
-    /// Full-text search over the quote text; every word must match. Text without
-    /// any letter or digit means no search.
-    #[param(example = "provocation", max_length = 500)]
+    /// Full-text search over the quote text, in the syntax of `listArticles`' `q`
+    /// (every word must match, `"a phrase"`, `-word` excludes, `or`). Text without
+    /// any letter or digit means no search. With `q`, each item carries `search`
+    /// and the list is sorted by relevance unless `sort` says otherwise.
+    #[param(example = "provocation -nuclear", max_length = 500)]
     pub q: Option<String>,
+    /// Order: `relevance` (by `search.rank`, best first, ties by id; the default
+    /// with `q`, and only with `q`) or `-created_at` (newest first, the default
+    /// without `q`).
+    #[param(pattern = "^(-created_at|relevance)$", example = "-created_at")]
+    pub sort: Option<String>,
     /// Page size, 1..=100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<String>,
@@ -116,14 +132,32 @@ impl QuoteSearchParams {
                 None
             }
         });
+        let by_relevance = match self.sort.as_deref() {
+            None => text.is_some(),
+            Some(NEWEST_ORDER) => false,
+            Some(RELEVANCE) if text.is_some() => true,
+            Some(RELEVANCE) => {
+                errors.push(FieldError::parameter("sort", RELEVANCE_NEEDS_Q));
+                false
+            }
+            Some(_) => {
+                errors.push(FieldError::parameter("sort", format!("must be one of {NEWEST_ORDER}, {RELEVANCE}")));
+                false
+            }
+        };
         if let Err(detail) = Paging::limit(self.limit.as_deref()) {
             errors.push(FieldError::parameter("limit", detail));
         }
         if !errors.is_empty() {
             return Err(ListError::Invalid(errors));
         }
-        let paging = Paging::parse(self.limit.as_deref(), self.cursor.as_deref(), NEWEST_ORDER, secret)?;
-        Ok(QuoteSearch { speaker, article, text, paging })
+        let order = search_order(by_relevance, text.as_ref());
+        let paging = Paging::parse(self.limit.as_deref(), self.cursor.as_deref(), &order, secret)?;
+        let fits = |key: CursorKey| if by_relevance { key.as_rank().is_some() } else { key.time().is_some() };
+        if paging.after.as_ref().is_some_and(|after| !fits(after.key)) {
+            return Err(ListError::BadCursor("is not a cursor this list handed out".into()));
+        }
+        Ok(QuoteSearch { speaker, article, text, by_relevance, paging })
     }
 }
 
@@ -233,13 +267,35 @@ pub(crate) async fn search_quotes(
     let fields = std::mem::take(&mut params.fields);
     let (search, selection) =
         sparse::together(params.parse(&secret).map_err(list_error), sparse::selection::<Quote>(&fields))?;
-    let limit = search.paging.limit;
+    let (limit, order) = (search.paging.limit, search_order(search.by_relevance, search.text.as_ref()));
     let visibility = caller.visibility(now());
-    let rows = db.run(move |c| store::search(c, &search, visibility)).await?;
-    let (rows, next_cursor) = split_page(rows, limit, NEWEST_ORDER, &secret, |q| {
-        Ok(Cursor { key: CursorKey::Time(q.created_at.and_utc()), id: stored_uuid(&q.id)? })
+    let (rows, mut hits) = db
+        .run(move |c| -> diesel::QueryResult<_> {
+            let rows = store::search(c, &search, visibility)?;
+            let shown = usize::try_from(search.paging.limit).unwrap_or(usize::MAX);
+            let ids: Vec<String> = rows.iter().take(shown).map(|(q, _)| q.id.clone()).collect();
+            let hits = match &search.text {
+                Some(text) => Some(db_search::hits(c, Searched::Quotes, text, &ids)?),
+                None => None,
+            };
+            Ok((rows, hits))
+        })
+        .await?;
+    let (rows, next_cursor) = split_page(rows, limit, &order, &secret, |(q, rank)| {
+        let key = match rank {
+            Some(rank) => CursorKey::rank(*rank),
+            None => CursorKey::Time(q.created_at.and_utc()),
+        };
+        Ok(Cursor { key, id: stored_uuid(&q.id)? })
     })?;
-    let items: Vec<Quote> = rows.into_iter().map(Quote::try_from).collect::<Result<_, _>>()?;
+    let mut items = Vec::with_capacity(rows.len());
+    for (row, rank) in rows {
+        let mut quote = Quote::try_from(row)?;
+        if let Some(hits) = hits.as_mut() {
+            quote.search = Some(search_hit(hits, &quote.id.to_string(), rank));
+        }
+        items.push(quote);
+    }
     let tags = cache_tag::of_list(cache_tag::QUOTES.to_owned(), &items, cache_tag::of_quote);
     let response = page_response(&req, next_cursor.as_deref());
     Ok(reply::with_cache_tags(sparse::page(response, &QuotePage { items, next_cursor }, selection.as_ref()), &tags))

@@ -1,21 +1,62 @@
 //! The article list: filters, sort orders and keyset pages.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::dsl::{self, sql};
+use diesel::dsl;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
 
 use super::lookup::{ArticleQuery, ArticleRow, TagRowIsPublic, is_public, only_visible, tag_row_is_public};
 use crate::db::schema::{article_tags, articles};
+use crate::db::search::{self, Searched};
 use crate::db::{Backend, DbConn};
 use crate::domain::access::Visibility;
 use crate::domain::article::ArticleStatus;
 use crate::domain::article_filter::ArticleFilter;
 use crate::domain::cursor::ArticleSort;
+use crate::domain::search::SearchText;
 
 /// One page of articles: up to `limit + 1` rows (the extra one tells whether a
 /// next page exists) and, when asked, the number of all matching rows.
 pub(crate) fn list(
+    conn: &mut DbConn,
+    filter: &ArticleFilter,
+    now: DateTime<Utc>,
+    visibility: Visibility,
+) -> QueryResult<(Vec<ArticleRow>, Option<i64>)> {
+    let (rows, total) = list_ranked(conn, filter, now, visibility)?;
+    Ok((rows.into_iter().map(|(row, _)| row).collect(), total))
+}
+
+/// A listed row with its search rank, when the list is sorted by relevance.
+pub(crate) type Ranked = (ArticleRow, Option<f64>);
+
+/// `list`, with each row's search rank when the list is sorted by relevance (the
+/// rank it was ordered by, which its cursor carries).
+pub(crate) fn list_ranked(
+    conn: &mut DbConn,
+    filter: &ArticleFilter,
+    now: DateTime<Utc>,
+    visibility: Visibility,
+) -> QueryResult<(Vec<Ranked>, Option<i64>)> {
+    match (&filter.search, filter.sort) {
+        (Some(text), ArticleSort::Relevance) => search::with_ranks(conn, Searched::Articles, text, |c| {
+            let backend = c.backend();
+            let matching = |f| only_visible(filtered(f, backend, now), visibility);
+            let total = if filter.count { Some(matching(filter).count().get_result(c)?) } else { None };
+            let rows: Vec<(ArticleRow, f64)> = by_rank(matching(filter), filter, backend, text)
+                .select((ArticleRow::as_select(), search::selected_rank(backend, Searched::Articles, text)))
+                .limit(filter.limit + 1)
+                .load(c)?;
+            Ok((rows.into_iter().map(|(row, rank)| (row, Some(rank))).collect(), total))
+        }),
+        _ => {
+            let (rows, total) = list_by_column(conn, filter, now, visibility)?;
+            Ok((rows.into_iter().map(|row| (row, None)).collect(), total))
+        }
+    }
+}
+
+/// A page in one of the column orders (publication or change time).
+fn list_by_column(
     conn: &mut DbConn,
     filter: &ArticleFilter,
     now: DateTime<Utc>,
@@ -37,6 +78,25 @@ pub(crate) fn list(
     };
     let rows = super::columns::select_row(page, filter.body).limit(filter.limit + 1).load(conn)?;
     Ok((rows, total))
+}
+
+/// `sort=relevance`: best rank first, ties by id, after the cursor's `(rank, id)`;
+/// the select list must carry `search::selected_rank`.
+fn by_rank<'a>(
+    mut query: ArticleQuery<'a>,
+    filter: &ArticleFilter,
+    backend: Backend,
+    text: &SearchText,
+) -> ArticleQuery<'a> {
+    use articles::id;
+    let rank = || search::rank::<articles::table>(backend, Searched::Articles, text);
+    if let Some(after) = &filter.after
+        && let Some(key) = after.key.as_rank()
+    {
+        let last = after.id.to_string();
+        query = query.filter(rank().lt(key).or(rank().eq(key).and(id.lt(last))));
+    }
+    query.order_by((search::by_selected_rank::<articles::table>().desc(), id.desc()))
 }
 
 // The statement type of `tag_page_ids`, built up step by step.
@@ -108,19 +168,9 @@ fn filtered<'a>(filter: &'a ArticleFilter, backend: Backend, now: DateTime<Utc>)
         let tagged = article_tags::table.filter(article_tags::tag_key.eq(tag)).select(article_tags::article_id);
         query = query.filter(articles::id.eq_any(tagged));
     }
-    if let Some(search) = &filter.search {
-        query = match backend {
-            Backend::Postgres => query.filter(
-                sql::<Bool>("articles.search @@ plainto_tsquery('english', ")
-                    .bind::<Text, _>(search.raw().to_owned())
-                    .sql(")"),
-            ),
-            Backend::Sqlite => query.filter(
-                sql::<Bool>("articles.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
-                    .bind::<Text, _>(search.fts5_query())
-                    .sql(")"),
-            ),
-        };
+    if let Some(text) = &filter.search {
+        let ranked = filter.sort == ArticleSort::Relevance;
+        query = query.filter(search::condition(backend, Searched::Articles, text, ranked));
     }
     query
 }
@@ -136,6 +186,8 @@ fn ordered_page<'a>(query: ArticleQuery<'a>, filter: &ArticleFilter) -> ArticleQ
     let descending = filter.sort.descending();
     match filter.sort {
         ArticleSort::UpdatedDesc | ArticleSort::UpdatedAsc => by_update(query, after_key.zip(after_id), descending),
+        // Ordered by `by_rank`, which needs the search; never reached with one.
+        ArticleSort::Relevance => query,
         ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => {
             let dated_only = filter.status == Some(ArticleStatus::Published);
             by_publication(query, after_key, after_id, descending, dated_only)

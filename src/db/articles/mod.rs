@@ -6,7 +6,7 @@ mod list;
 pub(crate) mod lookup;
 mod write;
 
-pub(crate) use list::list;
+pub(crate) use list::{list, list_ranked};
 pub(crate) use lookup::{ArticleRow, find_visible, is_visible, only_visible};
 pub(crate) use write::{NewChildren, create, delete, store_fields, update};
 
@@ -39,6 +39,7 @@ impl TryFrom<ArticleRow> for Article {
             version: row.version,
             quotes: None,
             related_links: None,
+            search: None,
         })
     }
 }

@@ -59,6 +59,7 @@ pub(crate) const QUOTE_MEMBERS: &[Member] = &[
     always("version"),
     optional("created_at"),
     optional("updated_at"),
+    optional("search"),
 ];
 
 /// The members of a related link.
@@ -94,6 +95,7 @@ pub(crate) const ARTICLE_MEMBERS: &[Member] = &[
     always("version"),
     optional("created_at"),
     optional("updated_at"),
+    optional("search"),
     children("quotes", QUOTE_MEMBERS),
     children("related_links", LINK_MEMBERS),
 ];

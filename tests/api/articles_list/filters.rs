@@ -237,6 +237,7 @@ pub(super) async fn all_filters_combine_and_each_one_excludes_its_own_decoy(app:
         ("published_after", after.as_str()),
         ("published_before", before.as_str()),
         ("q", "missile launch"),
+        ("sort", "-published_at"),
     ];
 
     assert_eq!(titles(&list(&app, &filters).await), ["Missile launch condemned"]);

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The tests of what matches keep to one order: newest first.
+const BY_DATE: (&str, &str) = ("sort", "-published_at");
+
 pub(super) async fn q_searches_title_summary_and_body(app: TestApp) {
     article(&app, "Zeppelin lands", json!({"body": "Crowds gathered.", "published_at": day(1)})).await;
     article(
@@ -19,13 +22,13 @@ pub(super) async fn q_searches_title_summary_and_body(app: TestApp) {
     article(&app, "Unrelated", json!({"summary": "Nothing.", "body": "Nothing here.", "published_at": day(4)})).await;
 
     for q in ["zeppelin", "Zeppelin", "ZEPPELIN"] {
-        let reply = list(&app, &[("q", q)]).await;
+        let reply = list(&app, &[("q", q), BY_DATE]).await;
         assert_eq!(titles(&reply), ["Weekly roundup", "Airship news", "Zeppelin lands"], "q={q}");
     }
-    assert_eq!(titles(&list(&app, &[("q", "airship")]).await), ["Airship news"], "a title word");
-    assert_eq!(titles(&list(&app, &[("q", "happened")]).await), ["Weekly roundup"], "a summary word");
-    assert_eq!(titles(&list(&app, &[("q", "flew")]).await), ["Weekly roundup"], "a body word");
-    assert_eq!(titles(&list(&app, &[("q", "walrus")]).await), Vec::<String>::new());
+    assert_eq!(titles(&list(&app, &[("q", "airship"), BY_DATE]).await), ["Airship news"], "a title word");
+    assert_eq!(titles(&list(&app, &[("q", "happened"), BY_DATE]).await), ["Weekly roundup"], "a summary word");
+    assert_eq!(titles(&list(&app, &[("q", "flew"), BY_DATE]).await), ["Weekly roundup"], "a body word");
+    assert_eq!(titles(&list(&app, &[("q", "walrus"), BY_DATE]).await), Vec::<String>::new());
 }
 
 pub(super) async fn q_uses_english_stemming(app: TestApp) {
@@ -33,10 +36,10 @@ pub(super) async fn q_uses_english_stemming(app: TestApp) {
     article(&app, "Weather", json!({"body": "Two elections were held on rainy days.", "published_at": day(2)})).await;
     article(&app, "Sport", json!({"body": "The match was drawn.", "published_at": day(3)})).await;
 
-    assert_eq!(titles(&list(&app, &[("q", "elections")]).await), ["Weather", "Election results are in"]);
-    assert_eq!(titles(&list(&app, &[("q", "election")]).await), ["Weather", "Election results are in"]);
-    assert_eq!(titles(&list(&app, &[("q", "counted")]).await), ["Election results are in"]);
-    assert_eq!(titles(&list(&app, &[("q", "matches")]).await), ["Sport"]);
+    assert_eq!(titles(&list(&app, &[("q", "elections"), BY_DATE]).await), ["Weather", "Election results are in"]);
+    assert_eq!(titles(&list(&app, &[("q", "election"), BY_DATE]).await), ["Weather", "Election results are in"]);
+    assert_eq!(titles(&list(&app, &[("q", "counted"), BY_DATE]).await), ["Election results are in"]);
+    assert_eq!(titles(&list(&app, &[("q", "matches"), BY_DATE]).await), ["Sport"]);
 }
 
 pub(super) async fn q_requires_every_word_but_the_words_may_sit_in_different_fields(app: TestApp) {
@@ -51,10 +54,10 @@ pub(super) async fn q_requires_every_word_but_the_words_may_sit_in_different_fie
     .await;
 
     for q in ["zeppelin harbour", "harbour zeppelin", "  Harbour,   ZEPPELIN!  "] {
-        assert_eq!(titles(&list(&app, &[("q", q)]).await), ["Roundup", "Zeppelin lands"], "q={q:?}");
+        assert_eq!(titles(&list(&app, &[("q", q), BY_DATE]).await), ["Roundup", "Zeppelin lands"], "q={q:?}");
     }
-    assert_eq!(titles(&list(&app, &[("q", "zeppelin hills")]).await), ["Zeppelin sighted"]);
-    assert_eq!(titles(&list(&app, &[("q", "zeppelin walrus")]).await), Vec::<String>::new());
+    assert_eq!(titles(&list(&app, &[("q", "zeppelin hills"), BY_DATE]).await), ["Zeppelin sighted"]);
+    assert_eq!(titles(&list(&app, &[("q", "zeppelin walrus"), BY_DATE]).await), Vec::<String>::new());
 }
 
 pub(super) async fn q_does_not_find_drafts_by_default(app: TestApp) {
@@ -62,30 +65,31 @@ pub(super) async fn q_does_not_find_drafts_by_default(app: TestApp) {
     article(&app, "Draft zeppelin", json!({"status": "draft"})).await;
     article(&app, "Scheduled zeppelin", json!({"published_at": "2099-01-01T00:00:00Z"})).await;
 
-    assert_eq!(titles(&list(&app, &[("q", "zeppelin")]).await), ["Published zeppelin"]);
-    let any = list(&app, &[("q", "zeppelin"), ("status", "any")]).await;
+    assert_eq!(titles(&list(&app, &[("q", "zeppelin"), BY_DATE]).await), ["Published zeppelin"]);
+    let any = list(&app, &[("q", "zeppelin"), ("status", "any"), BY_DATE]).await;
     assert_eq!(titles(&any), ["Scheduled zeppelin", "Published zeppelin", "Draft zeppelin"]);
 }
 
-pub(super) async fn search_syntax_in_q_is_matched_as_plain_words(app: TestApp) {
+pub(super) async fn fts5_syntax_in_q_is_matched_as_plain_words(app: TestApp) {
     article(&app, "Missile launch", json!({"body": "A missile was launched over the sea.", "published_at": day(1)}))
         .await;
     article(&app, "Zebra crossing", json!({"body": "A zebra crossed the road.", "published_at": day(2)})).await;
 
+    // Only quotes, a leading `-` and `or` are syntax (see `relevance` for them).
     let cases: [(&str, &[&str]); 10] = [
-        ("missile OR zebra", &[]),
         ("missile | zebra", &[]),
-        ("-missile", &["Missile launch"]),
-        ("\"missile\"", &["Missile launch"]),
+        ("missile AND zebra", &[]),
+        ("missile NOT zebra", &[]),
         ("body:zebra", &[]),
         ("zeb*", &[]),
         ("NEAR(missile zebra)", &[]),
         ("1' OR '1'='1", &[]),
         ("missile'; --", &["Missile launch"]),
-        ("zebra) OR (missile", &[]),
+        ("zebra) OR (missile", &["Zebra crossing", "Missile launch"]),
+        ("{title}: zebra", &[]),
     ];
     for (q, expected) in cases {
-        assert_eq!(titles(&list(&app, &[("q", q)]).await), expected, "q={q:?}");
+        assert_eq!(titles(&list(&app, &[("q", q), BY_DATE]).await), expected, "q={q:?}");
     }
 }
 
@@ -143,7 +147,7 @@ pub(super) async fn hostile_q_values_get_200_or_422_and_never_a_server_error(app
         many_words.as_str(),
     ];
     for q in hostile {
-        let reply = list(&app, &[("q", q)]).await;
+        let reply = list(&app, &[("q", q), BY_DATE]).await;
         assert_eq!(reply.status, 200, "q={q:?}: {}", reply.text);
         items(&reply);
     }
@@ -161,7 +165,10 @@ pub(super) async fn hostile_q_values_get_200_or_422_and_never_a_server_error(app
     let stored = app.get(&format!("{LIST}/{}", id_of(&seeded))).await;
     assert_eq!(stored.body["version"], 1, "{}", stored.text);
     assert_eq!(items(&app.get(LIST).await), std::slice::from_ref(&stored.body));
-    assert_eq!(items(&list(&app, &[("q", "missile")]).await), [stored.body]);
+    let mut found = items(&list(&app, &[("q", "missile"), BY_DATE]).await);
+    assert!(found[0]["search"]["snippet"].is_string(), "{found:?}");
+    found[0].as_object_mut().unwrap().remove("search");
+    assert_eq!(found, [stored.body]);
 }
 
 /// A blank search box sends `q=`: text with nothing to search for means no search.
@@ -170,10 +177,10 @@ pub(super) async fn q_without_any_letter_or_digit_is_no_search(app: TestApp) {
     article(&app, "Rocket test", json!({"published_at": day(2)})).await;
 
     for q in ["", " ", "!!!", "\"", "'", "*", "-", "()", "&&", "||", "🚀", "…"] {
-        let reply = list(&app, &[("q", q)]).await;
+        let reply = list(&app, &[("q", q), BY_DATE]).await;
         assert_eq!(titles(&reply), ["Rocket test", "Missile launch"], "q={q:?}");
     }
-    assert_eq!(titles(&list(&app, &[("q", "rocket!")]).await), ["Rocket test"]);
+    assert_eq!(titles(&list(&app, &[("q", "rocket!"), BY_DATE]).await), ["Rocket test"]);
 }
 
 pub(super) async fn nul_character_in_a_filter_value_is_422_naming_the_parameter(app: TestApp) {

@@ -20,6 +20,7 @@ mod filters;
 mod full_text_search;
 mod keyset_while_rows_change;
 mod pagination;
+mod relevance;
 mod sort_orders;
 mod what_is_listed;
 
@@ -28,6 +29,7 @@ use filters::*;
 use full_text_search::*;
 use keyset_while_rows_change::*;
 use pagination::*;
+use relevance::*;
 use sort_orders::*;
 use what_is_listed::*;
 
@@ -56,10 +58,20 @@ crate::tests![
     q_uses_english_stemming,
     q_requires_every_word_but_the_words_may_sit_in_different_fields,
     q_does_not_find_drafts_by_default,
-    search_syntax_in_q_is_matched_as_plain_words,
+    fts5_syntax_in_q_is_matched_as_plain_words,
     hostile_q_values_get_200_or_422_and_never_a_server_error,
     q_without_any_letter_or_digit_is_no_search,
     nul_character_in_a_filter_value_is_422_naming_the_parameter,
+    // Search that ranks.
+    q_sorts_by_relevance_by_default_and_many_mentions_rank_above_one,
+    quoted_words_are_a_phrase,
+    a_minus_excludes_a_word_or_a_phrase,
+    or_gives_either_and_binds_loosest,
+    paging_by_relevance_gives_every_hit_once_in_rank_order,
+    a_relevance_cursor_continues_only_its_own_search_and_order,
+    sort_relevance_without_a_search_is_422_naming_sort,
+    snippets_mark_the_matched_words_and_escape_everything_else,
+    hostile_queries_give_hits_or_an_empty_list_never_an_error,
     // Sort orders.
     sort_published_at_lists_oldest_first,
     sort_by_updated_at_follows_the_last_change_in_both_directions,

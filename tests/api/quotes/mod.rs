@@ -17,6 +17,7 @@ mod create;
 mod one_quote;
 mod per_article_list;
 mod positions;
+mod relevance;
 mod search;
 mod validation;
 
@@ -25,6 +26,7 @@ use create::*;
 use one_quote::*;
 use per_article_list::*;
 use positions::*;
+use relevance::*;
 use search::*;
 use validation::*;
 
@@ -95,6 +97,11 @@ crate::tests![
     search_pages_through_many_quotes_without_skips_or_repeats,
     search_unknown_or_invalid_parameter_is_422_and_bad_cursor_400,
     hostile_q_values_never_cause_a_server_error,
+    // Search that ranks.
+    quote_search_with_q_ranks_by_relevance_and_carries_search,
+    quote_search_has_phrases_exclusions_and_or,
+    quote_search_pages_by_rank_without_skips_or_repeats,
+    quote_sort_relevance_without_q_or_an_unknown_sort_is_422,
     // Cascade.
     deleting_the_article_deletes_its_quotes,
 ];
