@@ -167,6 +167,20 @@ def results_tables(sizes, index, rounds):
                            f"{fmt(r['p50_ms'])} | {fmt(r['p99_ms'])} | {fmt(r['max_ms'])} | {r['lost']} | "
                            f"{r['duplicates']} |")
             out.append("")
+        revisions = [index[(size, b, "revisions")] for b in ("postgres", "sqlite") if (size, b, "revisions") in index]
+        if revisions:
+            out.append("Revisions (`tests/bench/revisions.py`): 99 one-word edits of a 2,000-word article, what they "
+                       "added to the revisions table per edit, and reading its revisions (targets: under 1 KB per "
+                       "edit, revision 1 of 100 in under 20 ms).")
+            out.append("")
+            out.append("| backend | stored B/edit | on disk B/edit | revision 1 p50 / p99 ms | newest p99 ms | "
+                       "page of 20 p99 ms |")
+            out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+            for r in revisions:
+                out.append(f"| {r['backend']} | {fmt(r['stored_bytes_per_edit'], 0)} | {fmt(r['disk_bytes_per_edit'], 0)} | "
+                           f"{fmt(r['read_oldest']['p50_ms'])} / {fmt(r['read_oldest']['p99_ms'])} | "
+                           f"{fmt(r['read_newest']['p99_ms'])} | {fmt(r['list_page_of_20']['p99_ms'])} |")
+            out.append("")
         out.extend(compression_table(size, index))
         out.append("| pgbench ceiling | transactions/s | latency avg ms | failed |")
         out.append("| --- | ---: | ---: | ---: |")
