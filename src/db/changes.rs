@@ -390,7 +390,8 @@ impl Shown {
     }
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, DbError> {
+/// A resource as the API shows it, as JSON.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, DbError> {
     serde_json::to_value(value).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 

@@ -13,14 +13,14 @@ use crate::db::{Database, DbError, WriteError, revisions as store};
 use crate::domain::FieldError;
 use crate::domain::access::Visibility;
 use crate::domain::article_filter::Include;
-use crate::domain::cursor::{Cursor, CursorKey, CursorSecret};
+use crate::domain::article_ref::ArticleKey;
+use crate::domain::cursor::{Cursor, CursorKey};
 use crate::domain::paging::Paging;
 use crate::domain::revision::{RestorePlan, RestoreResult, Revision};
 use crate::domain::time::now;
 use crate::error::ApiError;
 use crate::http::auth::{Admin, DraftReader, Writer};
-use crate::http::params::{ArticleRef, IfMatch, ListOrder, Page, RevisionNumber, list_error, split_page};
-use crate::http::query::QueryParams;
+use crate::http::params::{ArticleRef, IfMatch, ListOrder, Page, PageQuery, RevisionNumber};
 use crate::http::reply::{self, Tagged};
 
 /// Registers the history routes.
@@ -58,6 +58,12 @@ pub(crate) struct RevisionsParams {
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page; empty (or left out) for the first page.
     pub cursor: Option<String>,
+}
+
+impl PageQuery for RevisionsParams {
+    fn limit_and_cursor(&self) -> (Option<&str>, Option<&str>) {
+        (self.limit.as_deref(), self.cursor.as_deref())
+    }
 }
 
 /// List an article's revisions
@@ -116,20 +122,16 @@ pub(crate) async fn list_revisions(
     _admin: Admin,
     req: HttpRequest,
     db: web::Data<Database>,
-    params: QueryParams<RevisionsParams>,
-    secret: CursorSecret,
+    page: Page<NewestFirst, RevisionsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = params.0;
-    let article_id = match params.article_id.as_deref().map(crate::domain::id::parse) {
+    let article_id = match page.query.article_id.as_deref().map(crate::domain::id::parse) {
         Some(Some(id)) => id.to_string(),
         Some(None) => return Err(invalid("article_id", "must be an article id (UUID)")),
         None => return Err(invalid("article_id", "is required")),
     };
-    let paging = Paging::parse(params.limit.as_deref(), params.cursor.as_deref(), NewestFirst::NAME, &secret)
-        .map_err(list_error)?;
-    let limit = paging.limit;
+    let paging = page.paging.clone();
     let items = db.run(move |c| read_page(c, &article_id, &paging)).await?;
-    let (items, next_cursor) = split_page(items, limit, NewestFirst::NAME, &secret, revision_cursor)?;
+    let (items, next_cursor) = page.split(items, revision_cursor)?;
     Ok(history(&req, items, next_cursor))
 }
 
@@ -154,15 +156,8 @@ pub(crate) async fn get_revision(
     article: ArticleRef,
     revision: RevisionNumber,
 ) -> Result<HttpResponse, ApiError> {
-    let (key, number) = (article.key, revision.0);
-    let (_, snapshot) = db
-        .run(move |c| -> Result<_, DbError> {
-            let Some(article) = articles::lookup::find(c, &key)? else {
-                return Ok(Err(ApiError::not_found("article")));
-            };
-            Ok(store::snapshot(c, &article.id, number)?.ok_or_else(|| missing_revision(number)))
-        })
-        .await??;
+    let number = revision.0;
+    let snapshot = read_snapshot(&db, article.key, number).await?;
     Ok(HttpResponse::Ok().insert_header(("Newsdesk-Revision", number.to_string())).json(snapshot))
 }
 
@@ -195,17 +190,9 @@ pub(crate) async fn restore_revision(
 ) -> Result<HttpResponse, ApiError> {
     let (key, number, expected) = (article.key, revision.0, precondition.expected);
     let at = now();
-    let lookup = key.clone();
     // A snapshot never changes, so it is read before the write transaction; the
     // write checks `If-Match` against the article as it stands then.
-    let (_, snapshot) = db
-        .run(move |c| -> Result<_, DbError> {
-            let Some(article) = articles::lookup::find(c, &lookup)? else {
-                return Ok(Err(ApiError::not_found("article")));
-            };
-            Ok(store::snapshot(c, &article.id, number)?.ok_or_else(|| missing_revision(number)))
-        })
-        .await??;
+    let snapshot = read_snapshot(&db, key.clone(), number).await?;
     let plan = RestorePlan::from_snapshot(&snapshot, at).map_err(ApiError::Invalid)?;
     let input = store::RestoreInput { revision: number, plan };
     let include = Include { quotes: true, related_links: true };
@@ -224,6 +211,16 @@ pub(crate) async fn restore_revision(
     let article = assemble(vec![article], children)?.pop().ok_or_else(|| ApiError::not_found("article"))?;
     let result = RestoreResult { revision: newest.unwrap_or(1), restored_from: number, article, left_out, kept_slug };
     Ok(reply::ok(Tagged::versioned(&result, version)?))
+}
+
+/// Revision `number`'s snapshot of the article `key` names: a 404 when there is no
+/// such article, or no such revision kept.
+async fn read_snapshot(db: &Database, key: ArticleKey, number: i32) -> Result<serde_json::Value, ApiError> {
+    db.run(move |c| -> Result<_, DbError> {
+        let Some(article) = articles::lookup::find(c, &key)? else { return Ok(Err(ApiError::not_found("article"))) };
+        Ok(store::snapshot(c, &article.id, number)?.ok_or_else(|| missing_revision(number)))
+    })
+    .await?
 }
 
 fn read_page(c: &mut crate::db::DbConn, article_id: &str, paging: &Paging) -> Result<Vec<Revision>, DbError> {

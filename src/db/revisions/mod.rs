@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use serde_json::{Map, Value};
 
 use super::articles::lookup::{ArticleKey, find};
-use super::changes::ChangeRow;
+use super::changes::{ChangeRow, json};
 use super::embedding::{self, assemble};
 use super::schema::revisions;
 use super::{DbConn, DbError, quotes, related_links, stored_uuid};
@@ -208,10 +208,6 @@ fn refreshed(conn: &mut DbConn, article_id: &str, before: &Value, mine: &[&Chang
     Ok(Value::Object(doc))
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<Value, DbError> {
-    serde_json::to_value(value).map_err(|e| DbError::Corrupt(e.to_string()))
-}
-
 /// Each article the records touch, in order of first appearance, with the change
 /// its revision is named after (its own record when it has one, else the first
 /// record of a child) and that record's version.
@@ -242,7 +238,7 @@ fn current_snapshot(conn: &mut DbConn, article_id: &str) -> Result<Option<Value>
     let include = Include { quotes: true, related_links: true };
     let children = embedding::load(conn, std::slice::from_ref(&row.id), include, Visibility::All)?;
     let article = assemble(vec![row], children)?.pop().ok_or(DbError::Corrupt("article vanished".into()))?;
-    serde_json::to_value(article).map(Some).map_err(|e| DbError::Corrupt(e.to_string()))
+    json(&article).map(Some)
 }
 
 /// The first revision of an article that retention still shows, once `newest` is
@@ -277,9 +273,6 @@ fn prune_article(
     retention: Retention,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    if retention == (Retention { keep: 0, max_age_days: 0 }) {
-        return Ok(());
-    }
     let first = first_kept(conn, article_id, newest, retention, now)?;
     if first <= 1 {
         return Ok(());
@@ -355,15 +348,14 @@ pub(crate) fn page(
     Ok(out)
 }
 
-/// One revision's metadata and snapshot; `None` when the article has no such
-/// revision (never had, or no longer kept).
-pub(crate) fn snapshot(conn: &mut DbConn, article_id: &str, number: i32) -> Result<Option<(Revision, Value)>, DbError> {
+/// One revision's snapshot; `None` when the article has no such revision (never
+/// had, or no longer kept).
+pub(crate) fn snapshot(conn: &mut DbConn, article_id: &str, number: i32) -> Result<Option<Value>, DbError> {
     if shown_from(conn, article_id)?.is_none_or(|first| number < first) {
         return Ok(None);
     }
-    let mut replayed = replay(conn, article_id, number, number)?;
-    let Some((row, snapshot)) = replayed.pop().filter(|(row, _)| row.revision == number) else { return Ok(None) };
-    Ok(Some((revision(row, None)?, snapshot)))
+    let replayed = replay(conn, article_id, number, number)?;
+    Ok(replayed.into_iter().find(|(row, _)| row.revision == number).map(|(_, snapshot)| snapshot))
 }
 
 /// The newest revision number of an article.
