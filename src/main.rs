@@ -108,13 +108,17 @@ fn main() -> ExitCode {
         Command::Openapi => print_openapi(),
         Command::Healthcheck { addr } => newsdesk::cli::healthcheck::check(&addr),
     };
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             log::error!("{e:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    // Log lines are written by a thread of their own: whatever it has not yet
+    // written goes out now, before the process ends.
+    logging::flush();
+    code
 }
 
 fn serve(db: &DatabaseSettings, http: &HttpSettings) -> anyhow::Result<()> {

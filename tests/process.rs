@@ -176,6 +176,38 @@ fn json_log_format_writes_one_object_per_line_with_the_request_fields() {
 }
 
 #[test]
+fn no_log_line_is_lost_at_shutdown() {
+    // Lines are written by a thread of their own, a few milliseconds after they
+    // are logged: a burst right before SIGTERM, and the line logged last of all
+    // just before the process exits, must still reach standard error.
+    let mut service = Service::start(&[("NEWSDESK_LOG_FORMAT", "json")]);
+    // Read as it comes: the burst's lines fill more than a pipe's buffer.
+    let stderr = BufReader::new(service.child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || stderr.lines().map(Result::unwrap).collect::<Vec<String>>());
+    let mut stream = TcpStream::connect(&service.addr).unwrap();
+    const BURST: usize = 300;
+    let requests: String = (0..BURST)
+        .map(|n| {
+            let connection = if n + 1 == BURST { "close" } else { "keep-alive" };
+            format!("GET /v1/articles/missing HTTP/1.1\r\nHost: x\r\nX-Request-Id: burst-{n}\r\nConnection: {connection}\r\n\r\n")
+        })
+        .collect();
+    stream.write_all(requests.as_bytes()).unwrap();
+    let mut responses = String::new();
+    stream.read_to_string(&mut responses).unwrap();
+    assert_eq!(responses.matches("HTTP/1.1 ").count(), BURST, "every pipelined request answered");
+    service.signal("TERM");
+    assert!(service.wait(Duration::from_secs(10)).success());
+
+    let lines: Vec<serde_json::Value> =
+        reader.join().unwrap().iter().map(|l| serde_json::from_str(l).expect("every line is JSON")).collect();
+    let logged: std::collections::HashSet<&str> =
+        lines.iter().filter_map(|l| l["request_id"].as_str()).filter(|id| id.starts_with("burst-")).collect();
+    assert_eq!(logged.len(), BURST, "an access line for every request of the burst");
+    assert_eq!(lines.last().map(|l| l["msg"].clone()), Some("stopped".into()), "the last line is the last logged");
+}
+
+#[test]
 fn token_cli_creates_lists_and_revokes_tokens() {
     let dir = tempfile::tempdir().unwrap();
     let (status, stdout) =

@@ -1,10 +1,17 @@
 //! Log output: env_logger's plain lines, or with `NEWSDESK_LOG_FORMAT=json` one JSON
 //! object per line carrying the record's structured fields (method, route, status,
-//! latency, request id on the access log).
+//! latency, request id on the access log), either way to standard error through
+//! [`sink`], off the request path.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+
+use env_logger::WriteStyle;
 
 use log::kv::{Key, Value, VisitSource};
+
+mod sink;
+
+pub use sink::flush;
 
 /// How log records are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -32,6 +39,9 @@ pub fn init(format: LogFormat) {
             writeln!(buf, "{}", serde_json::Value::Object(line))
         });
     }
+    // Colour only for a person at a terminal, as env_logger decides for stderr.
+    let style = if std::io::stderr().is_terminal() { WriteStyle::Always } else { WriteStyle::Never };
+    builder.write_style(style).target(env_logger::Target::Pipe(Box::new(sink::Sink::new())));
     builder.init();
 }
 
