@@ -29,6 +29,7 @@ mod error;
 pub mod idempotency;
 pub(crate) mod imports;
 mod migration_lock;
+pub(crate) mod native;
 pub(crate) mod nats_publisher;
 pub mod positions;
 pub mod quotes;

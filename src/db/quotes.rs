@@ -8,6 +8,7 @@ use diesel::sql_types::{Bool, Text};
 use super::articles::lookup::{self as articles, ArticleKey};
 use super::changes::ChangeLog;
 pub(crate) use super::child_rows::QuoteRow;
+use super::native::native;
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::quotes;
 use super::search::{self, Searched};
@@ -51,11 +52,10 @@ pub(crate) fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Pag
 
 /// Every quote of the given articles, in position order: one query for a page.
 pub(crate) fn for_articles(conn: &mut DbConn, article_ids: &[String]) -> QueryResult<Vec<QuoteRow>> {
-    quotes::table
-        .filter(quotes::article_id.eq_any(article_ids))
-        .order_by((quotes::article_id, quotes::position))
-        .select(QuoteRow::as_select())
-        .load(conn)
+    let query =
+        quotes::table.filter(quotes::article_id.eq_any(article_ids)).order_by((quotes::article_id, quotes::position));
+    // Every embedding read runs this: on the backend's own connection (`db::native`).
+    native!(conn, |c| query.select(QuoteRow::as_select()).load(c))
 }
 
 impl Versioned for QuoteRow {

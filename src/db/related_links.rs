@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::articles::lookup::{self as articles, ArticleKey, ArticleRow};
 use super::changes::ChangeLog;
 pub(crate) use super::child_rows::{LinkWithTarget, RelatedLinkRow, TargetRow, with_targets};
+use super::native::native;
 use super::positions::{NewList, OrderedList, OrderedTable};
 use super::schema::{articles as articles_table, related_links};
 use super::{DbConn, Versioned, WriteError, locked, locked_for_write, write_transaction};
@@ -69,10 +70,20 @@ pub(crate) fn for_articles(
     article_ids: &[String],
     visibility: Visibility,
 ) -> QueryResult<Vec<LinkWithTarget>> {
-    with_visible_targets!(visibility)
-        .filter(related_links::article_id.eq_any(article_ids.to_vec()))
-        .order_by((related_links::article_id, related_links::position))
-        .load(conn)
+    // Every embedding read runs this: static queries on the backend's own
+    // connection (`db::native`), one per visibility.
+    let of_articles = related_links::article_id.eq_any(article_ids);
+    let order = (related_links::article_id, related_links::position);
+    match visibility {
+        Visibility::All => {
+            native!(conn, |c| with_targets!().filter(of_articles).order_by(order).load(c))
+        }
+        Visibility::PublishedBy(now) => {
+            // The target is the joined article row, so no subquery is needed.
+            let visible = related_links::target_article_id.is_null().or(articles::is_public(now));
+            native!(conn, |c| with_targets!().filter(of_articles).filter(visible).order_by(order).load(c))
+        }
+    }
 }
 
 impl Versioned for LinkWithTarget {

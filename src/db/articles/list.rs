@@ -5,6 +5,7 @@ use diesel::dsl;
 use diesel::prelude::*;
 
 use super::lookup::{ArticleQuery, ArticleRow, TagRowIsPublic, is_public, only_visible, tag_row_is_public};
+use crate::db::native::native;
 use crate::db::schema::{article_tags, articles};
 use crate::db::search::{self, Searched};
 use crate::db::{Backend, DbConn};
@@ -12,6 +13,7 @@ use crate::domain::access::Visibility;
 use crate::domain::article::ArticleStatus;
 use crate::domain::article_filter::ArticleFilter;
 use crate::domain::cursor::ArticleSort;
+use crate::domain::fields::BodyRead;
 use crate::domain::search::SearchText;
 
 /// One page of articles: up to `limit + 1` rows (the extra one tells whether a
@@ -62,6 +64,9 @@ fn list_by_column(
     now: DateTime<Utc>,
     visibility: Visibility,
 ) -> QueryResult<(Vec<ArticleRow>, Option<i64>)> {
+    if let Some(page) = public_newest_first(conn, filter, visibility) {
+        return Ok((page?, None));
+    }
     let backend = conn.backend();
     let matching = |f| only_visible(filtered(f, backend, now), visibility);
     let total = if filter.count { Some(matching(filter).count().get_result(conn)?) } else { None };
@@ -78,6 +83,61 @@ fn list_by_column(
     };
     let rows = super::columns::select_row(page, filter.body).limit(filter.limit + 1).load(conn)?;
     Ok((rows, total))
+}
+
+/// The list front ends ask for most: the public archive, newest first, a page of
+/// it with or without a cursor and no other condition. It runs as one static query
+/// on the backend's own connection (see `db::native`); `None` for any other list,
+/// which `list_by_column` builds as a boxed query. The rows and their order are
+/// the general query's: every public row has a date.
+fn public_newest_first(
+    conn: &mut DbConn,
+    filter: &ArticleFilter,
+    visibility: Visibility,
+) -> Option<QueryResult<Vec<ArticleRow>>> {
+    use articles::{id, published_at};
+    // Named one by one, so that a new filter cannot be overlooked here.
+    let ArticleFilter {
+        status,
+        section,
+        tags,
+        source_name,
+        language,
+        published_after,
+        published_before,
+        search,
+        sort,
+        limit,
+        after,
+        count,
+        include: _,
+        body,
+    } = filter;
+    let Visibility::PublishedBy(now) = visibility else { return None };
+    let plain = matches!(status, None | Some(ArticleStatus::Published))
+        && section.is_none()
+        && tags.is_empty()
+        && source_name.is_none()
+        && language.is_none()
+        && published_after.is_none()
+        && published_before.is_none()
+        && search.is_none();
+    if !plain || *sort != ArticleSort::PublishedDesc || *count || *body != BodyRead::Read {
+        return None;
+    }
+    // Without a cursor the page starts at `now`, past every id (ids are lowercase
+    // hex and hyphens, all below `~`): one statement for every page.
+    let (key, last) = match after {
+        Some(after) => (after.key.time()?.naive_utc(), after.id.to_string()),
+        None => (now.naive_utc(), "~".to_owned()),
+    };
+    let query = articles::table
+        .filter(is_public(now))
+        .filter(published_at.le(key))
+        .filter(published_at.lt(key).or(published_at.eq(key).and(id.lt(last))))
+        .order_by((published_at.desc(), id.desc()))
+        .limit(limit + 1);
+    Some(native!(conn, |c| query.select(ArticleRow::as_select()).load(c)))
 }
 
 /// `sort=relevance`: best rank first, ties by id, after the cursor's `(rank, id)`;
