@@ -167,8 +167,8 @@ where
 #[test]
 fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
     use newsdesk::domain::{
-        article, article_filter, change_feed, language, paging, position, quote, related_link, slug, tags, token,
-        webhook,
+        article, article_filter, change_feed, language, lead_image, paging, position, quote, related_link, slug, tags,
+        token, webhook,
     };
     let (length, items, maximum) = ("maxLength", "maxItems", "maximum");
 
@@ -201,17 +201,26 @@ fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
         ("events", items, whole(webhook::MAX_EVENTS)),
         ("description", length, whole(webhook::MAX_DESCRIPTION_LEN)),
     ];
+    let image_fields = [
+        ("url", length, whole(lead_image::MAX_IMAGE_URL_LEN)),
+        ("alt", length, whole(lead_image::MAX_ALT_LEN)),
+        ("caption", length, whole(lead_image::MAX_CAPTION_LEN)),
+        ("credit", length, whole(lead_image::MAX_CREDIT_LEN)),
+        ("width", maximum, whole(lead_image::MAX_DIMENSION)),
+        ("height", maximum, whole(lead_image::MAX_DIMENSION)),
+    ];
     let token_fields = [("name", length, whole(token::MAX_NAME_LEN))];
     // An empty field name: the limit is on the schema itself.
     let tag = [("", length, whole(tags::MAX_TAG_LEN))];
     let link_list = [("", items, whole(related_link::MAX_LINKS_PER_PUT))];
-    let schemas: [(&[&str], &[Limit]); 7] = [
+    let schemas: [(&[&str], &[Limit]); 8] = [
         (&["ArticleInput", "ArticlePatch", "NewArticleInput"], &article_fields),
         (&["QuoteInput", "QuotePatch"], &quote_fields),
         (
             &["InternalLinkInput", "ExternalLinkInput", "InternalLinkItem", "ExternalLinkItem", "RelatedLinkPatch"],
             &link_fields,
         ),
+        (&["LeadImageInput", "LeadImagePatch"], &image_fields),
         (&["TokenInput"], &token_fields),
         (&["WebhookInput", "WebhookPatch"], &webhook_fields),
         (&["Tag"], &tag),

@@ -22,6 +22,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         announced_public -> Bool,
+        /// The lead image as JSON (`domain::lead_image::LeadImage::to_stored`).
+        image -> Nullable<Text>,
     }
 }
 

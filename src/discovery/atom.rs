@@ -1,8 +1,10 @@
-//! The Atom 1.0 feed (RFC 4287).
+//! The Atom 1.0 feed (RFC 4287), with each entry's lead image as Media RSS
+//! (`media:content`, see `media`).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::entry::Feed;
+use super::media;
 use super::xml::Xml;
 
 /// The Atom media type.
@@ -16,7 +18,7 @@ fn time(at: DateTime<Utc>) -> String {
 /// every entry has one (RFC 4287 4.1.1) even without a byline.
 pub(crate) fn write(feed: &Feed<'_>) -> Vec<u8> {
     let mut xml = Xml::new();
-    xml.open("feed", &[("xmlns", "http://www.w3.org/2005/Atom")]);
+    xml.open("feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xmlns:media", media::NAMESPACE)]);
     xml.element("id", &[], &feed.self_url);
     xml.element("title", &[("type", "text")], &feed.site.name);
     xml.element("updated", &[], &time(feed.updated));
@@ -45,6 +47,9 @@ pub(crate) fn write(feed: &Feed<'_>) -> Vec<u8> {
             xml.empty("category", &[("term", tag)]);
         }
         xml.element("content", &[("type", "html")], &entry.content_html);
+        if let Some(image) = &entry.image {
+            media::content(&mut xml, image);
+        }
         xml.close("entry");
     }
     xml.close("feed");

@@ -7,6 +7,7 @@ use super::Site;
 use super::html::body_html;
 use crate::db::articles::ArticleRow;
 use crate::db::articles::discovery::SitemapRow;
+use crate::domain::lead_image::LeadImage;
 use crate::domain::public_url::ArticlePlace;
 
 /// An article in a feed.
@@ -24,6 +25,7 @@ pub(crate) struct FeedEntry {
     pub language: String,
     /// The body rendered to HTML and sanitised.
     pub content_html: String,
+    pub image: Option<LeadImage>,
 }
 
 /// Where an article's page is, from its row.
@@ -55,6 +57,12 @@ pub(crate) fn tags_of(row: &ArticleRow) -> Vec<String> {
     })
 }
 
+/// The lead image of a row (stored as JSON); one whose column does not parse is
+/// left out, with a warning, rather than failing the whole feed or sitemap.
+pub(crate) fn image_of(id: &str, stored: Option<&str>) -> Option<LeadImage> {
+    LeadImage::from_stored(stored?).map_err(|e| log::warn!("article {id}: stored image does not parse: {e}")).ok()
+}
+
 impl FeedEntry {
     /// The entry of a published row (a row without a date is dated by its
     /// creation, which never happens for what the feeds select).
@@ -70,6 +78,7 @@ impl FeedEntry {
             tags: tags_of(row),
             language: row.language.clone(),
             content_html: body_html(&row.body),
+            image: image_of(&row.id, row.image.as_deref()),
         }
     }
 

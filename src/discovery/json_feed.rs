@@ -32,6 +32,9 @@ struct Item<'a> {
     content_html: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<&'a str>,
+    /// The lead image's URL (JSON Feed's `image`: "the main image for the item").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
     date_published: String,
     date_modified: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -48,6 +51,7 @@ fn item(entry: &FeedEntry) -> Item<'_> {
         title: &entry.title,
         content_html: &entry.content_html,
         summary: entry.summary.as_deref(),
+        image: entry.image.as_ref().map(|i| i.url.as_str()),
         date_published: entry.published.to_rfc3339_opts(SecondsFormat::Secs, true),
         date_modified: entry.updated.to_rfc3339_opts(SecondsFormat::Secs, true),
         authors: entry.byline.as_deref().map(|name| Author { name }).into_iter().collect(),

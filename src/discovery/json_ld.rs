@@ -1,15 +1,17 @@
 //! An article as schema.org `NewsArticle` JSON-LD, what search engines read for
 //! rich results: its page on the site, the byline as author, the source as
-//! `isBasedOn`, and its quotes as `Quotation` parts, each spoken by a `Person`
-//! with their role as `jobTitle`.
+//! `isBasedOn`, the lead image as an `ImageObject` (Google's article rich results
+//! require an image), and its quotes as `Quotation` parts, each spoken by a
+//! `Person` with their role as `jobTitle`.
 
 use chrono::{NaiveDateTime, SecondsFormat};
 use serde_json::{Map, Value, json};
 
 use super::Site;
-use super::entry::{place, tags_of};
+use super::entry::{image_of, place, tags_of};
 use crate::db::articles::ArticleRow;
 use crate::db::quotes::QuoteRow;
+use crate::domain::lead_image::LeadImage;
 
 fn time(at: NaiveDateTime) -> Value {
     at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true).into()
@@ -41,6 +43,26 @@ fn quotation(quote: &QuoteRow) -> Value {
     Value::Object(item)
 }
 
+/// The lead image as an `ImageObject`: its URL (also as `contentUrl`, the file
+/// itself), the caption, the credit as `creditText`, the size in pixels, and the
+/// alternative text as its `description`.
+fn image_object(image: &LeadImage) -> Value {
+    let mut object = Map::new();
+    object.insert("@type".into(), "ImageObject".into());
+    object.insert("url".into(), image.url.clone().into());
+    object.insert("contentUrl".into(), image.url.clone().into());
+    put_text(&mut object, "description", Some(&image.alt));
+    put_text(&mut object, "caption", image.caption.as_deref());
+    put_text(&mut object, "creditText", image.credit.as_deref());
+    if let Some(width) = image.width {
+        object.insert("width".into(), width.into());
+    }
+    if let Some(height) = image.height {
+        object.insert("height".into(), height.into());
+    }
+    Value::Object(object)
+}
+
 /// The `NewsArticle` of a row and its quotes (in position order).
 pub(crate) fn news_article(site: &Site, row: &ArticleRow, quotes: &[QuoteRow]) -> Value {
     let url = site.article_url(place(row));
@@ -70,6 +92,9 @@ pub(crate) fn news_article(site: &Site, row: &ArticleRow, quotes: &[QuoteRow]) -
         article.insert("keywords".into(), tags.into());
     }
     article.insert("inLanguage".into(), row.language.clone().into());
+    if let Some(image) = image_of(&row.id, row.image.as_deref()) {
+        article.insert("image".into(), image_object(&image));
+    }
     if row.source_url.is_some() || row.source_name.is_some() {
         let mut source = Map::new();
         source.insert("@type".into(), "CreativeWork".into());

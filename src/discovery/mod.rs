@@ -8,6 +8,7 @@ pub(crate) mod entry;
 pub(crate) mod html;
 pub(crate) mod json_feed;
 pub(crate) mod json_ld;
+pub(crate) mod media;
 pub(crate) mod rss;
 pub(crate) mod sitemap;
 pub(crate) mod xml;

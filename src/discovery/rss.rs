@@ -1,10 +1,13 @@
 //! The RSS 2.0 feed, with the body in `content:encoded`, the byline in
-//! `dc:creator` (RSS's own `author` must be an e-mail address) and the update time
-//! in `atom:updated`.
+//! `dc:creator` (RSS's own `author` must be an e-mail address), the update time
+//! in `atom:updated` and the lead image as Media RSS `media:content` (RSS's own
+//! `enclosure` requires the file's length in bytes, which we do not know, and
+//! carries no text; see `media`).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::entry::Feed;
+use super::media;
 use super::xml::Xml;
 
 /// The RSS media type.
@@ -25,6 +28,7 @@ pub(crate) fn write(feed: &Feed<'_>) -> Vec<u8> {
             ("xmlns:atom", "http://www.w3.org/2005/Atom"),
             ("xmlns:content", "http://purl.org/rss/1.0/modules/content/"),
             ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
+            ("xmlns:media", media::NAMESPACE),
         ],
     );
     xml.open("channel", &[]);
@@ -52,6 +56,9 @@ pub(crate) fn write(feed: &Feed<'_>) -> Vec<u8> {
             xml.element("category", &[], tag);
         }
         xml.element("content:encoded", &[], &entry.content_html);
+        if let Some(image) = &entry.image {
+            media::content(&mut xml, image);
+        }
         xml.close("item");
     }
     xml.close("channel");

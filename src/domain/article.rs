@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::language::Language;
+use super::lead_image::{LeadImage, LeadImageInput};
 use super::quote::{QuoteFields, QuoteInput};
 use super::related_link::{RelatedLinkFields, RelatedLinkInput};
 use super::slug::Slug;
@@ -84,7 +85,15 @@ impl ArticleStatus {
     "tags": ["North Korea", "Defence"],
     "language": "en",
     "source_name": "Example Wire",
-    "source_url": "https://news.example.org/world/123"
+    "source_url": "https://news.example.org/world/123",
+    "image": {
+        "url": "https://images.example.com/2024/03/missile-launch.jpg",
+        "alt": "A missile rises from a launch pad, trailing smoke",
+        "caption": "A test launch near Pyongyang on Thursday.",
+        "credit": "Photograph: Example Agency",
+        "width": 1600,
+        "height": 900
+    }
 }))]
 pub(crate) struct ArticleInput {
     /// URL name, unique: lowercase letters and digits separated by hyphens, 1..=200
@@ -134,6 +143,9 @@ pub(crate) struct ArticleInput {
     /// Absolute http(s) URL of the original, up to 2,048 characters.
     #[schema(format = "uri", max_length = 2048)]
     pub source_url: Option<String>,
+    /// The lead image: `url` and `alt` required, the rest optional. `null` or left
+    /// out: none (on `PUT`, left out clears it).
+    pub image: Option<LeadImageInput>,
 }
 
 /// An article's writable fields after every rule has been checked.
@@ -152,6 +164,7 @@ pub(crate) struct ArticleFields {
     pub language: Language,
     pub source_name: Option<String>,
     pub source_url: Option<String>,
+    pub image: Option<LeadImage>,
 }
 
 impl ArticleFields {
@@ -193,12 +206,19 @@ impl ArticleFields {
                 None => Ok(None),
             },
         );
+        let image = match input.image.map(LeadImage::validate).transpose() {
+            Ok(image) => Some(image),
+            Err(errors) => {
+                errors.into_iter().for_each(|e| p.push(e.under("/image")));
+                None
+            }
+        };
         if status == ArticleStatus::Published && body.as_ref().is_some_and(|b| super::text::trim(b).is_empty()) {
             p.push(FieldError::across("/body", "status", "must not be empty when the article is published"));
         }
         let errors = p.finish().err().unwrap_or_default();
         // A failed check recorded an error, so this only matches when all passed.
-        match (title, summary, body, byline, published_at, section, tags, language, source_name, source_url) {
+        match (title, summary, body, byline, published_at, section, tags, language, source_name, source_url, image) {
             (
                 Some(title),
                 Some(summary),
@@ -210,6 +230,7 @@ impl ArticleFields {
                 Some(language),
                 Some(source_name),
                 Some(source_url),
+                Some(image),
             ) if errors.is_empty() => Ok(Self {
                 slug: slug.flatten(),
                 title,
@@ -226,6 +247,7 @@ impl ArticleFields {
                 language,
                 source_name,
                 source_url,
+                image,
             }),
             _ => Err(errors),
         }
@@ -380,9 +402,10 @@ mod tests {
             status: Some(ArticleStatus::Published),
             ..Default::default()
         };
+        let a = ArticleInput { image: Some(LeadImageInput { url: Some("/a.jpg".into()), ..Default::default() }), ..a };
         let errors = ArticleFields::validate(a, now()).unwrap_err();
         let pointers: Vec<_> = errors.iter().filter_map(|e| e.pointer.as_deref()).collect();
-        assert_eq!(pointers, ["/title", "/tags/1", "/source_url", "/body"]);
+        assert_eq!(pointers, ["/title", "/tags/1", "/source_url", "/image/url", "/image/alt", "/body"]);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod fields;
 pub mod id;
 pub mod import;
 pub mod language;
+pub mod lead_image;
 pub mod merge_patch;
 pub mod paging;
 pub mod position;

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::article::{ArticleInput, ArticleStatus};
+use crate::domain::lead_image::LeadImage;
 use crate::domain::quote::QuoteInput;
 use crate::domain::related_link::{LinkRelation, RelatedLinkInput};
 use crate::domain::search::SearchHit;
@@ -29,6 +30,14 @@ use crate::domain::search::SearchHit;
     "language": "en",
     "source_name": "Example Wire",
     "source_url": "https://news.example.org/world/123",
+    "image": {
+        "url": "https://images.example.com/2024/03/missile-launch.jpg",
+        "alt": "A missile rises from a launch pad, trailing smoke",
+        "caption": "A test launch near Pyongyang on Thursday.",
+        "credit": "Photograph: Example Agency",
+        "width": 1600,
+        "height": 900
+    },
     "version": 1,
     "created_at": "2024-03-28T09:12:44.120Z",
     "updated_at": "2024-03-28T09:12:44.120Z"
@@ -69,6 +78,8 @@ pub(crate) struct Article {
     /// URL of the original. Present unless left out by `fields`.
     #[schema(format = "uri")]
     pub source_url: Option<String>,
+    /// The lead image, `null` when there is none. Present unless left out by `fields`.
+    pub image: Option<LeadImage>,
     /// Starts at 1 and grows by one on every change; the ETag carries it.
     #[schema(minimum = 1, example = 1)]
     pub version: i32,
@@ -109,6 +120,7 @@ impl From<Article> for ArticleInput {
             language: Some(a.language),
             source_name: a.source_name,
             source_url: a.source_url,
+            image: a.image.map(Into::into),
         }
     }
 }

@@ -139,7 +139,7 @@ impl RestorePlan {
     /// its own, so that it follows the target's title as it did (a snapshot shows
     /// the title a link displays, not whether it was its own).
     pub(crate) fn from_snapshot(snapshot: &Value, now: DateTime<Utc>) -> Result<Self, Vec<FieldError>> {
-        const WRITABLE: [&str; 12] = [
+        const WRITABLE: [&str; 13] = [
             "slug",
             "title",
             "summary",
@@ -152,6 +152,7 @@ impl RestorePlan {
             "language",
             "source_name",
             "source_url",
+            "image",
         ];
         let article = snapshot.as_object().ok_or_else(|| vec![FieldError::body("", "the snapshot is empty")])?;
         let input: ArticleInput = members(article, &WRITABLE, "")?;

@@ -14,7 +14,7 @@ use crate::domain::resource::Article;
 /// clears an optional member (and resets `status` to `draft`, `language` to `en`,
 /// `tags` to none).
 #[derive(Debug, ToSchema)]
-#[schema(example = json!({"summary": null, "tags": ["Korea"], "status": "published"}))]
+#[schema(example = json!({"summary": null, "tags": ["Korea"], "status": "published", "image": {"caption": null}}))]
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "documents the PATCH body, which is merged as plain JSON")]
 pub(crate) struct ArticlePatch {
@@ -52,6 +52,38 @@ pub(crate) struct ArticlePatch {
     /// New source URL, or `null` to clear it.
     #[schema(format = "uri", max_length = 2048)]
     source_url: Option<String>,
+    /// Changes to the lead image, merged into the stored one member by member
+    /// (RFC 7396: `{"caption": null}` clears the caption and keeps the rest), or
+    /// `null` to remove the image. Without a stored image the object must name
+    /// `url` and `alt`.
+    image: Option<LeadImagePatch>,
+}
+
+/// A merge patch of an article's lead image: only the members to change; `null`
+/// clears an optional member. The merged image is checked as a whole.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"caption": "Talks in Seoul on Friday.", "credit": null}))]
+#[serde(deny_unknown_fields)]
+#[expect(dead_code, reason = "documents the PATCH body, which is merged as plain JSON")]
+pub(crate) struct LeadImagePatch {
+    /// New picture URL (absolute http(s)).
+    #[schema(nullable = false, format = "uri", max_length = 2048)]
+    url: Option<String>,
+    /// New alternative text.
+    #[schema(nullable = false, min_length = 1, max_length = 500, pattern = r"\S")]
+    alt: Option<String>,
+    /// New caption, or `null` to clear it.
+    #[schema(max_length = 1000)]
+    caption: Option<String>,
+    /// New credit, or `null` to clear it.
+    #[schema(max_length = 300)]
+    credit: Option<String>,
+    /// New width in pixels, or `null` to clear it.
+    #[schema(minimum = 1, maximum = 65535)]
+    width: Option<i64>,
+    /// New height in pixels, or `null` to clear it.
+    #[schema(minimum = 1, maximum = 65535)]
+    height: Option<i64>,
 }
 
 /// A new article, optionally with its quotes and related links, all stored in one

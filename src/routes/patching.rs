@@ -46,20 +46,93 @@ pub(crate) fn patch_errors(patch: &Value, errors: Vec<FieldError>) -> WriteError
 /// `I` serialises every writable field (a missing one as `null`), so a member of the
 /// patch that `current` lacks is no field at all. Such a member set to `null` would
 /// vanish in the merge (removing what is not there changes nothing); it is kept, so
-/// that it is refused as an unknown field like any other value would be.
+/// that it is refused as an unknown field like any other value would be. The same
+/// holds inside a nested object (an article's `image`), where every `null` of a
+/// patch to an object that is not stored yet is kept: the request type reads a
+/// known optional member's `null` as absent anyway.
 pub(crate) fn merged<I: Serialize + DeserializeOwned>(current: I, patch: &Value) -> Result<I, WriteError> {
     let mut document = serde_json::to_value(current).map_err(WriteError::corrupt)?;
-    let unknown: Vec<String> = match (&document, patch) {
-        (Value::Object(fields), Value::Object(members)) => members
-            .iter()
-            .filter(|(name, value)| value.is_null() && !fields.contains_key(*name))
-            .map(|(name, _)| name.clone())
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut unknown = Vec::new();
+    unknown_nulls(Some(&document), patch, &mut Vec::new(), &mut unknown);
     merge_patch::apply(&mut document, patch.clone());
-    if let Value::Object(fields) = &mut document {
-        fields.extend(unknown.into_iter().map(|name| (name, Value::Null)));
+    for path in unknown {
+        let Some((name, parent)) = path.split_last() else { continue };
+        if let Some(Value::Object(members)) = parent.iter().try_fold(&mut document, |at, key| at.get_mut(key)) {
+            members.insert(name.clone(), Value::Null);
+        }
     }
     shape_errors(document).map_err(WriteError::Invalid)
+}
+
+/// The paths of the `null` members of `patch` that `document` lacks, at any depth.
+fn unknown_nulls(document: Option<&Value>, patch: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    let Value::Object(members) = patch else { return };
+    let fields = document.and_then(Value::as_object);
+    for (name, value) in members {
+        let stored = fields.and_then(|f| f.get(name));
+        path.push(name.clone());
+        if value.is_null() {
+            if stored.is_none() {
+                out.push(path.clone());
+            }
+        } else {
+            unknown_nulls(stored, value, path, out);
+        }
+        path.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        a: Option<String>,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {
+        x: Option<String>,
+        y: Option<String>,
+    }
+
+    fn unknown_pointers(result: Result<Doc, WriteError>) -> Vec<String> {
+        match result {
+            Err(WriteError::Invalid(errors)) => errors.into_iter().filter_map(|e| e.pointer).collect(),
+            other => panic!("expected shape errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nested_objects_merge_member_by_member() {
+        let stored = || Doc { a: Some("a".into()), inner: Some(Inner { x: Some("x".into()), y: Some("y".into()) }) };
+        let merged = merged(stored(), &json!({"inner": {"x": null, "y": "z"}})).unwrap();
+        assert_eq!(merged, Doc { a: Some("a".into()), inner: Some(Inner { x: None, y: Some("z".into()) }) });
+        assert_eq!(merged_doc(stored(), json!({"inner": null})).inner, None);
+        let none = Doc { a: None, inner: None };
+        assert_eq!(
+            merged_doc(none, json!({"inner": {"x": "new", "y": null}})).inner.unwrap().x.as_deref(),
+            Some("new")
+        );
+    }
+
+    fn merged_doc(current: Doc, patch: Value) -> Doc {
+        merged(current, &patch).unwrap()
+    }
+
+    #[test]
+    fn unknown_members_set_to_null_are_refused_at_any_depth() {
+        let stored = || Doc { a: None, inner: Some(Inner { x: None, y: None }) };
+        assert_eq!(unknown_pointers(merged(stored(), &json!({"b": null}))), ["/b"]);
+        assert_eq!(unknown_pointers(merged(stored(), &json!({"inner": {"z": null}}))), ["/inner/z"]);
+        let none = Doc { a: None, inner: None };
+        assert_eq!(unknown_pointers(merged(none, &json!({"inner": {"x": "1", "z": null}}))), ["/inner/z"]);
+    }
 }

@@ -75,6 +75,32 @@ pub(crate) struct LdQuotation {
     description: Option<String>,
 }
 
+/// The lead image as a schema.org `ImageObject`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LdImageObject {
+    #[serde(rename = "@type")]
+    #[schema(example = "ImageObject")]
+    kind: String,
+    /// The picture's URL (`image.url`).
+    #[schema(format = "uri")]
+    url: String,
+    /// The same URL: the file itself.
+    #[serde(rename = "contentUrl")]
+    #[schema(format = "uri")]
+    content_url: String,
+    /// The alternative text (`image.alt`).
+    description: String,
+    /// `image.caption`.
+    caption: Option<String>,
+    /// `image.credit`.
+    #[serde(rename = "creditText")]
+    credit_text: Option<String>,
+    /// Width in pixels.
+    width: Option<u32>,
+    /// Height in pixels.
+    height: Option<u32>,
+}
+
 /// The article as schema.org `NewsArticle` JSON-LD (`Accept: application/ld+json`).
 /// Members without a value are left out.
 #[derive(Serialize, ToSchema)]
@@ -88,6 +114,10 @@ pub(crate) struct LdQuotation {
     "publisher": {"@type": "Organization", "name": "The Example Times", "url": "https://news.example.com"},
     "articleSection": "World", "keywords": ["Diplomacy"], "inLanguage": "en",
     "isBasedOn": {"@type": "CreativeWork", "name": "Wire", "url": "https://wire.example.org/a"},
+    "image": {"@type": "ImageObject", "url": "https://images.example.com/talks.jpg",
+              "contentUrl": "https://images.example.com/talks.jpg", "description": "Delegates at a long table",
+              "caption": "The talks in Geneva on Monday.", "creditText": "Photograph: Example Agency",
+              "width": 1600, "height": 900},
     "hasPart": [{"@type": "Quotation", "text": "We are back.",
                  "spokenByCharacter": {"@type": "Person", "name": "Pat Doe", "jobTitle": "Foreign Minister"},
                  "creator": {"@type": "Person", "name": "Pat Doe", "jobTitle": "Foreign Minister"},
@@ -130,6 +160,8 @@ pub(crate) struct NewsArticleLd {
     /// The source (`source_name`, `source_url`) as a `CreativeWork`.
     #[serde(rename = "isBasedOn")]
     is_based_on: Option<serde_json::Value>,
+    /// The lead image.
+    image: Option<LdImageObject>,
     /// The quotes, in position order.
     #[serde(rename = "hasPart")]
     has_part: Option<Vec<LdQuotation>>,

@@ -155,7 +155,7 @@ async fn a_shaped_article_list_keeps_its_paging_and_leaves_the_bodies_out(app: T
         )
         .await;
     }
-    let every = "slug,title,summary,byline,status,published_at,section,tags,language,source_name,source_url,created_at,updated_at";
+    let every = "slug,title,summary,byline,status,published_at,section,tags,language,source_name,source_url,image,created_at,updated_at";
 
     let first = app.get(&format!("/v1/articles?limit=2&count=true&fields={every}")).await;
 
@@ -163,7 +163,7 @@ async fn a_shaped_article_list_keeps_its_paging_and_leaves_the_bodies_out(app: T
     assert_eq!(items.len(), 2);
     for item in &items {
         assert!(item.get("body").is_none(), "{item}");
-        assert_eq!(keys(item).len(), 15, "every member but the body: {item}");
+        assert_eq!(keys(item).len(), 16, "every member but the body: {item}");
     }
     assert_eq!(first.body["total"], 3);
     assert!(first.body["next_cursor"].is_string(), "{}", first.text);

@@ -20,6 +20,7 @@ mod headers;
 mod hostile;
 mod idempotency;
 mod imports;
+mod lead_image;
 mod limits;
 mod observability;
 mod quotes;
@@ -47,6 +48,7 @@ fn main() {
         headers::tests(),
         idempotency::tests(),
         imports::tests(),
+        lead_image::tests(),
         limits::tests(),
         hostile::tests(),
         observability::tests(),

@@ -54,6 +54,14 @@ async fn seeding_an_empty_database_lists_the_published_examples_and_hides_the_ot
     assert!(out.len() >= 6, "most examples are out: {}", out.len());
     assert!(scheduled >= 1 && all.iter().any(|a| is(a, "draft")) && all.iter().any(|a| is(a, "archived")));
 
+    let pictured: Vec<&Value> = all.iter().filter(|a| !a["image"].is_null()).collect();
+    assert!(!pictured.is_empty(), "an example has a lead image");
+    for article in pictured {
+        let image = &article["image"];
+        assert!(image["url"].as_str().is_some_and(|u| u.starts_with("https://")), "{image}");
+        assert!(image["alt"].as_str().is_some_and(|a| !a.trim().is_empty()), "{image}");
+    }
+
     let listed = app.get("/v1/articles?limit=100&count=true").await;
     assert_eq!(listed.status, 200, "{}", listed.text);
     let items = listed.body["items"].as_array().unwrap();

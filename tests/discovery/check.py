@@ -2,9 +2,12 @@
 
 feedparser (no bozo error, every field present) reads the Atom and RSS feeds, a
 JSON Schema written from the JSON Feed 1.1 specification checks the JSON feed,
-lxml parses the sitemaps (structure as sitemaps.org and Google News define it)
-and pyld expands the JSON-LD. Drafts, archived and scheduled articles must never
-appear; hostile text must come back as the same text, well-formed.
+lxml parses the sitemaps (structure as sitemaps.org, Google News and Google's
+image extension define it) and pyld expands the JSON-LD. Lead images must reach
+each: Media RSS in the feeds, `image` in the JSON feed, `image:image` in the
+sitemaps, an `ImageObject` in the JSON-LD. Drafts, archived and scheduled
+articles must never appear; hostile text must come back as the same text,
+well-formed.
 
     python check.py BASE_URL TOKEN     (run by tests/discovery/run)
 """
@@ -29,6 +32,10 @@ SITE = "https://news.example.com"
 PUBLICATION = "The Example Times"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
+IMAGE = {"url": "https://images.example.com/talks.jpg?w=1600&h=900", "alt": "Delegates at a long table",
+         "caption": "The talks on Monday.", "credit": "Photograph: Example Agency", "width": 1600, "height": 900}
+HOSTILE_IMAGE_URL = "https://images.example.com/h.jpg?a=\"><b>&c=]]>"
 # Markup, CDATA ends, C0 controls that XML 1.0 cannot hold (replaced by U+FFFD),
 # bidirectional overrides and marks (kept).
 HOSTILE = '<b>Bold</b> & "q" ]]> <![CDATA[x]]> \x01\x08\x0b\x1b \u202ereversed\u202c \u200frtl'
@@ -73,7 +80,7 @@ def load_newsroom():
             "title": "Talks resume", "summary": "Both sides return.", "body": "Talks *resumed* today.",
             "byline": "Ana Reporter", "status": "published", "published_at": hours_ago(5), "section": "World",
             "tags": ["Diplomacy", "Peace talks"], "language": "en-GB", "source_name": "Wire",
-            "source_url": "https://wire.example.org/a",
+            "source_url": "https://wire.example.org/a", "image": IMAGE,
             "quotes": [{"text": "We are back.", "speaker_name": "Pat Doe", "speaker_title": "Foreign Minister",
                         "context": "in a statement"}],
         }),
@@ -81,6 +88,7 @@ def load_newsroom():
             "title": HOSTILE, "summary": HOSTILE, "byline": HOSTILE, "status": "published",
             "published_at": hours_ago(2), "tags": ["<tag>", "]]>"], "section": "Sport",
             "body": HOSTILE + "\n\n<script>alert(1)</script>[x](javascript:alert(2))<img src=x onerror=alert(3)>",
+            "image": {"url": HOSTILE_IMAGE_URL, "alt": HOSTILE, "caption": HOSTILE, "credit": HOSTILE},
         }),
         "old": create({"title": "Last year", "body": "x", "status": "published", "byline": "B",
                        "summary": "S", "tags": ["T"], "published_at": "2025-01-01T00:00:00Z"}),
@@ -126,6 +134,14 @@ def check_feedparser(made, path, kind):
     assert full.summary == "Both sides return."
     assert "<em>resumed</em>" in full.content[0].value
     check_safe_html(entries[0].content[0].value)
+    # The lead image as Media RSS; the entry's own summary is still its own.
+    assert full.media_content == [{"url": IMAGE["url"], "medium": "image", "width": "1600", "height": "900"}], \
+        full.media_content
+    assert [c["content"] for c in full.media_credit] == [IMAGE["credit"]], full.media_credit
+    hostile = entries[0]
+    assert [m["url"] for m in hostile.media_content] == [HOSTILE_IMAGE_URL], hostile.media_content
+    assert "\u202ereversed\u202c \u200frtl" in hostile.media_credit[0]["content"], hostile.media_credit
+    assert "media_content" not in entries[2], "the article without an image has none"
     # The client's cached copy is current: 304.
     status, _, _ = request("GET", path, headers={"If-None-Match": headers["etag"]})
     assert status == 304, status
@@ -166,10 +182,13 @@ def check_json_feed(made):
     # The schema refuses what it should: a sanity check of the schema itself.
     broken = dict(document, items=[{"title": "no id, no content"}])
     assert not jsonschema.Draft202012Validator(schema).is_valid(broken)
+    relative_image = dict(document, items=[dict(document["items"][1], image="/talks.jpg")])
+    assert not jsonschema.Draft202012Validator(schema, format_checker=Formats()).is_valid(relative_image)
     check_hidden(body.decode())
     assert [i["id"] for i in document["items"]] == [made["hostile"]["id"], made["full"]["id"], made["old"]["id"]]
     assert document["items"][0]["title"] == HOSTILE
     check_safe_html(document["items"][0]["content_html"])
+    assert [i.get("image") for i in document["items"]] == [HOSTILE_IMAGE_URL, IMAGE["url"], None]
 
 
 def sitemap(path):
@@ -181,6 +200,16 @@ def sitemap(path):
 
 def is_w3c_datetime(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).tzinfo is not None
+
+
+def images_of(url):
+    """The `image:loc`s of a sitemap `url` element, after checking the image
+    extension's structure: `image:image` holding exactly one `image:loc`."""
+    locs = []
+    for image in url.findall(f"{{{IMAGE_NS}}}image"):
+        assert [c.tag for c in image] == [f"{{{IMAGE_NS}}}loc"], [c.tag for c in image]
+        locs.append(image.findtext(f"{{{IMAGE_NS}}}loc"))
+    return locs
 
 
 def check_sitemaps(made):
@@ -201,7 +230,9 @@ def check_sitemaps(made):
         assert is_w3c_datetime(news.findtext(f"{{{NEWS_NS}}}publication_date"))
         titles.append(news.findtext(f"{{{NEWS_NS}}}title"))
         assert [c.tag.split("}")[1] for c in news] == ["publication", "publication_date", "title"]
+        assert [c.tag for c in url] == [f"{{{SITEMAP_NS}}}loc", f"{{{NEWS_NS}}}news", f"{{{IMAGE_NS}}}image"]
     assert titles == [HOSTILE_IN_XML, "Talks resume"], titles
+    assert [images_of(url) for url in urls] == [[HOSTILE_IMAGE_URL], [IMAGE["url"]]]
 
     index, _ = sitemap("/v1/sitemaps/index.xml")
     assert index.tag == f"{{{SITEMAP_NS}}}sitemapindex"
@@ -212,10 +243,13 @@ def check_sitemaps(made):
     urls = root.findall(f"{{{SITEMAP_NS}}}url")
     assert len(urls) == 3
     for url in urls:
-        assert [c.tag for c in url] == [f"{{{SITEMAP_NS}}}loc", f"{{{SITEMAP_NS}}}lastmod"]
+        tags = [c.tag for c in url]
+        assert tags[:2] == [f"{{{SITEMAP_NS}}}loc", f"{{{SITEMAP_NS}}}lastmod"], tags
+        assert tags[2:] in ([], [f"{{{IMAGE_NS}}}image"]), tags
         assert is_w3c_datetime(url.findtext(f"{{{SITEMAP_NS}}}lastmod"))
     # Oldest first.
     assert urls[0].findtext(f"{{{SITEMAP_NS}}}loc") == f"{SITE}/{made['old']['slug']}"
+    assert [images_of(url) for url in urls] == [[], [IMAGE["url"]], [HOSTILE_IMAGE_URL]]
 
 
 def schema_org_loader(url, options=None):
@@ -243,6 +277,16 @@ def check_json_ld(made):
     speaker = quote[s + "spokenByCharacter"][0]
     assert speaker["@type"] == [s + "Person"]
     assert speaker[s + "jobTitle"][0]["@value"] == "Foreign Minister"
+    image = node[s + "image"][0]
+    assert image["@type"] == [s + "ImageObject"], image
+    values = {k[len(s):]: v[0]["@value"] for k, v in image.items() if k.startswith(s)}
+    assert values == {"url": IMAGE["url"], "contentUrl": IMAGE["url"], "description": IMAGE["alt"],
+                      "caption": IMAGE["caption"], "creditText": IMAGE["credit"], "width": 1600, "height": 900}, values
+    # Hostile text in an image expands as the same text.
+    _, body = get(f"/v1/articles/{made['hostile']['id']}", headers={"Accept": "application/ld+json"})
+    image = jsonld.expand(json.loads(body), {"documentLoader": schema_org_loader})[0][s + "image"][0]
+    for field in ["description", "caption", "creditText"]:
+        assert image[s + field][0]["@value"] == HOSTILE, image
     status, _, _ = request("GET", "/v1/articles/hidden-draft", headers={"Accept": "application/ld+json"})
     assert status == 404
 

@@ -32,6 +32,7 @@ type Columns<B> = (
     articles::version,
     articles::created_at,
     articles::updated_at,
+    articles::image,
 );
 
 fn columns<B>(text: B) -> Columns<B> {
@@ -53,6 +54,7 @@ fn columns<B>(text: B) -> Columns<B> {
         version,
         created_at,
         updated_at,
+        image,
     )
 }
 

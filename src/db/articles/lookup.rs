@@ -31,6 +31,8 @@ pub(crate) struct ArticleRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The lead image as JSON, `None` without one.
+    pub image: Option<String>,
 }
 
 pub(crate) use crate::domain::article_ref::ArticleKey;

@@ -12,6 +12,7 @@ pub(crate) use write::{NewChildren, create, delete, store_fields, update};
 
 use crate::db::{DbError, stored_uuid};
 use crate::domain::article::ArticleStatus;
+use crate::domain::lead_image::LeadImage;
 use crate::domain::resource::Article;
 
 /// The article as the API shows it, without its children.
@@ -36,6 +37,12 @@ impl TryFrom<ArticleRow> for Article {
             language: row.language,
             source_name: row.source_name,
             source_url: row.source_url,
+            image: row
+                .image
+                .as_deref()
+                .map(LeadImage::from_stored)
+                .transpose()
+                .map_err(|e| DbError::Corrupt(format!("stored image: {e}")))?,
             version: row.version,
             quotes: None,
             related_links: None,

@@ -12,6 +12,7 @@ use crate::db::{
 };
 use crate::domain::article::ArticleFields;
 use crate::domain::change::ChangeType;
+use crate::domain::lead_image::LeadImage;
 use crate::domain::quote::QuoteFields;
 use crate::domain::related_link::RelatedLinkFields;
 use crate::domain::slug::Slug;
@@ -118,6 +119,7 @@ fn new_row(fields: &ArticleFields, slug: String, now: DateTime<Utc>) -> ArticleR
         version: 1,
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
+        image: fields.image.as_ref().map(LeadImage::to_stored),
     }
 }
 
@@ -197,6 +199,7 @@ fn changes(
     diesel::dsl::Eq<articles::language, &String>,
     diesel::dsl::Eq<articles::source_name, &Option<String>>,
     diesel::dsl::Eq<articles::source_url, &Option<String>>,
+    diesel::dsl::Eq<articles::image, &Option<String>>,
     diesel::dsl::Eq<articles::version, &i32>,
     diesel::dsl::Eq<articles::updated_at, &NaiveDateTime>,
 ) {
@@ -213,6 +216,7 @@ fn changes(
         articles::language.eq(&row.language),
         articles::source_name.eq(&row.source_name),
         articles::source_url.eq(&row.source_url),
+        articles::image.eq(&row.image),
         articles::version.eq(&row.version),
         articles::updated_at.eq(&row.updated_at),
     )

@@ -92,6 +92,7 @@ pub(crate) const ARTICLE_MEMBERS: &[Member] = &[
     optional("language"),
     optional("source_name"),
     optional("source_url"),
+    optional("image"),
     always("version"),
     optional("created_at"),
     optional("updated_at"),

@@ -96,7 +96,7 @@ fn unknown_names_are_refused_with_the_valid_ones() {
     assert!(detail.contains("quotes.speaker_name") && detail.ends_with("related_links.updated_at"), "{detail}");
     // A list that never embeds children does not offer them.
     let detail = parse(&["quotes.text"], &ARTICLE_ALONE).unwrap_err();
-    assert!(detail.ends_with("the members are id, slug, title, summary, body, byline, status, published_at, section, tags, language, source_name, source_url, version, created_at, updated_at, search"), "{detail}");
+    assert!(detail.ends_with("the members are id, slug, title, summary, body, byline, status, published_at, section, tags, language, source_name, source_url, image, version, created_at, updated_at, search"), "{detail}");
     assert!(parse(&["quotes"], &ARTICLE_ALONE).is_err());
     assert!(parse(&["quotes.text.x"], &ARTICLE).is_err());
 }

@@ -7,11 +7,12 @@ use newsdesk::domain::public_url::PublicUrl;
 use crate::helpers::TestApp;
 
 mod feeds;
+mod images;
 mod json_ld;
 mod sitemaps;
 
 pub fn tests() -> Vec<(&'static str, crate::helpers::TestFn)> {
-    [feeds::tests(), sitemaps::tests(), json_ld::tests()].concat()
+    [feeds::tests(), sitemaps::tests(), json_ld::tests(), images::tests()].concat()
 }
 
 /// The public URL the tests configure.

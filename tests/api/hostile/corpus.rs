@@ -215,6 +215,11 @@ fn nul(p: &Paths) -> Vec<Case> {
     );
     c.add("escaped NUL in a tag", with_json("PATCH", article, json!({"tags": ["a\u{0}"]}).to_string()), INVALID);
     c.add(
+        "escaped NUL in an image's alt text",
+        with_json("PATCH", article, json!({"image": {"url": "https://e.org/a.jpg", "alt": "a\u{0}"}}).to_string()),
+        INVALID,
+    );
+    c.add(
         "escaped NUL in a link URL",
         with_json("PUT", links, json!([{"url": "https://e.org/\u{0}"}]).to_string()),
         INVALID,
@@ -269,6 +274,20 @@ fn numbers(p: &Paths) -> Vec<Case> {
         STALE,
     );
     c.add("read-only version member", with_json("PATCH", article, r#"{"version":1e308}"#), INVALID);
+    c.add(
+        "image width past u64",
+        with_json(
+            "PATCH",
+            article,
+            r#"{"image":{"url":"https://e.org/a.jpg","alt":"a","width":99999999999999999999999}}"#,
+        ),
+        INVALID,
+    );
+    c.add(
+        "image height 1e400",
+        with_json("PATCH", article, r#"{"image":{"url":"https://e.org/a","alt":"a","height":1e400}}"#),
+        BAD,
+    );
     c.0
 }
 
@@ -314,6 +333,11 @@ fn script(p: &Paths) -> Vec<Case> {
     c.add(
         "javascript: source URL",
         with_json("POST", "/v1/articles", article_with("source_url", json!("javascript:alert(1)"))),
+        INVALID,
+    );
+    c.add(
+        "javascript: image URL",
+        with_json("POST", "/v1/articles", article_with("image", json!({"url": "javascript:alert(1)", "alt": "x"}))),
         INVALID,
     );
     c.add("javascript: link URL", with_json("PUT", links, r#"[{"url":"javascript:alert(document.cookie)"}]"#), INVALID);
