@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 use super::articles::lookup::{ArticleRow, is_public};
 use super::child_rows::{self, LinkWithTarget, QuoteRow, RelatedLinkRow};
 use super::schema::{articles, change_log_state, changes, quotes};
-use super::{DbConn, DbError, revisions, stored_uuid};
+use super::{DbConn, DbError, counts, revisions, stored_uuid};
 use crate::domain::cache_tag;
 use crate::domain::change::{ChangeRecord, ChangeType, ResourceKind};
 use crate::domain::resource::{Article, Quote, RelatedLink};
@@ -227,6 +227,7 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
     }
     let now = log.now;
     let mut noted = log.noted;
+    let counted = touched_articles(&noted, &log.visibility);
     let shown = Shown::load(conn, &noted, &log.visibility, now)?;
     let announced = shown.visibility_changes(&log.visibility);
     store_announced(conn, &announced)?;
@@ -237,12 +238,28 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
         noted.insert(at, Noted { change_type, id: id.clone(), article_id: id, known: None });
     }
     let rows: Vec<ChangeRow> = noted.iter().filter_map(|n| shown.record(n, now)).collect::<Result<_, _>>()?;
-    if rows.is_empty() {
-        return Ok(0);
+    if !rows.is_empty() {
+        append(conn, &rows)?;
+        revisions::record(conn, &rows, now, log.restored_from)?;
     }
-    append(conn, &rows)?;
-    revisions::record(conn, &rows, now, log.restored_from)?;
+    // Last, after the visibility is stored, and on PostgreSQL under the append
+    // lock taken above: the count rows are updated by one writer at a time.
+    counts::recount(conn, &counted)?;
     Ok(rows.len())
+}
+
+/// The articles whose share of the section and tag counts may have changed: those
+/// created, changed or deleted, and those whose visibility may have.
+fn touched_articles(noted: &[Noted], visibility: &[String]) -> Vec<String> {
+    let mut ids: Vec<String> = noted
+        .iter()
+        .filter(|n| n.change_type.resource_kind() == ResourceKind::Article)
+        .map(|n| n.id.clone())
+        .chain(visibility.iter().cloned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// Inserts the records. On PostgreSQL the append lock is taken by the same
