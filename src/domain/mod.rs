@@ -16,6 +16,7 @@ pub mod id;
 pub mod import;
 pub mod language;
 pub mod merge_patch;
+pub mod navigation;
 pub mod paging;
 pub mod position;
 pub mod public_url;

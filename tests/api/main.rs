@@ -21,6 +21,7 @@ mod hostile;
 mod idempotency;
 mod imports;
 mod limits;
+mod navigation;
 mod observability;
 mod quotes;
 mod related_links;
@@ -48,6 +49,7 @@ fn main() {
         idempotency::tests(),
         imports::tests(),
         limits::tests(),
+        navigation::tests(),
         hostile::tests(),
         observability::tests(),
         quotes::tests(),
