@@ -104,7 +104,7 @@ pub(crate) fn refined(api: &utoipa::openapi::OpenApi) -> Value {
 /// The reads that name what they show in `Cache-Tag` and `Surrogate-Key` (see
 /// `http::reply::with_cache_tags`): every GET of an article, a quote, a link or a
 /// list of them.
-const TAGGED_READS: [&str; 11] = [
+const TAGGED_READS: [&str; 13] = [
     "getAtomFeed",
     "getRssFeed",
     "getJsonFeed",
@@ -116,6 +116,8 @@ const TAGGED_READS: [&str; 11] = [
     "listRelatedLinks",
     "getRelatedLink",
     "listBacklinks",
+    "listSections",
+    "listTags",
 ];
 
 fn add_cache_tag_headers(doc: &mut Value) {

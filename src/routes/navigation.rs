@@ -36,15 +36,15 @@ impl ListOrder for TagsByName {
     const NAME: &'static str = "tag_name";
 }
 
-/// Query parameters of the section and tag lists.
+/// Query parameters of `GET /v1/sections`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub(crate) struct NameListParams {
-    /// Only names that start with this, ignoring case (for autocomplete). Every
-    /// character is itself: `%`, `_` and quotes are no wildcards. Empty or left out:
-    /// every name. At most as long as the longest name (100 characters for a
-    /// section, 64 for a tag).
+pub(crate) struct SectionListParams {
+    /// Only sections whose name starts with this, ignoring case (for
+    /// autocomplete). Every character is itself: `%`, `_`, `\` and quotes are no
+    /// wildcards. Empty or left out: every section. At most as long as the longest
+    /// section.
     #[param(max_length = 100, example = "wor")]
     pub q: Option<String>,
     /// Page size, 1..=100 (default 20).
@@ -54,9 +54,50 @@ pub(crate) struct NameListParams {
     pub cursor: Option<String>,
 }
 
-impl PageQuery for NameListParams {
+/// Query parameters of `GET /v1/tags`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct TagListParams {
+    /// Only tags that start with this, ignoring case (for autocomplete). Every
+    /// character is itself: `%`, `_`, `\` and quotes are no wildcards. Empty or
+    /// left out: every tag. At most as long as the longest tag.
+    #[param(max_length = 64, example = "kor")]
+    pub q: Option<String>,
+    /// Page size, 1..=100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page; empty (or left out) for the first page.
+    pub cursor: Option<String>,
+}
+
+/// What the two lists' parameters share: a prefix and a page.
+pub(crate) trait NameQuery: PageQuery {
+    /// `q`, as sent.
+    fn q(&self) -> Option<&str>;
+}
+
+impl PageQuery for SectionListParams {
     fn limit_and_cursor(&self) -> (Option<&str>, Option<&str>) {
         (self.limit.as_deref(), self.cursor.as_deref())
+    }
+}
+
+impl NameQuery for SectionListParams {
+    fn q(&self) -> Option<&str> {
+        self.q.as_deref()
+    }
+}
+
+impl PageQuery for TagListParams {
+    fn limit_and_cursor(&self) -> (Option<&str>, Option<&str>) {
+        (self.limit.as_deref(), self.cursor.as_deref())
+    }
+}
+
+impl NameQuery for TagListParams {
+    fn q(&self) -> Option<&str> {
+        self.q.as_deref()
     }
 }
 
@@ -122,7 +163,7 @@ pub(crate) struct TagPage {
 #[utoipa::path(
     operation_id = "listSections", tag = "navigation",
     security(()),
-    params(NameListParams, IfNoneMatch),
+    params(SectionListParams, IfNoneMatch),
     responses(
         (status = 200, description = "One page of sections", body = SectionPage,
          headers(("ETag" = String, description = "A strong digest of the page"),
@@ -135,7 +176,7 @@ pub(crate) struct TagPage {
 pub(crate) async fn list_sections(
     req: HttpRequest,
     db: web::Data<Database>,
-    page: Page<SectionsByName, NameListParams>,
+    page: Page<SectionsByName, SectionListParams>,
     cached: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (prefix, after) = name_request(&page.query, &page.paging, NameList::Sections)?;
@@ -163,7 +204,7 @@ pub(crate) async fn list_sections(
 #[utoipa::path(
     operation_id = "listTags", tag = "navigation",
     security(()),
-    params(NameListParams, IfNoneMatch),
+    params(TagListParams, IfNoneMatch),
     responses(
         (status = 200, description = "One page of tags", body = TagPage,
          headers(("ETag" = String, description = "A strong digest of the page"),
@@ -176,7 +217,7 @@ pub(crate) async fn list_sections(
 pub(crate) async fn list_tags(
     req: HttpRequest,
     db: web::Data<Database>,
-    page: Page<TagsByName, NameListParams>,
+    page: Page<TagsByName, TagListParams>,
     cached: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (prefix, after) = name_request(&page.query, &page.paging, NameList::Tags)?;
@@ -191,11 +232,11 @@ pub(crate) async fn list_tags(
 /// The `q` prefix (422 when it cannot match any name) and the name the page
 /// starts after.
 fn name_request(
-    query: &NameListParams,
+    query: &impl NameQuery,
     paging: &Paging,
     list: NameList,
 ) -> Result<(Option<NamePrefix>, Option<String>), ApiError> {
-    let prefix = NamePrefix::parse(query.q.as_deref(), list)
+    let prefix = NamePrefix::parse(query.q(), list)
         .map_err(|detail| ApiError::Invalid(vec![FieldError::parameter("q", detail)]))?;
     let after = match paging.after.as_ref().map(|cursor| &cursor.key) {
         None => None,
