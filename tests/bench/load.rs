@@ -469,7 +469,9 @@ impl Store {
         ];
         match self {
             Self::Pg(c) => c.transaction(|c| c.batch_execute(PG[0]).and_then(|()| c.batch_execute(PG[1])))?,
-            Self::Sqlite(c) => c.transaction(|c| c.batch_execute(SQLITE[0]).and_then(|()| c.batch_execute(SQLITE[1])))?,
+            Self::Sqlite(c) => {
+                c.transaction(|c| c.batch_execute(SQLITE[0]).and_then(|()| c.batch_execute(SQLITE[1])))?
+            }
         }
         Ok(())
     }
