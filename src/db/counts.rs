@@ -25,10 +25,10 @@ use crate::domain::tags;
 /// stored on the article).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
 #[diesel(table_name = counted_articles)]
-struct Counted {
-    article_id: String,
-    section: Option<String>,
-    tags: String,
+pub(crate) struct Share {
+    pub article_id: String,
+    pub section: Option<String>,
+    pub tags: String,
 }
 
 /// How much each section and tag count moves, in key order (so that concurrent
@@ -42,13 +42,13 @@ struct Moves {
 }
 
 impl Moves {
-    fn add(&mut self, counted: &Counted, by: i64) {
-        if let Some(section) = &counted.section {
+    fn add(&mut self, share: &Share, by: i64) {
+        if let Some(section) = &share.section {
             *self.sections.entry(section.clone()).or_default() += by;
         }
         // Tags as stored are a JSON array of strings (the article's own column);
         // one that does not read as such counts no tags rather than failing a write.
-        let stored: Vec<String> = serde_json::from_str(&counted.tags).unwrap_or_default();
+        let stored: Vec<String> = serde_json::from_str(&share.tags).unwrap_or_default();
         for tag in stored {
             let entry = self.tags.entry(tags::key(&tag)).or_insert_with(|| (tag.clone(), 0));
             if by > 0 {
@@ -62,29 +62,17 @@ impl Moves {
 
 /// Brings the counts up to date with the articles `ids` as they stand now: each
 /// one counted as it is if announced as public, and no longer as it was last
-/// counted. Call inside the write transaction, after the visibility it announces
-/// is stored (`changes::record` does).
-pub(crate) fn recount(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let before: HashMap<String, Counted> = counted_articles::table
-        .filter(counted_articles::article_id.eq_any(ids))
-        .select((counted_articles::article_id, counted_articles::section, counted_articles::tags))
-        .load::<Counted>(conn)?
-        .into_iter()
-        .map(|c| (c.article_id.clone(), c))
-        .collect();
-    let after: HashMap<String, Counted> = articles::table
-        .filter(articles::id.eq_any(ids))
-        .filter(articles::announced_public.eq(true))
-        .select((articles::id, articles::section, articles::tags))
-        .load::<Counted>(conn)?
-        .into_iter()
-        .map(|c| (c.article_id.clone(), c))
-        .collect();
+/// counted; and counts `created`, the public articles this transaction inserted
+/// (nothing was counted for them before, and the insert knows what they hold, so
+/// they cost no read). Call inside the write transaction, after the visibility it
+/// announces is stored (`changes::record` does).
+pub(crate) fn recount(conn: &mut DbConn, ids: &[String], created: &[Share]) -> QueryResult<()> {
+    let (before, after) = shares(conn, ids)?;
     let mut moves = Moves::default();
-    let (mut changed, mut rows) = (Vec::new(), Vec::new());
+    let (mut changed, mut rows) = (Vec::new(), created.to_vec());
+    for share in created {
+        moves.add(share, 1);
+    }
     for id in ids {
         let (old, new) = (before.get(id), after.get(id));
         if old == new {
@@ -104,6 +92,42 @@ pub(crate) fn recount(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {
     }
     insert_rows!(conn, counted_articles::table, &rows)?;
     apply(conn, &moves)
+}
+
+type Shares = HashMap<String, Share>;
+
+/// What the articles `ids` were last counted with, and what they would be counted
+/// with now (public ones only), in one statement.
+fn shares(conn: &mut DbConn, ids: &[String]) -> QueryResult<(Shares, Shares)> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    if ids.is_empty() {
+        return Ok((HashMap::new(), HashMap::new()));
+    }
+    let counted = counted_articles::table.filter(counted_articles::article_id.eq_any(ids)).select((
+        sql::<Bool>("FALSE"),
+        counted_articles::article_id,
+        counted_articles::section,
+        counted_articles::tags,
+    ));
+    let now = articles::table.filter(articles::id.eq_any(ids)).filter(articles::announced_public.eq(true)).select((
+        sql::<Bool>("TRUE"),
+        articles::id,
+        articles::section,
+        articles::tags,
+    ));
+    // A UNION has no MultiBackend form: the same statement, sent on each backend.
+    let both = counted.union_all(now);
+    let rows: Vec<(bool, String, Option<String>, String)> = match conn {
+        DbConn::Pg(c) => both.load(c)?,
+        DbConn::Sqlite(c) => both.load(c)?,
+    };
+    let (mut before, mut after) = (HashMap::new(), HashMap::new());
+    for (current, article_id, section, tags) in rows {
+        let side = if current { &mut after } else { &mut before };
+        side.insert(article_id.clone(), Share { article_id, section, tags });
+    }
+    Ok((before, after))
 }
 
 /// Moves the counts: an increment is an upsert (`n = n + d`, never a read and a
