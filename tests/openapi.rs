@@ -243,6 +243,9 @@ fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
         ("/v1/changes wait", maximum, whole(change_feed::MAX_WAIT_SECS)),
         // Suggestions are few: their own, smaller page size.
         ("/v1/articles/{article}/suggestions limit", maximum, whole(newsdesk::domain::suggestion::MAX_LIMIT)),
+        // A name prefix is at most the longest name of its list.
+        ("/v1/sections q", length, whole(article::MAX_SECTION_LEN)),
+        ("/v1/tags q", length, whole(tags::MAX_TAG_LEN)),
     ];
 
     let api = newsdesk::openapi::document();
@@ -278,6 +281,7 @@ fn every_limit_the_spec_states_is_the_domain_constant_its_validator_uses() {
                 Some(path @ "/v1/articles/{article}/suggestions") if name == "limit" => {
                     format!("parameter {path} {name}")
                 }
+                Some(path @ ("/v1/sections" | "/v1/tags")) if name == "q" => format!("parameter {path} {name}"),
                 _ => format!("parameter {name}"),
             };
             stated_limits(&key, &format!("{at} parameter {name}"), &p["schema"], stated);

@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 use super::articles::lookup::{ArticleRow, is_public};
 use super::child_rows::{self, LinkWithTarget, QuoteRow, RelatedLinkRow};
 use super::schema::{articles, change_log_state, changes, quotes};
-use super::{DbConn, DbError, revisions, stored_uuid};
+use super::{DbConn, DbError, counts, revisions, stored_uuid};
 use crate::domain::cache_tag;
 use crate::domain::change::{ChangeRecord, ChangeType, ResourceKind};
 use crate::domain::resource::{Article, Quote, RelatedLink};
@@ -84,11 +84,14 @@ pub(crate) struct ChangeLog {
     visibility: Vec<String>,
     /// The revision this write restores, for the revision it records.
     restored_from: Option<i32>,
+    /// The public articles this write inserted, with their share of the section
+    /// and tag counts (known from the insert: `counts` need not read them).
+    created_public: Vec<counts::Share>,
 }
 
 impl ChangeLog {
     pub(crate) fn new(now: DateTime<Utc>) -> Self {
-        Self { now, noted: Vec::new(), visibility: Vec::new(), restored_from: None }
+        Self { now, noted: Vec::new(), visibility: Vec::new(), restored_from: None, created_public: Vec::new() }
     }
 
     /// This write restores `revision` of the article it changes.
@@ -111,6 +114,9 @@ impl ChangeLog {
         if public {
             self.known(ChangeType::ArticleCreated, &row.id, &row.id, known.clone());
             self.known(ChangeType::ArticlePublished, &row.id, &row.id, known);
+            let share =
+                counts::Share { article_id: row.id.clone(), section: row.section.clone(), tags: row.tags.clone() };
+            self.created_public.push(share);
         } else {
             self.known(ChangeType::ArticleCreated, &row.id, &row.id, known);
         }
@@ -227,6 +233,7 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
     }
     let now = log.now;
     let mut noted = log.noted;
+    let (touched, created) = touched_articles(&noted, &log.visibility, log.created_public);
     let shown = Shown::load(conn, &noted, &log.visibility, now)?;
     let announced = shown.visibility_changes(&log.visibility);
     store_announced(conn, &announced)?;
@@ -237,12 +244,39 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
         noted.insert(at, Noted { change_type, id: id.clone(), article_id: id, known: None });
     }
     let rows: Vec<ChangeRow> = noted.iter().filter_map(|n| shown.record(n, now)).collect::<Result<_, _>>()?;
-    if rows.is_empty() {
-        return Ok(0);
+    if !rows.is_empty() {
+        append(conn, &rows)?;
+        revisions::record(conn, &rows, now, log.restored_from)?;
     }
-    append(conn, &rows)?;
-    revisions::record(conn, &rows, now, log.restored_from)?;
+    // Last, after the visibility is stored, and on PostgreSQL under the append
+    // lock taken above: the count rows are updated by one writer at a time.
+    counts::recount(conn, &touched, &created)?;
     Ok(rows.len())
+}
+
+/// The articles whose share of the section and tag counts may have changed: those
+/// changed or deleted, and those whose visibility may have; and apart, the public
+/// articles created, unless this transaction touched them again after the insert
+/// (then they are read back like the others).
+fn touched_articles(
+    noted: &[Noted],
+    visibility: &[String],
+    created: Vec<counts::Share>,
+) -> (Vec<String>, Vec<counts::Share>) {
+    // A create's own records know their data; a deletion's know none; any other
+    // change to an article is read back.
+    let read_back = |n: &Noted| n.known.as_ref().is_none_or(|k| k.data.is_none());
+    let mut ids: Vec<String> = noted
+        .iter()
+        .filter(|n| n.change_type.resource_kind() == ResourceKind::Article && read_back(n))
+        .map(|n| n.id.clone())
+        .chain(visibility.iter().cloned())
+        .collect();
+    let (again, created): (Vec<_>, Vec<_>) = created.into_iter().partition(|c| ids.contains(&c.article_id));
+    ids.extend(again.into_iter().map(|c| c.article_id));
+    ids.sort();
+    ids.dedup();
+    (ids, created)
 }
 
 /// Inserts the records. On PostgreSQL the append lock is taken by the same

@@ -24,6 +24,7 @@ pub mod articles;
 pub mod changes;
 mod child_rows;
 mod connector;
+pub(crate) mod counts;
 pub mod embedding;
 mod error;
 pub mod idempotency;

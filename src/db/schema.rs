@@ -202,3 +202,30 @@ diesel::table! {
         delta -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    /// What each public article contributes to the kept counts, as last counted.
+    counted_articles (article_id) {
+        article_id -> Text,
+        section -> Nullable<Text>,
+        tags -> Text,
+    }
+}
+
+diesel::table! {
+    section_counts (section) {
+        section -> Text,
+        section_key -> Text,
+        article_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    tag_counts (tag_key) {
+        tag_key -> Text,
+        tag -> Text,
+        article_count -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(articles, counted_articles);

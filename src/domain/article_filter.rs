@@ -258,11 +258,11 @@ impl ArticleFilter {
         // An empty `cursor=` is how forms and many clients ask for the first page.
         if let Some(cursor) = params.cursor.as_deref().filter(|c| !c.is_empty()) {
             let cursor = Cursor::decode(cursor, &filter.cursor_order(), secret).map_err(ListError::BadCursor)?;
-            let fits = match (filter.sort, cursor.key) {
+            let fits = match (filter.sort, &cursor.key) {
                 (ArticleSort::Relevance, key) => matches!(key, CursorKey::Rank(_)),
                 (_, CursorKey::Time(_)) => true,
                 (sort, CursorKey::Absent) => !matches!(sort, ArticleSort::UpdatedAsc | ArticleSort::UpdatedDesc),
-                (_, CursorKey::Position(_) | CursorKey::Rank(_)) => false,
+                (_, CursorKey::Position(_) | CursorKey::Rank(_) | CursorKey::Name(_)) => false,
             };
             if !fits {
                 return Err(ListError::BadCursor("is not a cursor this list handed out".into()));

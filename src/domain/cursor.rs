@@ -113,7 +113,7 @@ impl ArticleSort {
 }
 
 /// The sort key of the last row of a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum CursorKey {
     /// A timestamp (publication, change or creation time).
     Time(DateTime<Utc>),
@@ -123,12 +123,15 @@ pub(crate) enum CursorKey {
     Absent,
     /// A search rank (`f64::to_bits`, so that the key compares exactly).
     Rank(u64),
+    /// A name (a section's or a tag's): the key of a list ordered by name, where
+    /// the name alone names the row.
+    Name(String),
 }
 
 impl CursorKey {
     /// The timestamp, if this key is one.
-    pub(crate) fn time(self) -> Option<DateTime<Utc>> {
-        match self {
+    pub(crate) fn time(&self) -> Option<DateTime<Utc>> {
+        match *self {
             Self::Time(t) => Some(t),
             _ => None,
         }
@@ -140,8 +143,8 @@ impl CursorKey {
     }
 
     /// The search rank, if this key is one.
-    pub(crate) fn as_rank(self) -> Option<f64> {
-        match self {
+    pub(crate) fn as_rank(&self) -> Option<f64> {
+        match *self {
             Self::Rank(bits) => Some(f64::from_bits(bits)),
             _ => None,
         }
@@ -163,12 +166,14 @@ const VERSION: &str = "c1";
 impl Cursor {
     /// The opaque form handed to clients, bound to the list order `order`.
     pub(crate) fn encode(&self, order: &str, secret: &CursorSecret) -> String {
-        let key = match self.key {
+        let key = match &self.key {
             CursorKey::Time(t) => format!("t{}", t.timestamp_micros()),
             CursorKey::Position(p) => format!("p{p}"),
             CursorKey::Absent => "-".to_owned(),
             // The shortest decimal that reads back as the same value.
-            CursorKey::Rank(bits) => format!("r{}", f64::from_bits(bits)),
+            CursorKey::Rank(bits) => format!("r{}", f64::from_bits(*bits)),
+            // Encoded: a name may hold the separator `|`.
+            CursorKey::Name(name) => format!("n{}", URL_SAFE_NO_PAD.encode(name)),
         };
         secret.seal(&format!("{VERSION}|{order}|{key}|{}", self.id.simple()))
     }
@@ -205,6 +210,10 @@ impl Cursor {
                 }
                 CursorKey::rank(rank)
             }
+            Some(("n", name)) => {
+                let bytes = URL_SAFE_NO_PAD.decode(name).map_err(|_| malformed())?;
+                CursorKey::Name(String::from_utf8(bytes).map_err(|_| malformed())?)
+            }
             _ => return Err(malformed()),
         };
         let id = Uuid::try_parse(id).map_err(|_| malformed())?;
@@ -229,6 +238,8 @@ mod tests {
             CursorKey::rank(0.060_792_703_181_505_2),
             CursorKey::rank(f64::from(0.1_f32)),
             CursorKey::rank(13.25e-7),
+            CursorKey::Name("World | 50% _ \"quoted\" Ünïcode".into()),
+            CursorKey::Name(String::new()),
         ] {
             let cursor = Cursor { key, id: Uuid::now_v7() };
             assert_eq!(Cursor::decode(&cursor.encode("updated_at", &secret()), "updated_at", &secret()), Ok(cursor));

@@ -17,6 +17,7 @@ pub mod import;
 pub mod language;
 pub mod lead_image;
 pub mod merge_patch;
+pub mod navigation;
 pub mod paging;
 pub mod position;
 pub mod public_url;

@@ -40,6 +40,14 @@ impl Tagged {
         Ok(Self { etag: representation_etag(version, &body), body, content_type: JSON })
     }
 
+    /// `value` with the strong ETag of a digest of its bytes: for a list with no
+    /// version of its own (the section and tag lists), which changes whenever any
+    /// byte of it does.
+    pub(crate) fn digest_of(value: &impl Serialize) -> Result<Self, ApiError> {
+        let body = to_json(value)?;
+        Ok(Self { etag: body_etag(&body), body, content_type: JSON })
+    }
+
     /// The same representation under another JSON media type (JSON-LD, say).
     pub(crate) fn with_media_type(self, content_type: &'static str) -> Self {
         Self { content_type, ..self }

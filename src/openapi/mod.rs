@@ -63,6 +63,7 @@ coding appended inside the quotes (`\"3\"` becomes `\"3-gzip\"`, `\"3-br\"` or `
         (name = "revisions", description = "Each article's history: a revision per committed change to it or its quotes and links, with merge-patch diffs, every revision's snapshot, and restoring one as a new revision."),
         (name = "changes", description = "The change log: every committed change to an article, a quote or a related link, in commit order, as a feed a client polls or long-polls."),
         (name = "discovery", description = "What news front ends and crawlers read: Atom, RSS and JSON feeds, sitemaps (a Google News sitemap and a sitemap index over the whole archive). Public; they link to the site's pages (`NEWSDESK_PUBLIC_URL`, `NEWSDESK_ARTICLE_URL_TEMPLATE`) and answer 503 while no public URL is set."),
+        (name = "navigation", description = "Sections and tags, each with its number of published articles, for menus, tag pages and autocomplete. Public."),
         (name = "tokens", description = "API tokens for `Authorization: Bearer` (the `admin` scope): create, list, read, revoke."),
         (name = "webhooks", description = "Signed Standard Webhooks deliveries of change events (the `admin` scope): subscriptions, secret rotation, the delivery log and retries. The payload is described under `webhooks`."),
         (name = "service", description = "Liveness and readiness checks."),
@@ -103,7 +104,7 @@ pub(crate) fn refined(api: &utoipa::openapi::OpenApi) -> Value {
 /// The reads that name what they show in `Cache-Tag` and `Surrogate-Key` (see
 /// `http::reply::with_cache_tags`): every GET of an article, a quote, a link or a
 /// list of them.
-const TAGGED_READS: [&str; 11] = [
+const TAGGED_READS: [&str; 13] = [
     "getAtomFeed",
     "getRssFeed",
     "getJsonFeed",
@@ -115,6 +116,8 @@ const TAGGED_READS: [&str; 11] = [
     "listRelatedLinks",
     "getRelatedLink",
     "listBacklinks",
+    "listSections",
+    "listTags",
 ];
 
 fn add_cache_tag_headers(doc: &mut Value) {

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod import_types;
 pub mod imports;
 pub mod link_types;
+pub mod navigation;
 pub mod paging;
 pub mod patching;
 pub mod quote_types;
@@ -33,6 +34,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
             .configure(articles::configure)
             .configure(changes::configure)
             .configure(imports::configure)
+            .configure(navigation::configure)
             .configure(feeds::configure)
             .configure(quotes::configure)
             .configure(related_links::configure)

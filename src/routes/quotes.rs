@@ -153,8 +153,8 @@ impl QuoteSearchParams {
         }
         let order = search_order(by_relevance, text.as_ref());
         let paging = Paging::parse(self.limit.as_deref(), self.cursor.as_deref(), &order, secret)?;
-        let fits = |key: CursorKey| if by_relevance { key.as_rank().is_some() } else { key.time().is_some() };
-        if paging.after.as_ref().is_some_and(|after| !fits(after.key)) {
+        let fits = |key: &CursorKey| if by_relevance { key.as_rank().is_some() } else { key.time().is_some() };
+        if paging.after.as_ref().is_some_and(|after| !fits(&after.key)) {
             return Err(ListError::BadCursor("is not a cursor this list handed out".into()));
         }
         Ok(QuoteSearch { speaker, article, text, by_relevance, paging })

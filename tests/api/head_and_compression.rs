@@ -130,6 +130,8 @@ async fn head_answers_every_get_route_with_its_status_and_headers_and_no_body(ap
         "/v1/feeds/articles.atom".to_owned(),
         "/v1/sitemaps/index.xml".to_owned(),
         "/v1/sitemaps/articles-1.xml".to_owned(),
+        "/v1/sections".to_owned(),
+        "/v1/tags?q=a".to_owned(),
         "/v1/changes".to_owned(),
         "/openapi.json".to_owned(),
         "/healthz".to_owned(),

@@ -22,6 +22,7 @@ mod idempotency;
 mod imports;
 mod lead_image;
 mod limits;
+mod navigation;
 mod observability;
 mod quotes;
 mod related_links;
@@ -50,6 +51,7 @@ fn main() {
         imports::tests(),
         lead_image::tests(),
         limits::tests(),
+        navigation::tests(),
         hostile::tests(),
         observability::tests(),
         quotes::tests(),

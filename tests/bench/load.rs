@@ -88,6 +88,7 @@ fn main() -> anyhow::Result<()> {
         counts.quotes += quotes.len() as u64;
         counts.links += links.len() as u64;
     }
+    store.fill_counts()?;
     let loaded = started.elapsed();
     store.analyze()?;
     archive.write_keys(&args.keys_dir)?;
@@ -152,6 +153,10 @@ struct ArticleRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    /// Whether the change log has announced it as public: every published article
+    /// is dated in the past, so all of them (else the service would announce each
+    /// one at start, as a scheduled article whose time has come).
+    announced_public: bool,
 }
 
 #[derive(Insertable)]
@@ -263,6 +268,7 @@ impl Archive {
             version: 1,
             created_at,
             updated_at,
+            announced_public: status == Status::Published,
         };
         let tag_rows = tags
             .iter()
@@ -445,6 +451,27 @@ impl Store {
                 }
                 QueryResult::Ok(())
             })?,
+        }
+        Ok(())
+    }
+
+    /// The kept section and tag counts, filled from the loaded rows by their
+    /// migration's own backfill (its down.sql, then its up.sql), as on an archive
+    /// that existed before the migration.
+    fn fill_counts(&mut self) -> anyhow::Result<()> {
+        const PG: [&str; 2] = [
+            include_str!("../../migrations/postgres/2026-12-04-000022_section_tag_counts/down.sql"),
+            include_str!("../../migrations/postgres/2026-12-04-000022_section_tag_counts/up.sql"),
+        ];
+        const SQLITE: [&str; 2] = [
+            include_str!("../../migrations/sqlite/2026-12-04-000022_section_tag_counts/down.sql"),
+            include_str!("../../migrations/sqlite/2026-12-04-000022_section_tag_counts/up.sql"),
+        ];
+        match self {
+            Self::Pg(c) => c.transaction(|c| c.batch_execute(PG[0]).and_then(|()| c.batch_execute(PG[1])))?,
+            Self::Sqlite(c) => {
+                c.transaction(|c| c.batch_execute(SQLITE[0]).and_then(|()| c.batch_execute(SQLITE[1])))?
+            }
         }
         Ok(())
     }
