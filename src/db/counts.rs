@@ -17,6 +17,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::DbConn;
+use super::native::native;
 use super::schema::{articles, counted_articles, section_counts, tag_counts};
 use crate::domain::navigation::{NamePrefix, section_key};
 use crate::domain::tags;
@@ -118,10 +119,7 @@ fn shares(conn: &mut DbConn, ids: &[String]) -> QueryResult<(Shares, Shares)> {
     ));
     // A UNION has no MultiBackend form: the same statement, sent on each backend.
     let both = counted.union_all(now);
-    let rows: Vec<(bool, String, Option<String>, String)> = match conn {
-        DbConn::Pg(c) => both.load(c)?,
-        DbConn::Sqlite(c) => both.load(c)?,
-    };
+    let rows: Vec<(bool, String, Option<String>, String)> = native!(conn, |c| both.load(c))?;
     let (mut before, mut after) = (HashMap::new(), HashMap::new());
     for (current, article_id, section, tags) in rows {
         let side = if current { &mut after } else { &mut before };

@@ -9,7 +9,8 @@
 //! nothing. So the reads every front end makes (one article, its children, the
 //! first pages) are written as static queries and run through [`native!`]; the
 //! others stay on `DbConn`, where a boxed query is the simpler way to combine
-//! optional filters.
+//! optional filters. The macro also runs the few statements that have no
+//! `MultiConnection` form at all (a `UNION`, in `db::counts`).
 
 /// Runs `$body` with `$c` bound to the connection's own backend connection
 /// (`PgConnection` or `SqliteConnection`): the body is compiled once per backend.

@@ -19,14 +19,23 @@ use crate::domain::paging::Paging;
 use crate::domain::related_link::{LinkTarget, RelatedLinkFields};
 use crate::domain::version::Expected;
 
+/// The links whose target anyone may see at `now`: external links, and internal
+/// ones to a public article. The target is the joined article row, so no subquery
+/// is needed.
+type TargetVisible = diesel::dsl::Or<diesel::dsl::IsNull<related_links::target_article_id>, articles::IsPublic>;
+
+/// See [`TargetVisible`].
+fn target_visible(now: DateTime<Utc>) -> TargetVisible {
+    related_links::target_article_id.is_null().or(articles::is_public(now))
+}
+
 /// Leaves out, for callers who may not see every article, the links whose target
 /// they may not see (external links always stay).
 macro_rules! with_visible_targets {
     ($visibility:expr) => {{
         let mut query = with_targets!().into_boxed();
         if let Visibility::PublishedBy(now) = $visibility {
-            // The target is the joined article row, so no subquery is needed.
-            query = query.filter(related_links::target_article_id.is_null().or(articles::is_public(now)));
+            query = query.filter(target_visible(now));
         }
         query
     }};
@@ -79,9 +88,7 @@ pub(crate) fn for_articles(
             native!(conn, |c| with_targets!().filter(of_articles).order_by(order).load(c))
         }
         Visibility::PublishedBy(now) => {
-            // The target is the joined article row, so no subquery is needed.
-            let visible = related_links::target_article_id.is_null().or(articles::is_public(now));
-            native!(conn, |c| with_targets!().filter(of_articles).filter(visible).order_by(order).load(c))
+            native!(conn, |c| with_targets!().filter(of_articles).filter(target_visible(now)).order_by(order).load(c))
         }
     }
 }
