@@ -52,9 +52,15 @@ pub(crate) fn list_for_article(conn: &mut DbConn, article_id: &str, paging: &Pag
 
 /// Every quote of the given articles, in position order: one query for a page.
 pub(crate) fn for_articles(conn: &mut DbConn, article_ids: &[String]) -> QueryResult<Vec<QuoteRow>> {
+    // Every embedding read runs this: on the backend's own connection (`db::native`).
+    // One article's (the article page) is `= $1`, not `= ANY($1)`: see
+    // `db::native` on why a list bind costs more than its one row.
+    if let [article_id] = article_ids {
+        let query = quotes::table.filter(quotes::article_id.eq(article_id)).order_by(quotes::position);
+        return native!(conn, |c| query.select(QuoteRow::as_select()).load(c));
+    }
     let query =
         quotes::table.filter(quotes::article_id.eq_any(article_ids)).order_by((quotes::article_id, quotes::position));
-    // Every embedding read runs this: on the backend's own connection (`db::native`).
     native!(conn, |c| query.select(QuoteRow::as_select()).load(c))
 }
 

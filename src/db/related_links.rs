@@ -80,9 +80,19 @@ pub(crate) fn for_articles(
     visibility: Visibility,
 ) -> QueryResult<Vec<LinkWithTarget>> {
     // Every embedding read runs this: static queries on the backend's own
-    // connection (`db::native`), one per visibility.
-    let of_articles = related_links::article_id.eq_any(article_ids);
+    // connection (`db::native`), one per visibility; one article's (the article
+    // page) is `= $1`, not `= ANY($1)` (see `db::native` on why).
     let order = (related_links::article_id, related_links::position);
+    if let [article_id] = article_ids {
+        let of_article = related_links::article_id.eq(article_id);
+        return match visibility {
+            Visibility::All => native!(conn, |c| with_targets!().filter(of_article).order_by(order).load(c)),
+            Visibility::PublishedBy(now) => {
+                native!(conn, |c| with_targets!().filter(of_article).filter(target_visible(now)).order_by(order).load(c))
+            }
+        };
+    }
+    let of_articles = related_links::article_id.eq_any(article_ids);
     match visibility {
         Visibility::All => {
             native!(conn, |c| with_targets!().filter(of_articles).order_by(order).load(c))
