@@ -125,17 +125,22 @@ fn public_newest_first(
     if !plain || *sort != ArticleSort::PublishedDesc || *count || *body != BodyRead::Read {
         return None;
     }
-    // Without a cursor the page starts at `now`, past every id (ids are lowercase
-    // hex and hyphens, all below `~`): one statement for every page.
-    let (key, last) = match after {
-        Some(after) => (after.key.time()?.naive_utc(), after.id.to_string()),
-        None => (now.naive_utc(), "~".to_owned()),
+    let newest_first = (published_at.desc(), id.desc());
+    let public = articles::table.filter(is_public(now));
+    // The first page has no keyset condition at all: every condition PostgreSQL
+    // has to plan costs it on each execution (it plans this statement every time,
+    // the `LIMIT` being a parameter), and the first page is the one asked most.
+    let Some(after) = after else {
+        let query = public.order_by(newest_first).limit(limit + 1);
+        return Some(native!(conn, |c| query.select(ArticleRow::as_select()).load(c)));
     };
-    let query = articles::table
-        .filter(is_public(now))
+    let (key, last) = (after.key.time()?.naive_utc(), after.id.to_string());
+    // The first condition is implied by the second; it is there for the index,
+    // which an `OR` alone does not give a bound.
+    let query = public
         .filter(published_at.le(key))
         .filter(published_at.lt(key).or(published_at.eq(key).and(id.lt(last))))
-        .order_by((published_at.desc(), id.desc()))
+        .order_by(newest_first)
         .limit(limit + 1);
     Some(native!(conn, |c| query.select(ArticleRow::as_select()).load(c)))
 }
