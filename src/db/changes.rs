@@ -2,7 +2,9 @@
 //! reading it back in commit order. Writes say which resources they changed
 //! (`ChangeLog`); `record` reads those resources again as they stand at the end of
 //! the transaction, so a record shows exactly what the commit made visible, and
-//! announces the articles whose visibility to anonymous readers changed.
+//! announces the articles whose visibility to anonymous readers changed (giving
+//! one its publication number, the sitemap archive's order, the first time it is
+//! announced as public).
 
 use std::collections::HashMap;
 
@@ -233,10 +235,14 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
     }
     let now = log.now;
     let mut noted = log.noted;
+    // The articles this write announces as public (created public, or made so):
+    // those still without a publication number get one below.
+    let mut newly_public: Vec<String> = log.created_public.iter().map(|c| c.article_id.clone()).collect();
     let (touched, created) = touched_articles(&noted, &log.visibility, log.created_public);
     let shown = Shown::load(conn, &noted, &log.visibility, now)?;
     let announced = shown.visibility_changes(&log.visibility);
     store_announced(conn, &announced)?;
+    newly_public.extend(announced.iter().filter(|(_, public)| *public).map(|(id, _)| id.clone()));
     for (id, public) in announced {
         let change_type = if public { ChangeType::ArticlePublished } else { ChangeType::ArticleUnpublished };
         // After the article's own record, if it has one in this transaction.
@@ -247,6 +253,9 @@ pub(crate) fn record(conn: &mut DbConn, log: ChangeLog) -> Result<usize, DbError
     if !rows.is_empty() {
         append(conn, &rows)?;
         revisions::record(conn, &rows, now, log.restored_from)?;
+        // Every article announced as public has its `article.published` among the
+        // rows, so this runs whenever one does, after the append lock is taken.
+        number_published(conn, &newly_public)?;
     }
     // Last, after the visibility is stored, and on PostgreSQL under the append
     // lock taken above: the count rows are updated by one writer at a time.
@@ -302,6 +311,50 @@ fn append(conn: &mut DbConn, rows: &[ChangeRow]) -> QueryResult<()> {
     .bind::<Array<Text>, _>(column(|r| r.purge_tags.clone()))
     .execute(pg)
     .map(drop)
+}
+
+/// Gives a publication number to each of `ids` (articles this transaction
+/// announces as public) that has none yet: the next numbers after the highest
+/// given, in publication order among them. One statement, and none when no
+/// article is announced as public (an edit of a public article, a draft's write).
+///
+/// `MAX + k` is safe because numbering writers are serialised until they commit:
+/// on PostgreSQL by the append lock (`append` takes it, in this transaction, before
+/// this runs; every transaction that numbers an article has appended that
+/// article's record first, and the lock is held until its commit), and this
+/// statement, at the default READ COMMITTED, takes a snapshot after the lock was
+/// granted, so it sees every number given before; on SQLite by the write
+/// transaction's `BEGIN IMMEDIATE` (one writer at a time). The unique index is the
+/// backstop: were two writers ever to draw the same number, one would fail rather
+/// than share it.
+fn number_published(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // The maximum as a subquery of its own: SQLite reads `SELECT max(x) FROM t`
+    // (alone) off the end of the index, not a COALESCE around it.
+    let next = |these: &str| {
+        format!(
+            "UPDATE articles SET publication_seq = n.seq FROM \
+             (SELECT id, COALESCE((SELECT max(publication_seq) FROM articles), 0) \
+                         + row_number() OVER (ORDER BY published_at, id) AS seq \
+              FROM articles WHERE id {these} AND announced_public AND publication_seq IS NULL) AS n \
+             WHERE articles.id = n.id"
+        )
+    };
+    match conn {
+        DbConn::Pg(pg) => diesel::sql_query(next("= ANY($1)"))
+            .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(ids)
+            .execute(pg)
+            .map(drop),
+        DbConn::Sqlite(sqlite) => {
+            let ids = serde_json::Value::from(ids.to_vec()).to_string();
+            diesel::sql_query(next("IN (SELECT value FROM json_each($1))"))
+                .bind::<diesel::sql_types::Text, _>(ids)
+                .execute(sqlite)
+                .map(drop)
+        }
+    }
 }
 
 /// Stores what is now announced about each article's visibility.

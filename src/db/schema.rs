@@ -24,6 +24,9 @@ diesel::table! {
         announced_public -> Bool,
         /// The lead image as JSON (`domain::lead_image::LeadImage::to_stored`).
         image -> Nullable<Text>,
+        /// The article's place in the sitemap archive, given the first time it is
+        /// announced as public and kept (`db::changes`); NULL before.
+        publication_seq -> Nullable<BigInt>,
     }
 }
 

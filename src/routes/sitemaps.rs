@@ -1,12 +1,19 @@
 //! `/v1/sitemaps/…`: the Google News sitemap (`news.xml`), and the sitemap index
 //! (`index.xml`) over the archive files (`articles-{n}.xml`).
 //!
-//! The archive is cut into files by publication order from the oldest: file 1
-//! holds the 50,000 oldest public articles, file 2 the next 50,000, and so on. A
-//! new article is published now, so it joins the last file (or opens a new one)
-//! and no article moves to another file when new ones arrive. (An article
-//! unpublished or deleted, or published with a date in the past, shifts the later
-//! ones by one place; crawlers find them again through the index.)
+//! The archive is cut into files by publication number: an article gets the next
+//! number the first time it is announced as public (the change log gives it, in
+//! the write that publishes it, or in the scheduler's announcement of a scheduled
+//! one) and keeps it for good. File `n` holds the numbers `50,000 × (n − 1) + 1`
+//! to `50,000 × n`, those of public articles only, in number order. So a file's
+//! articles stay in it as the archive grows: a new article, or one published with
+//! a date in the past, takes the next number and joins the last file (or opens a
+//! new one); one unpublished, edited, re-dated or published again keeps its
+//! number and its file; a deleted one leaves a hole. A file whose articles all
+//! went private stays listed and is an empty urlset, not a 404: the index is
+//! counted from the highest number given, not from what is public, so that
+//! neither costs a count of the archive. (A deleted article's number, if it was
+//! the highest, is given again to the next one.)
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -14,7 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::feeds::api_base;
 use crate::db::Database;
-use crate::db::articles::discovery::{self, PublicationKey};
+use crate::db::articles::discovery;
 use crate::discovery::sitemap::{self, FILE_LEN, MEDIA_TYPE, NEWS_DAYS, NEWS_LEN, Urlset};
 use crate::discovery::{Discovery, Site};
 use crate::domain::time::now;
@@ -75,9 +82,12 @@ pub(crate) async fn news_sitemap(
 /// Sitemap index
 ///
 /// Lists the archive's sitemap files, `articles-1.xml` to `articles-{n}.xml`
-/// (always at least one), each holding up to 50,000 public articles in
-/// publication order from the oldest, so that a file's articles stay in it as the
-/// archive grows.
+/// (always at least one). Each file holds up to 50,000 public articles by
+/// publication number: an article is numbered the first time it is published
+/// and keeps its number (unpublished and published again, edited, re-dated), so
+/// a file's articles stay in it as the archive grows and new articles join the
+/// last file. The number of files follows the highest number given, so a file
+/// whose articles have all gone private is still listed (and empty).
 #[utoipa::path(
     operation_id = "getSitemapIndex", tag = "discovery",
     security(()),
@@ -95,11 +105,12 @@ pub(crate) async fn sitemap_index(
     cached: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     discovery.site()?;
-    let at = now();
-    let (count, latest) = db
-        .run(move |c| -> diesel::QueryResult<_> { Ok((discovery::public_count(c, at)?, discovery::latest_change(c)?)) })
+    let (last, latest) = db
+        .run(move |c| -> diesel::QueryResult<_> {
+            Ok((discovery::last_publication_number(c)?, discovery::latest_change(c)?))
+        })
         .await?;
-    let files = ((count + FILE_LEN - 1) / FILE_LEN).max(1);
+    let files = ((last + FILE_LEN - 1) / FILE_LEN).max(1);
     let document = Document {
         content_type: MEDIA_TYPE,
         body: sitemap::index(&api_base(&req), files),
@@ -110,13 +121,12 @@ pub(crate) async fn sitemap_index(
 
 /// Where a streamed file stands.
 enum Step {
-    /// The head is not sent yet; the file starts at this key (none: empty file).
-    Head(Option<PublicationKey>),
-    /// Rows from this key on (included on the first batch) are still to come.
+    /// The head is not sent yet.
+    Head,
+    /// The entries numbered above `after` and at most `through` are still to come.
     Rows {
-        from: PublicationKey,
-        inclusive: bool,
-        left: i64,
+        after: i64,
+        through: i64,
     },
     /// Only the closing tag is left.
     End,
@@ -127,6 +137,8 @@ struct Stream {
     db: web::Data<Database>,
     site: Site,
     at: DateTime<Utc>,
+    /// The file's numbers: above `after`, at most `through`.
+    numbers: (i64, i64),
     urlset: Option<Urlset>,
     step: Step,
 }
@@ -135,19 +147,16 @@ struct Stream {
 async fn next_piece(mut s: Stream) -> Option<(Result<web::Bytes, ApiError>, Stream)> {
     let piece = match std::mem::replace(&mut s.step, Step::Done) {
         Step::Done => return None,
-        Step::Head(start) => {
+        Step::Head => {
             let (urlset, head) = Urlset::start();
             s.urlset = Some(urlset);
-            s.step = match start {
-                Some(from) => Step::Rows { from, inclusive: true, left: FILE_LEN },
-                None => Step::End,
-            };
+            let (after, through) = s.numbers;
+            s.step = Step::Rows { after, through };
             head
         }
-        Step::Rows { from, inclusive, left } => {
+        Step::Rows { after, through } => {
             let at = s.at;
-            let take = left.min(BATCH);
-            let rows = match s.db.run(move |c| discovery::in_publication_order(c, at, &from, inclusive, take)).await {
+            let rows = match s.db.run(move |c| discovery::in_publication_order(c, at, after, through, BATCH)).await {
                 Ok(rows) => rows,
                 Err(e) => {
                     // The head is sent: the client sees a cut-off document.
@@ -155,13 +164,9 @@ async fn next_piece(mut s: Stream) -> Option<(Result<web::Bytes, ApiError>, Stre
                     return Some((Err(e.into()), s));
                 }
             };
-            let left = left - i64::try_from(rows.len()).unwrap_or(i64::MAX);
-            s.step = match rows.last() {
-                Some(last) if left > 0 && rows.len() as i64 == take => Step::Rows {
-                    from: (last.published_at.unwrap_or(last.updated_at), last.id.clone()),
-                    inclusive: false,
-                    left,
-                },
+            // A short batch is the last; a full one continues after its last number.
+            s.step = match rows.last().and_then(|last| last.publication_seq) {
+                Some(last) if rows.len() as i64 == BATCH && last < through => Step::Rows { after: last, through },
                 _ => Step::End,
             };
             s.urlset.as_mut().map(|u| u.entries(&s.site, &rows)).unwrap_or_default()
@@ -174,10 +179,15 @@ async fn next_piece(mut s: Stream) -> Option<(Result<web::Bytes, ApiError>, Stre
 /// Sitemap file
 ///
 /// Up to 50,000 public articles, each with its page on the site and `lastmod`
-/// (its last update): file `n` holds the articles ranked `50,000 × (n − 1) + 1`
-/// to `50,000 × n` in publication order from the oldest. Streamed as it is read,
-/// 5,000 articles at a time; no ETag (it would need the whole file first). File 1
-/// always exists (empty on an empty archive); a file past the last is a 404.
+/// (its last update): file `n` holds the articles numbered `50,000 × (n − 1) + 1`
+/// to `50,000 × n` in publication number order. An article gets the next number
+/// the first time it is published and keeps it (unpublished and published again,
+/// edited, re-dated), so it stays in its file as the archive grows; one that is
+/// not public now is left out, and a deleted one leaves a hole. Streamed as it is
+/// read, 5,000 articles at a time; no ETag (it would need the whole file first).
+/// File 1 always exists (empty on an empty archive), and so does every file up to
+/// the highest number given, even one whose articles have all gone private (an
+/// empty urlset); a file past the last is a 404.
 #[utoipa::path(
     operation_id = "getSitemapFile", tag = "discovery",
     security(()),
@@ -196,11 +206,11 @@ pub(crate) async fn sitemap_file(
     let site = discovery.site()?.clone();
     let n = file.number()?;
     let at = now();
-    let rank = (n - 1).checked_mul(FILE_LEN).ok_or_else(SitemapFile::not_found)?;
-    let start = db.run(move |c| discovery::key_at_rank(c, at, rank)).await?;
-    if start.is_none() && n > 1 {
+    let after = (n - 1).checked_mul(FILE_LEN).ok_or_else(SitemapFile::not_found)?;
+    let through = after.checked_add(FILE_LEN).ok_or_else(SitemapFile::not_found)?;
+    if n > 1 && db.run(discovery::last_publication_number).await? <= after {
         return Err(SitemapFile::not_found());
     }
-    let stream = Stream { db, site, at, urlset: None, step: Step::Head(start) };
+    let stream = Stream { db, site, at, numbers: (after, through), urlset: None, step: Step::Head };
     Ok(HttpResponse::Ok().content_type(MEDIA_TYPE).streaming(futures_util::stream::unfold(stream, next_piece)))
 }

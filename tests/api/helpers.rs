@@ -591,6 +591,21 @@ impl TestApp {
         use newsdesk::db::schema::articles;
         self.db.blocking(|conn| Ok(articles::table.count().get_result::<i64>(conn)?)).expect("count")
     }
+
+    /// Every stored article's slug and publication number (the sitemap archive's
+    /// order; `None` until it is first announced as public), by slug.
+    pub fn publication_numbers(&self) -> Vec<(String, Option<i64>)> {
+        use diesel::{ExpressionMethods, QueryDsl};
+        use newsdesk::db::schema::articles;
+        self.db
+            .blocking(|conn| {
+                Ok(articles::table
+                    .select((articles::slug, articles::publication_seq))
+                    .order(articles::slug.asc())
+                    .load(conn)?)
+            })
+            .expect("publication numbers")
+    }
 }
 
 /// What names an article in a path: its id or slug as text, or the article

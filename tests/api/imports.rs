@@ -129,6 +129,9 @@ async fn a_published_import_is_dated_by_the_date_line(app: TestApp) {
     assert_eq!(reply.status, 201, "{}", reply.text);
     assert_eq!(reply.body["status"], "published");
     assert_eq!(reply.body["published_at"], "2024-03-28T00:00:00Z");
+    // Published by the import, it has its place in the sitemap archive.
+    let slug = reply.body["slug"].as_str().unwrap().to_owned();
+    assert_eq!(app.publication_numbers(), [(slug, Some(1))]);
 }
 
 async fn a_dry_run_answers_the_same_body_and_stores_nothing(app: TestApp) {

@@ -37,6 +37,10 @@ fn slugs<'a>(articles: impl IntoIterator<Item = &'a Value>) -> HashSet<String> {
     articles.into_iter().map(|a| a["slug"].as_str().unwrap().to_owned()).collect()
 }
 
+fn slugs_of(numbered: &[(String, i64)]) -> HashSet<String> {
+    numbered.iter().map(|(slug, _)| slug.clone()).collect()
+}
+
 fn internal_links(article: &Value) -> impl Iterator<Item = &Value> {
     article["related_links"].as_array().unwrap().iter().filter(|l| !l["target_article_id"].is_null())
 }
@@ -67,6 +71,14 @@ async fn seeding_an_empty_database_lists_the_published_examples_and_hides_the_ot
     let items = listed.body["items"].as_array().unwrap();
     assert_eq!(slugs(items), slugs(out.iter().copied()), "the default list shows exactly the published examples");
     assert_eq!(listed.body["total"], out.len());
+    // Each public example took the next publication number as it was created; the
+    // scheduled, draft and archived ones have none yet.
+    let numbered: Vec<(String, i64)> =
+        app.publication_numbers().into_iter().filter_map(|(slug, n)| Some((slug, n?))).collect();
+    assert_eq!(slugs_of(&numbered), slugs(out.iter().copied()));
+    let mut numbers: Vec<i64> = numbered.iter().map(|(_, n)| *n).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=out.len() as i64).collect::<Vec<_>>());
     let sections: HashSet<&str> = items.iter().filter_map(|a| a["section"].as_str()).collect();
     assert!(sections.len() >= 4, "several sections: {sections:?}");
 }

@@ -88,7 +88,7 @@ fn main() -> anyhow::Result<()> {
         counts.quotes += quotes.len() as u64;
         counts.links += links.len() as u64;
     }
-    store.fill_counts()?;
+    store.fill_kept()?;
     let loaded = started.elapsed();
     store.analyze()?;
     archive.write_keys(&args.keys_dir)?;
@@ -455,23 +455,26 @@ impl Store {
         Ok(())
     }
 
-    /// The kept section and tag counts, filled from the loaded rows by their
-    /// migration's own backfill (its down.sql, then its up.sql), as on an archive
-    /// that existed before the migration.
-    fn fill_counts(&mut self) -> anyhow::Result<()> {
-        const PG: [&str; 2] = [
+    /// What the writes keep beside the articles, filled from the loaded rows by
+    /// their migrations' own backfills (each one's down.sql, then its up.sql), as
+    /// on an archive that existed before them: the section and tag counts, and the
+    /// publication numbers (the sitemap archive's order).
+    fn fill_kept(&mut self) -> anyhow::Result<()> {
+        const PG: [&str; 4] = [
             include_str!("../../migrations/postgres/2026-12-04-000022_section_tag_counts/down.sql"),
             include_str!("../../migrations/postgres/2026-12-04-000022_section_tag_counts/up.sql"),
+            include_str!("../../migrations/postgres/2026-12-07-000023_publication_seq/down.sql"),
+            include_str!("../../migrations/postgres/2026-12-07-000023_publication_seq/up.sql"),
         ];
-        const SQLITE: [&str; 2] = [
+        const SQLITE: [&str; 4] = [
             include_str!("../../migrations/sqlite/2026-12-04-000022_section_tag_counts/down.sql"),
             include_str!("../../migrations/sqlite/2026-12-04-000022_section_tag_counts/up.sql"),
+            include_str!("../../migrations/sqlite/2026-12-07-000023_publication_seq/down.sql"),
+            include_str!("../../migrations/sqlite/2026-12-07-000023_publication_seq/up.sql"),
         ];
         match self {
-            Self::Pg(c) => c.transaction(|c| c.batch_execute(PG[0]).and_then(|()| c.batch_execute(PG[1])))?,
-            Self::Sqlite(c) => {
-                c.transaction(|c| c.batch_execute(SQLITE[0]).and_then(|()| c.batch_execute(SQLITE[1])))?
-            }
+            Self::Pg(c) => c.transaction(|c| PG.iter().try_for_each(|sql| c.batch_execute(sql)))?,
+            Self::Sqlite(c) => c.transaction(|c| SQLITE.iter().try_for_each(|sql| c.batch_execute(sql)))?,
         }
         Ok(())
     }

@@ -18,7 +18,7 @@ pub(crate) fn latest_change(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTi
 /// What a sitemap entry needs of an article (no body: a sitemap file holds up to
 /// 50,000 of them). The lead image is a short JSON text in the row itself, so it
 /// costs no further read.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = articles)]
 pub(crate) struct SitemapRow {
     pub id: String,
@@ -29,6 +29,8 @@ pub(crate) struct SitemapRow {
     pub published_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
     pub image: Option<String>,
+    /// Its place in the sitemap archive (`None` until first announced as public).
+    pub publication_seq: Option<i64>,
 }
 
 /// The public articles published at or after `since`, newest first, at most
@@ -48,45 +50,49 @@ pub(crate) fn published_since(
         .load(conn)
 }
 
-/// How many articles are public at `now`.
-pub(crate) fn public_count(conn: &mut DbConn, now: DateTime<Utc>) -> QueryResult<i64> {
-    articles::table.filter(is_public(now)).count().get_result(conn)
+/// The highest publication number given so far (0 when none has been), read off
+/// the end of `articles_publication_seq_idx`: how far the sitemap archive reaches.
+pub(crate) fn last_publication_number(conn: &mut DbConn) -> QueryResult<i64> {
+    let last: Option<i64> = articles::table.select(dsl::max(articles::publication_seq)).first(conn)?;
+    Ok(last.unwrap_or(0))
 }
 
-/// A position in publication order, oldest first: `(published_at, id)`.
-pub(crate) type PublicationKey = (NaiveDateTime, String);
-
-/// The key of the public article at `rank` (0 is the oldest) in publication
-/// order, read from `articles_status_published_idx` alone (no row is fetched for
-/// the ranks skipped).
-pub(crate) fn key_at_rank(conn: &mut DbConn, now: DateTime<Utc>, rank: i64) -> QueryResult<Option<PublicationKey>> {
-    let key: Option<(Option<NaiveDateTime>, String)> = articles::table
-        .filter(is_public(now))
-        .order_by((articles::published_at.asc(), articles::id.asc()))
-        .select((articles::published_at, articles::id))
-        .offset(rank)
-        .limit(1)
-        .first(conn)
-        .optional()?;
-    Ok(key.and_then(|(at, id)| Some((at?, id))))
-}
-
-/// Up to `limit` public articles in publication order from `from` (included when
-/// `inclusive`, else strictly after it): one keyset step of a sitemap file.
+/// Up to `limit` public articles whose publication number is above `after` and at
+/// most `through`, by number: one keyset step of a sitemap file, a range of
+/// `articles_publication_seq_idx` (nothing is skipped to find where it starts).
 pub(crate) fn in_publication_order(
     conn: &mut DbConn,
     now: DateTime<Utc>,
-    from: &PublicationKey,
-    inclusive: bool,
+    after: i64,
+    through: i64,
     limit: i64,
 ) -> QueryResult<Vec<SitemapRow>> {
-    use articles::{id, published_at};
-    let (at, last) = (from.0, from.1.clone());
-    let query = articles::table.filter(is_public(now)).filter(published_at.ge(at)).into_boxed();
-    let query = if inclusive {
-        query.filter(published_at.gt(at).or(published_at.eq(at).and(id.ge(last))))
-    } else {
-        query.filter(published_at.gt(at).or(published_at.eq(at).and(id.gt(last))))
-    };
-    query.order_by((published_at.asc(), id.asc())).limit(limit).select(SitemapRow::as_select()).load(conn)
+    use articles::publication_seq as seq;
+    match conn {
+        DbConn::Pg(_) => articles::table
+            .filter(seq.gt(after))
+            .filter(seq.le(through))
+            .filter(is_public(now))
+            .order_by(seq.asc())
+            .limit(limit)
+            .select(SitemapRow::as_select())
+            .load(conn),
+        // The index named: with no statistics SQLite's planner prefers (status,
+        // published_at) for the equality on the status, and then sorts every public
+        // article for each batch. The public rule is `is_public`'s, restated.
+        DbConn::Sqlite(_) => {
+            use diesel::sql_types::{BigInt, Timestamp};
+            diesel::sql_query(
+                "SELECT id, slug, title, section, language, published_at, updated_at, image, publication_seq \
+                 FROM articles INDEXED BY articles_publication_seq_idx \
+                 WHERE publication_seq > ? AND publication_seq <= ? AND status = 'published' AND published_at <= ? \
+                 ORDER BY publication_seq LIMIT ?",
+            )
+            .bind::<BigInt, _>(after)
+            .bind::<BigInt, _>(through)
+            .bind::<Timestamp, _>(now.naive_utc())
+            .bind::<BigInt, _>(limit)
+            .load(conn)
+        }
+    }
 }
