@@ -18,8 +18,11 @@ pub const MIN_SCORE: f64 = 0.15;
 /// Most terms of the article's text in its query (the rest weigh too little).
 pub const MAX_QUERY_TERMS: usize = 25;
 /// How many of the article's terms (the most frequent in it, title counting
-/// three times and summary twice) have their document frequency counted.
-pub const TERMS_EXAMINED: i64 = 48;
+/// three times and summary twice) have their document frequency counted. Each
+/// costs a read of its postings (on PostgreSQL a heap page per posting): 16 rather
+/// than 48 took a fifth to a third off the median at 1,000,000 articles, with the
+/// same precision on the benchmark archive and the clusters test (BENCHMARKS.md).
+pub const TERMS_EXAMINED: i64 = 16;
 /// A term or tag in more articles than this is too common to retrieve by: it
 /// would cost more to read its postings (on PostgreSQL one heap page each) than it
 /// tells about likeness (in a million articles it weighs about half a rare term).

@@ -30,13 +30,13 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 /// visibility (a draft's suggestions need `read:drafts`).
 ///
 /// **Score.** The article's features are its terms (title, summary and body,
-/// stemmed as full-text search stems them; the 48 most frequent in it, a title
+/// stemmed as full-text search stems them; the 16 most frequent in it, a title
 /// occurrence counting 3 and a summary's 2) and its tags. A term or tag in more
 /// than half of the archive, or in more than 2,000 articles, is too common to
 /// tell articles apart and is left out. Each feature weighs its inverse document
 /// frequency `ln(1 + (N - df + 0.5) / (df + 0.5))` (`N` articles, `df` of them with
 /// the feature), a tag twice that. Candidates are found by the features shared
-/// with other articles (every tag, and up to 25 terms ranked by frequency in the
+/// with other articles (every tag, and those terms, ranked by frequency in the
 /// article times weight). A candidate's `score` is the weight of the features it
 /// shares divided by the weight of all the article's features, those no other
 /// article has included: 1 shares everything. Rounded to four decimals.

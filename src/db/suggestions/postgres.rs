@@ -33,7 +33,10 @@ pub(super) fn archive_size(conn: &mut PgConnection) -> QueryResult<i64> {
 /// The statement. `source`: the article's lexemes, weighted by where they occur.
 /// `common`: lexemes the planner's statistics (`pg_stats.most_common_elems` of
 /// `search`) know to be in more than `MAX_FEATURE_DF` articles, left out without
-/// reading their postings. `examined`: the article's most frequent other lexemes.
+/// reading their postings (the frequencies array ends with three figures of its
+/// own, paired with no element: hence the NULL test, which lets `NOT IN` use a
+/// hash table instead of comparing every lexeme with every common one).
+/// `examined`: the article's most frequent other lexemes.
 /// `postings`: up to `MAX_FEATURE_DF + 1` articles per lexeme (any status: they
 /// count for rarity), with whether each is public. `weighed`: the distinctive
 /// lexemes and their weights; `chosen`: the shared ones retrieved by, ranked, up to
@@ -47,10 +50,9 @@ const STATEMENT: &str = "WITH source AS (
         SELECT e.elem FROM pg_stats AS s,
              unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e (elem, freq)
         WHERE s.schemaname = current_schema() AND s.tablename = 'articles' AND s.attname = 'search'
-          AND e.freq::float8 * $4 > $5),
+          AND e.elem IS NOT NULL AND e.freq::float8 * $4 > $5),
     examined AS (
-        SELECT term, in_source FROM source
-        WHERE NOT EXISTS (SELECT 1 FROM common WHERE common.elem = source.term)
+        SELECT term, in_source FROM source WHERE term NOT IN (SELECT elem FROM common)
         ORDER BY in_source DESC, length(term) DESC, term COLLATE \"C\" LIMIT $6),
     postings AS MATERIALIZED (
         SELECT x.term, p.id, p.public, p.published_at FROM examined AS x CROSS JOIN LATERAL (
