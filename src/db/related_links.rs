@@ -88,7 +88,11 @@ pub(crate) fn for_articles(
         return match visibility {
             Visibility::All => native!(conn, |c| with_targets!().filter(of_article).order_by(order).load(c)),
             Visibility::PublishedBy(now) => {
-                native!(conn, |c| with_targets!().filter(of_article).filter(target_visible(now)).order_by(order).load(c))
+                native!(conn, |c| with_targets!()
+                    .filter(of_article)
+                    .filter(target_visible(now))
+                    .order_by(order)
+                    .load(c))
             }
         };
     }
