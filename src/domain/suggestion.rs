@@ -16,6 +16,8 @@ pub const MAX_LIMIT: i64 = 10;
 /// article's feature weight, or the list is shorter (possibly empty).
 pub const MIN_SCORE: f64 = 0.15;
 /// Most terms of the article's text in its query (the rest weigh too little).
+/// With `TERMS_EXAMINED` below it, the terms examined are the bound; this one
+/// stays as the query's own limit, should more ever be examined.
 pub const MAX_QUERY_TERMS: usize = 25;
 /// How many of the article's terms (the most frequent in it, title counting
 /// three times and summary twice) have their document frequency counted. Each

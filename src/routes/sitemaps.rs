@@ -123,10 +123,10 @@ pub(crate) async fn sitemap_index(
 enum Step {
     /// The head is not sent yet.
     Head,
-    /// The entries numbered above `after` and at most `through` are still to come.
+    /// The entries numbered above `after` (and at most the file's `through`) are
+    /// still to come.
     Rows {
         after: i64,
-        through: i64,
     },
     /// Only the closing tag is left.
     End,
@@ -138,7 +138,8 @@ struct Stream {
     site: Site,
     at: DateTime<Utc>,
     /// The file's numbers: above `after`, at most `through`.
-    numbers: (i64, i64),
+    after: i64,
+    through: i64,
     urlset: Option<Urlset>,
     step: Step,
 }
@@ -150,12 +151,11 @@ async fn next_piece(mut s: Stream) -> Option<(Result<web::Bytes, ApiError>, Stre
         Step::Head => {
             let (urlset, head) = Urlset::start();
             s.urlset = Some(urlset);
-            let (after, through) = s.numbers;
-            s.step = Step::Rows { after, through };
+            s.step = Step::Rows { after: s.after };
             head
         }
-        Step::Rows { after, through } => {
-            let at = s.at;
+        Step::Rows { after } => {
+            let (at, through) = (s.at, s.through);
             let rows = match s.db.run(move |c| discovery::in_publication_order(c, at, after, through, BATCH)).await {
                 Ok(rows) => rows,
                 Err(e) => {
@@ -166,7 +166,7 @@ async fn next_piece(mut s: Stream) -> Option<(Result<web::Bytes, ApiError>, Stre
             };
             // A short batch is the last; a full one continues after its last number.
             s.step = match rows.last().and_then(|last| last.publication_seq) {
-                Some(last) if rows.len() as i64 == BATCH && last < through => Step::Rows { after: last, through },
+                Some(last) if rows.len() as i64 == BATCH && last < through => Step::Rows { after: last },
                 _ => Step::End,
             };
             s.urlset.as_mut().map(|u| u.entries(&s.site, &rows)).unwrap_or_default()
@@ -211,6 +211,6 @@ pub(crate) async fn sitemap_file(
     if n > 1 && db.run(discovery::last_publication_number).await? <= after {
         return Err(SitemapFile::not_found());
     }
-    let stream = Stream { db, site, at, numbers: (after, through), urlset: None, step: Step::Head };
+    let stream = Stream { db, site, at, after, through, urlset: None, step: Step::Head };
     Ok(HttpResponse::Ok().content_type(MEDIA_TYPE).streaming(futures_util::stream::unfold(stream, next_piece)))
 }
